@@ -1,0 +1,159 @@
+import * as ipaddr from "ipaddr.js";
+import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX } from "./limits";
+import { problem, Problem } from "./problems";
+
+export type IpFamily = "ipv4" | "ipv6";
+
+/** A parsed CIDR block. `text` is what the user wrote; `network` has the host bits cleared. */
+export interface Cidr {
+    readonly text: string;
+    readonly family: IpFamily;
+    readonly network: string;
+    readonly prefix: number;
+}
+
+/** An inclusive address interval, as integers, for interval arithmetic. */
+export interface AddressRange {
+    readonly family: IpFamily;
+    readonly first: bigint;
+    readonly last: bigint;
+}
+
+const FAMILY_BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
+
+/** Blocks that are not on the open Internet: RFC 1918 for IPv4, unique local addresses (fc00::/7) for IPv6. */
+const PRIVATE_BLOCKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+
+function toBigInt(address: ipaddr.IPv4 | ipaddr.IPv6): bigint {
+    let value = 0n;
+    for (const byte of address.toByteArray()) {
+        value = (value << 8n) | BigInt(byte);
+    }
+    return value;
+}
+
+function fromBigInt(family: IpFamily, value: bigint): string {
+    const bytes: number[] = [];
+    const count = FAMILY_BITS[family] / 8;
+    for (let i = 0; i < count; i++) {
+        bytes.unshift(Number(value & 0xffn));
+        value >>= 8n;
+    }
+    return ipaddr.fromByteArray(bytes).toString();
+}
+
+/**
+ * Parses an IPv4 or IPv6 CIDR block, or a bare address (a host block, as the API accepts). Returns undefined
+ * for anything else, including IPv4-mapped IPv6 forms that the API would read differently.
+ */
+export function parseCidr(text: unknown): Cidr | undefined {
+    if (typeof text !== "string") {
+        return undefined;
+    }
+    const trimmed = text.trim();
+    try {
+        let address: ipaddr.IPv4 | ipaddr.IPv6;
+        let prefix: number;
+        if (trimmed.includes("/")) {
+            // ipaddr.js accepts loose forms such as "10.1/8"; insist on a strictly valid address part.
+            const [addressText, prefixText] = trimmed.split("/");
+            if (!ipaddr.isValid(addressText) || !/^\d{1,3}$/.test(prefixText)) {
+                return undefined;
+            }
+            if (!ipaddr.IPv4.isValidFourPartDecimal(addressText) && !ipaddr.IPv6.isValid(addressText)) {
+                return undefined;
+            }
+            [address, prefix] = ipaddr.parseCIDR(trimmed);
+        } else {
+            if (!ipaddr.IPv4.isValidFourPartDecimal(trimmed) && !ipaddr.IPv6.isValid(trimmed)) {
+                return undefined;
+            }
+            address = ipaddr.parse(trimmed);
+            prefix = address.kind() === "ipv4" ? 32 : 128;
+        }
+        const family: IpFamily = address.kind();
+        const bits = FAMILY_BITS[family];
+        const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
+        const network = fromBigInt(family, toBigInt(address) & mask);
+        return { text: trimmed, family, network, prefix };
+    } catch {
+        return undefined;
+    }
+}
+
+/** The address interval a block covers. */
+export function cidrRange(cidr: Cidr): AddressRange {
+    const bits = BigInt(FAMILY_BITS[cidr.family]);
+    const first = toBigInt(ipaddr.parse(cidr.network));
+    const size = 1n << (bits - BigInt(cidr.prefix));
+    return { family: cidr.family, first, last: first + size - 1n };
+}
+
+/** True when every address of `inner` lies in `outer` (blocks of different families never contain each other). */
+export function cidrContains(outer: Cidr, inner: Cidr): boolean {
+    if (outer.family !== inner.family || outer.prefix > inner.prefix) {
+        return false;
+    }
+    const a = cidrRange(outer);
+    const b = cidrRange(inner);
+    return a.first <= b.first && b.last <= a.last;
+}
+
+export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
+    if (a.family !== b.family) {
+        return false;
+    }
+    const x = cidrRange(a);
+    const y = cidrRange(b);
+    return x.first <= y.last && y.first <= x.last;
+}
+
+const privateBlocks = PRIVATE_BLOCKS.map((text) => parseCidr(text) as Cidr);
+
+/** True when the whole block is private address space (RFC 1918, or IPv6 unique local). */
+export function isPrivateCidr(cidr: Cidr): boolean {
+    return privateBlocks.some((block) => cidrContains(block, cidr));
+}
+
+/** `0.0.0.0/0` or `::/0`. */
+export function isAnyAddress(cidr: Cidr): boolean {
+    return cidr.prefix === 0;
+}
+
+export interface BroadnessLimits {
+    /** Blocks with fewer prefix bits than this are broad. Defaults to {@link MIN_IPV4_PREFIX}. */
+    readonly minIpv4Prefix?: number;
+    /** Defaults to {@link MIN_IPV6_PREFIX}. */
+    readonly minIpv6Prefix?: number;
+}
+
+/** The smallest prefix length still considered narrow for the block's family. */
+export function minimumPrefix(family: IpFamily, limits: BroadnessLimits = {}): number {
+    return family === "ipv4" ? (limits.minIpv4Prefix ?? MIN_IPV4_PREFIX) : (limits.minIpv6Prefix ?? MIN_IPV6_PREFIX);
+}
+
+/** True when the block is broader than the limit for its family (e.g. `10.0.0.0/8` against /16). */
+export function isBroadCidr(cidr: Cidr, limits: BroadnessLimits = {}): boolean {
+    return cidr.prefix < minimumPrefix(cidr.family, limits);
+}
+
+/**
+ * True when the block stands for "the open Internet": any-address, or a public block broader than the
+ * limit. A single office address is not the open Internet; neither is a private block.
+ */
+export function isOpenInternet(cidr: Cidr, limits: BroadnessLimits = {}): boolean {
+    return isAnyAddress(cidr) || (!isPrivateCidr(cidr) && isBroadCidr(cidr, limits));
+}
+
+/** Validates a CIDR text; with `family`, the block must be of that family. */
+export function cidrProblems(text: unknown, field: string, family?: IpFamily): Problem[] {
+    const cidr = parseCidr(text);
+    if (!cidr) {
+        const example = family === "ipv6" ? `"2001:db8::/32"` : `"192.168.1.0/24"`;
+        return [problem(field, text, `must be ${family === "ipv6" ? "an IPv6" : "a"} CIDR block such as ${example}`)];
+    }
+    if (family && cidr.family !== family) {
+        return [problem(field, text, `must be an ${family === "ipv4" ? "IPv4" : "IPv6"} CIDR block`)];
+    }
+    return [];
+}

@@ -1,0 +1,255 @@
+import { Cidr, cidrContains, cidrProblems, isAnyAddress, isBroadCidr, parseCidr, BroadnessLimits } from "./cidr";
+import {
+    BASELINE_PRIORITY,
+    DEFAULT_PUBLIC_PORTS,
+    MAX_GROUP_REFERENCE_RULES,
+    MAX_RULES_PER_GROUP,
+    PRIORITY_HIGHEST,
+    PRIORITY_LOWEST,
+} from "./limits";
+import { formatPortRange, hasPorts, isProtocol, PortRange, portRangeError, Protocol, PROTOCOLS } from "./ports";
+import { describeValue, problem, Problem } from "./problems";
+
+export type Direction = "ingress" | "egress";
+export type RulePolicy = "accept" | "drop";
+export type NicType = "intranet" | "internet";
+
+export const DIRECTIONS: readonly Direction[] = ["ingress", "egress"];
+export const RULE_POLICIES: readonly RulePolicy[] = ["accept", "drop"];
+export const NIC_TYPES: readonly NicType[] = ["intranet", "internet"];
+
+/**
+ * The one peer of a rule. `Id` is `string` in analysis and `pulumi.Input<string>` when components build rules
+ * from group resources whose ids are not known yet.
+ */
+export type Peer<Id = string> =
+    | { readonly kind: "cidr"; readonly cidr: string }
+    | { readonly kind: "ipv6Cidr"; readonly cidr: string }
+    | { readonly kind: "group"; readonly groupId: Id; readonly ownerId?: string }
+    | { readonly kind: "prefixList"; readonly prefixListId: Id };
+
+/** A security group rule with every setting explicit: the model both components and policies speak. */
+export interface SecurityRule<Id = string> {
+    readonly direction: Direction;
+    readonly protocol: Protocol;
+    readonly ports: PortRange;
+    readonly peer: Peer<Id>;
+    readonly policy: RulePolicy;
+    readonly priority: number;
+    readonly nicType: NicType;
+    readonly description?: string;
+}
+
+/** The `alicloud.ecs.SecurityGroupRule` inputs for a rule, with every safety-relevant field explicit. */
+export interface SecurityGroupRuleInputs<Id = string> {
+    type: Direction;
+    ipProtocol: Protocol;
+    portRange: string;
+    policy: RulePolicy;
+    priority: number;
+    nicType: NicType;
+    description?: string;
+    securityGroupId: Id;
+    cidrIp?: string;
+    ipv6CidrIp?: string;
+    sourceSecurityGroupId?: Id;
+    sourceGroupOwnerId?: string;
+    prefixListId?: Id;
+}
+
+/**
+ * Converts a rule to provider inputs. The owner of a cross-account source group goes to `sourceGroupOwnerId`:
+ * the provider marks `sourceGroupOwnerAccount` deprecated and says it "may not take effect".
+ */
+export function toRuleInputs<Id>(rule: SecurityRule<Id>, securityGroupId: Id): SecurityGroupRuleInputs<Id> {
+    const inputs: SecurityGroupRuleInputs<Id> = {
+        type: rule.direction,
+        ipProtocol: rule.protocol,
+        portRange: formatPortRange(rule.ports),
+        policy: rule.policy,
+        priority: rule.priority,
+        nicType: rule.nicType,
+        securityGroupId,
+    };
+    if (rule.description !== undefined) {
+        inputs.description = rule.description;
+    }
+    switch (rule.peer.kind) {
+        case "cidr":
+            inputs.cidrIp = rule.peer.cidr;
+            break;
+        case "ipv6Cidr":
+            inputs.ipv6CidrIp = rule.peer.cidr;
+            break;
+        case "group":
+            inputs.sourceSecurityGroupId = rule.peer.groupId;
+            if (rule.peer.ownerId !== undefined) {
+                inputs.sourceGroupOwnerId = rule.peer.ownerId;
+            }
+            break;
+        case "prefixList":
+            inputs.prefixListId = rule.peer.prefixListId;
+            break;
+    }
+    return inputs;
+}
+
+/** What a rule's group is: decides which NIC types and peers are legal. */
+export interface GroupContext {
+    /** True for a VPC group (it has a `vpcId`), false for a classic-network group. */
+    readonly vpc: boolean;
+    /** True for an enterprise group, which cannot reference or be referenced by groups. */
+    readonly enterprise: boolean;
+}
+
+/**
+ * The NIC type a rule really has. In a VPC every rule is intranet (intranet rules also govern Internet traffic
+ * through an EIP). In a classic network a rule without `nicType` is intranet with a source group and internet
+ * otherwise, as the API defaults it.
+ */
+export function effectiveNicType(nicType: NicType | undefined, vpc: boolean, peerIsGroup: boolean): NicType {
+    if (vpc) {
+        return "intranet";
+    }
+    return nicType ?? (peerIsGroup ? "intranet" : "internet");
+}
+
+/** The CIDR a rule's peer names, or undefined for group and prefix-list peers (or an unparseable CIDR). */
+export function peerCidr(peer: Peer<unknown>): Cidr | undefined {
+    return peer.kind === "cidr" || peer.kind === "ipv6Cidr" ? parseCidr(peer.cidr) : undefined;
+}
+
+/** Every problem the API (or our safety rules) would have with one rule; `field` prefixes each message. */
+export function ruleProblems(rule: SecurityRule<unknown>, field: string, group: GroupContext): Problem[] {
+    const problems: Problem[] = [];
+    if (!DIRECTIONS.includes(rule.direction)) {
+        problems.push(problem(`${field}.direction`, rule.direction, `must be one of ${DIRECTIONS.join(", ")}`));
+    }
+    if (!isProtocol(rule.protocol)) {
+        problems.push(problem(`${field}.protocol`, rule.protocol, `must be one of ${PROTOCOLS.join(", ")}`));
+    } else {
+        const error = portRangeError(rule.protocol, rule.ports);
+        if (error) {
+            problems.push(problem(`${field}.ports`, formatPortRange(rule.ports), error));
+        }
+    }
+    if (!RULE_POLICIES.includes(rule.policy)) {
+        problems.push(problem(`${field}.policy`, rule.policy, `must be "accept" or "drop"`));
+    }
+    if (!Number.isInteger(rule.priority) || rule.priority < PRIORITY_HIGHEST || rule.priority > PRIORITY_LOWEST) {
+        problems.push(
+            problem(`${field}.priority`, rule.priority, `must be an integer from ${PRIORITY_HIGHEST} to ${PRIORITY_LOWEST}`),
+        );
+    }
+    if (!NIC_TYPES.includes(rule.nicType)) {
+        problems.push(problem(`${field}.nicType`, rule.nicType, `must be "intranet" or "internet"`));
+    } else if (group.vpc && rule.nicType === "internet") {
+        problems.push(problem(`${field}.nicType`, rule.nicType, `must be "intranet" on a VPC security group`));
+    }
+    switch (rule.peer.kind) {
+        case "cidr":
+            problems.push(...cidrProblems(rule.peer.cidr, `${field}.cidr`, "ipv4"));
+            break;
+        case "ipv6Cidr":
+            problems.push(...cidrProblems(rule.peer.cidr, `${field}.ipv6Cidr`, "ipv6"));
+            break;
+        case "group":
+            if (rule.nicType === "internet") {
+                problems.push(
+                    problem(`${field}.nicType`, rule.nicType, `must be "intranet" for a rule that names a source group`),
+                );
+            }
+            if (group.enterprise) {
+                problems.push(
+                    problem(`${field}.source`, "security group", "cannot name a security group in an enterprise group"),
+                );
+            }
+            break;
+        case "prefixList":
+            break;
+    }
+    return problems;
+}
+
+/** Limits that apply to a group's rule set as a whole. */
+export function ruleSetProblems(rules: readonly SecurityRule<unknown>[], field: string): Problem[] {
+    const problems: Problem[] = [];
+    if (rules.length > MAX_RULES_PER_GROUP) {
+        problems.push(problem(field, `${rules.length} rules`, `must hold at most ${MAX_RULES_PER_GROUP} rules per group`));
+    }
+    const references = rules.filter((rule) => rule.peer.kind === "group").length;
+    if (references > MAX_GROUP_REFERENCE_RULES) {
+        problems.push(
+            problem(
+                field,
+                `${references} rules naming security groups`,
+                `must hold at most ${MAX_GROUP_REFERENCE_RULES} rules that reference security groups`,
+            ),
+        );
+    }
+    return problems;
+}
+
+/** Settings of the broad-intranet judgement; shared by components and the policy pack. */
+export interface BroadAccessSettings extends BroadnessLimits {
+    /** tcp/udp ports that may face `0.0.0.0/0`/`::/0`. Defaults to {@link DEFAULT_PUBLIC_PORTS}. */
+    readonly publicPorts?: readonly number[];
+    /** Blocks exempt from the judgement. */
+    readonly allowedCidrs?: readonly string[];
+}
+
+/** True when every port of a tcp/udp rule is one of `publicPorts` (the Internet service case). */
+export function onlyPublicPorts(protocol: Protocol, ports: PortRange, publicPorts: readonly number[]): boolean {
+    if (!hasPorts(protocol) || ports.to - ports.from > 65535) {
+        return false;
+    }
+    for (let port = ports.from; port <= ports.to; port++) {
+        if (!publicPorts.includes(port)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/**
+ * Why an ingress accept of `nicType` intranet opens too much address space, or undefined when it does not.
+ * Drops never count: the drop baseline itself names `0.0.0.0/0`.
+ */
+export function broadIntranetAccessReason(
+    rule: Pick<SecurityRule<unknown>, "direction" | "policy" | "nicType" | "peer" | "protocol" | "ports">,
+    settings: BroadAccessSettings = {},
+): string | undefined {
+    if (rule.direction !== "ingress" || rule.policy !== "accept" || rule.nicType !== "intranet") {
+        return undefined;
+    }
+    const cidr = peerCidr(rule.peer);
+    if (!cidr || !isBroadCidr(cidr, settings)) {
+        return undefined;
+    }
+    const allowed = (settings.allowedCidrs ?? []).map(parseCidr).filter((c): c is Cidr => c !== undefined);
+    if (allowed.some((block) => cidrContains(block, cidr))) {
+        return undefined;
+    }
+    if (isAnyAddress(cidr) && onlyPublicPorts(rule.protocol, rule.ports, settings.publicPorts ?? DEFAULT_PUBLIC_PORTS)) {
+        return undefined;
+    }
+    return isAnyAddress(cidr)
+        ? `opens ${rule.protocol} ${formatPortRange(rule.ports)} to every address (${describeValue(cidr.text)})`
+        : `opens intranet access to the broad block ${describeValue(cidr.text)} (/${cidr.prefix})`;
+}
+
+/** The drop-all baseline rule that backs every group: all protocols, all addresses, lowest priority. */
+export function dropBaselineRule(
+    options: { direction?: Direction; cidr?: string; priority?: number; nicType?: NicType } = {},
+): SecurityRule<never> {
+    return {
+        direction: options.direction ?? "ingress",
+        protocol: "all",
+        ports: { from: -1, to: -1 },
+        peer: { kind: "cidr", cidr: options.cidr ?? "0.0.0.0/0" },
+        policy: "drop",
+        priority: options.priority ?? BASELINE_PRIORITY,
+        nicType: options.nicType ?? "intranet",
+        description: "Drop everything not explicitly allowed above (baseline)",
+    };
+}
