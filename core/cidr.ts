@@ -129,7 +129,9 @@ export interface BroadnessLimits {
 
 /** The smallest prefix length still considered narrow for the block's family. */
 export function minimumPrefix(family: IpFamily, limits: BroadnessLimits = {}): number {
-    return family === "ipv4" ? (limits.minIpv4Prefix ?? MIN_IPV4_PREFIX) : (limits.minIpv6Prefix ?? MIN_IPV6_PREFIX);
+    return family === "ipv4"
+        ? (limits.minIpv4Prefix ?? MIN_IPV4_PREFIX)
+        : (limits.minIpv6Prefix ?? MIN_IPV6_PREFIX);
 }
 
 /** True when the block is broader than the limit for its family (e.g. `10.0.0.0/8` against /16). */
@@ -150,7 +152,13 @@ export function cidrProblems(text: unknown, field: string, family?: IpFamily): P
     const cidr = parseCidr(text);
     if (!cidr) {
         const example = family === "ipv6" ? `"2001:db8::/32"` : `"192.168.1.0/24"`;
-        return [problem(field, text, `must be ${family === "ipv6" ? "an IPv6" : "a"} CIDR block such as ${example}`)];
+        return [
+            problem(
+                field,
+                text,
+                `must be ${family === "ipv6" ? "an IPv6" : "a"} CIDR block such as ${example}`,
+            ),
+        ];
     }
     if (family && cidr.family !== family) {
         return [problem(field, text, `must be an ${family === "ipv4" ? "IPv4" : "IPv6"} CIDR block`)];

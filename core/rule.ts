@@ -1,4 +1,12 @@
-import { Cidr, cidrContains, cidrProblems, isAnyAddress, isBroadCidr, parseCidr, BroadnessLimits } from "./cidr";
+import {
+    Cidr,
+    cidrContains,
+    cidrProblems,
+    isAnyAddress,
+    isBroadCidr,
+    parseCidr,
+    BroadnessLimits,
+} from "./cidr";
 import {
     BASELINE_PRIORITY,
     DEFAULT_PUBLIC_PORTS,
@@ -7,7 +15,15 @@ import {
     PRIORITY_HIGHEST,
     PRIORITY_LOWEST,
 } from "./limits";
-import { formatPortRange, hasPorts, isProtocol, PortRange, portRangeError, Protocol, PROTOCOLS } from "./ports";
+import {
+    formatPortRange,
+    hasPorts,
+    isProtocol,
+    PortRange,
+    portRangeError,
+    Protocol,
+    PROTOCOLS,
+} from "./ports";
 import { describeValue, problem, Problem } from "./problems";
 
 export type Direction = "ingress" | "egress";
@@ -123,7 +139,9 @@ export function peerCidr(peer: Peer<unknown>): Cidr | undefined {
 export function ruleProblems(rule: SecurityRule<unknown>, field: string, group: GroupContext): Problem[] {
     const problems: Problem[] = [];
     if (!DIRECTIONS.includes(rule.direction)) {
-        problems.push(problem(`${field}.direction`, rule.direction, `must be one of ${DIRECTIONS.join(", ")}`));
+        problems.push(
+            problem(`${field}.direction`, rule.direction, `must be one of ${DIRECTIONS.join(", ")}`),
+        );
     }
     if (!isProtocol(rule.protocol)) {
         problems.push(problem(`${field}.protocol`, rule.protocol, `must be one of ${PROTOCOLS.join(", ")}`));
@@ -136,15 +154,25 @@ export function ruleProblems(rule: SecurityRule<unknown>, field: string, group: 
     if (!RULE_POLICIES.includes(rule.policy)) {
         problems.push(problem(`${field}.policy`, rule.policy, `must be "accept" or "drop"`));
     }
-    if (!Number.isInteger(rule.priority) || rule.priority < PRIORITY_HIGHEST || rule.priority > PRIORITY_LOWEST) {
+    if (
+        !Number.isInteger(rule.priority) ||
+        rule.priority < PRIORITY_HIGHEST ||
+        rule.priority > PRIORITY_LOWEST
+    ) {
         problems.push(
-            problem(`${field}.priority`, rule.priority, `must be an integer from ${PRIORITY_HIGHEST} to ${PRIORITY_LOWEST}`),
+            problem(
+                `${field}.priority`,
+                rule.priority,
+                `must be an integer from ${PRIORITY_HIGHEST} to ${PRIORITY_LOWEST}`,
+            ),
         );
     }
     if (!NIC_TYPES.includes(rule.nicType)) {
         problems.push(problem(`${field}.nicType`, rule.nicType, `must be "intranet" or "internet"`));
     } else if (group.vpc && rule.nicType === "internet") {
-        problems.push(problem(`${field}.nicType`, rule.nicType, `must be "intranet" on a VPC security group`));
+        problems.push(
+            problem(`${field}.nicType`, rule.nicType, `must be "intranet" on a VPC security group`),
+        );
     }
     switch (rule.peer.kind) {
         case "cidr":
@@ -156,12 +184,20 @@ export function ruleProblems(rule: SecurityRule<unknown>, field: string, group: 
         case "group":
             if (rule.nicType === "internet") {
                 problems.push(
-                    problem(`${field}.nicType`, rule.nicType, `must be "intranet" for a rule that names a source group`),
+                    problem(
+                        `${field}.nicType`,
+                        rule.nicType,
+                        `must be "intranet" for a rule that names a source group`,
+                    ),
                 );
             }
             if (group.enterprise) {
                 problems.push(
-                    problem(`${field}.source`, "security group", "cannot name a security group in an enterprise group"),
+                    problem(
+                        `${field}.source`,
+                        "security group",
+                        "cannot name a security group in an enterprise group",
+                    ),
                 );
             }
             break;
@@ -175,7 +211,13 @@ export function ruleProblems(rule: SecurityRule<unknown>, field: string, group: 
 export function ruleSetProblems(rules: readonly SecurityRule<unknown>[], field: string): Problem[] {
     const problems: Problem[] = [];
     if (rules.length > MAX_RULES_PER_GROUP) {
-        problems.push(problem(field, `${rules.length} rules`, `must hold at most ${MAX_RULES_PER_GROUP} rules per group`));
+        problems.push(
+            problem(
+                field,
+                `${rules.length} rules`,
+                `must hold at most ${MAX_RULES_PER_GROUP} rules per group`,
+            ),
+        );
     }
     const references = rules.filter((rule) => rule.peer.kind === "group").length;
     if (references > MAX_GROUP_REFERENCE_RULES) {
@@ -199,7 +241,11 @@ export interface BroadAccessSettings extends BroadnessLimits {
 }
 
 /** True when every port of a tcp/udp rule is one of `publicPorts` (the Internet service case). */
-export function onlyPublicPorts(protocol: Protocol, ports: PortRange, publicPorts: readonly number[]): boolean {
+export function onlyPublicPorts(
+    protocol: Protocol,
+    ports: PortRange,
+    publicPorts: readonly number[],
+): boolean {
     if (!hasPorts(protocol) || ports.to - ports.from > 65535) {
         return false;
     }
@@ -230,7 +276,10 @@ export function broadIntranetAccessReason(
     if (allowed.some((block) => cidrContains(block, cidr))) {
         return undefined;
     }
-    if (isAnyAddress(cidr) && onlyPublicPorts(rule.protocol, rule.ports, settings.publicPorts ?? DEFAULT_PUBLIC_PORTS)) {
+    if (
+        isAnyAddress(cidr) &&
+        onlyPublicPorts(rule.protocol, rule.ports, settings.publicPorts ?? DEFAULT_PUBLIC_PORTS)
+    ) {
         return undefined;
     }
     return isAnyAddress(cidr)
