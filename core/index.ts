@@ -4,3 +4,6 @@ export * from "./ports";
 export * from "./cidr";
 export * from "./rule";
 export * from "./presets";
+export * from "./read";
+export * from "./effective";
+export * from "./stack";

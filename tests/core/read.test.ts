@@ -1,0 +1,169 @@
+import * as assert from "node:assert/strict";
+import {
+    unknownCheckingProxy,
+    unknownArrayValue,
+    unknownNumberValue,
+    unknownStringValue,
+} from "@pulumi/policy/proxy";
+import { Secret } from "@pulumi/policy";
+import {
+    isUnknown,
+    readAttachments,
+    readGroup,
+    readRule,
+    ruleFromReading,
+    SECRET_SIG,
+    SECRET_SIG_KEY,
+    toPlain,
+    UNKNOWN,
+} from "../../core";
+
+const sdkUnknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+describe("core/read", () => {
+    it("recognises every unknown spelling and nothing else", () => {
+        assert.equal(isUnknown(UNKNOWN), true);
+        assert.equal(isUnknown(sdkUnknown), true);
+        assert.equal(isUnknown(unknownNumberValue), true);
+        assert.equal(isUnknown(unknownArrayValue), true);
+        assert.equal(isUnknown("sg-123"), false);
+        assert.equal(isUnknown(undefined), false);
+        assert.equal(isUnknown({}), false);
+    });
+
+    it("reads a rule behind @pulumi/policy's proxy without throwing on unknowns", () => {
+        const props = unknownCheckingProxy({
+            type: "ingress",
+            ipProtocol: "tcp",
+            portRange: "22/22",
+            policy: "accept",
+            priority: unknownNumberValue,
+            nicType: "intranet",
+            securityGroupId: unknownStringValue,
+            cidrIp: "0.0.0.0/0",
+        });
+        assert.throws(() => (props as Record<string, unknown>).priority);
+        const reading = readRule(props);
+        assert.equal(reading.priority, UNKNOWN);
+        assert.equal(reading.securityGroupId, UNKNOWN);
+        assert.deepEqual(reading.ports, { from: 22, to: 22 });
+        assert.deepEqual(reading.peer, { field: "cidrIp", value: "0.0.0.0/0" });
+        assert.equal(ruleFromReading(reading, true), undefined, "an unknown priority decides matching order");
+    });
+
+    it("fills in the provider's unsafe defaults and the API's NIC type", () => {
+        const reading = readRule({
+            type: "ingress",
+            ipProtocol: "TCP",
+            portRange: "80/80",
+            cidrIp: "1.2.3.4/32",
+        });
+        assert.deepEqual(ruleFromReading(reading, false), {
+            direction: "ingress",
+            protocol: "tcp",
+            ports: { from: 80, to: 80 },
+            peer: { kind: "cidr", cidr: "1.2.3.4/32" },
+            policy: "accept",
+            priority: 1,
+            nicType: "internet",
+        });
+        assert.equal(ruleFromReading(reading, true)?.nicType, "intranet");
+    });
+
+    it("reads through wrapped secrets, on the wire and as @pulumi/policy's Secret", () => {
+        const reading = readRule({
+            type: "ingress",
+            ipProtocol: "tcp",
+            portRange: { [SECRET_SIG_KEY]: SECRET_SIG, value: "22/22" },
+            cidrIp: new Secret("10.0.0.0/8"),
+            sourceGroupOwnerAccount: "1234",
+        });
+        assert.deepEqual(reading.ports, { from: 22, to: 22 });
+        assert.deepEqual(reading.peer, { field: "cidrIp", value: "10.0.0.0/8" });
+        assert.equal(reading.sourceGroupOwner, "1234");
+    });
+
+    it("keeps every peer field present so that two peers can be reported", () => {
+        const reading = readRule({ cidrIp: "1.2.3.4/32", sourceSecurityGroupId: sdkUnknown });
+        assert.deepEqual(reading.peerFields, ["cidrIp", "sourceSecurityGroupId"]);
+        assert.equal(reading.peer, undefined);
+    });
+
+    it("prefers sourceGroupOwnerId over the deprecated sourceGroupOwnerAccount", () => {
+        const reading = readRule({
+            sourceSecurityGroupId: "sg-1",
+            sourceGroupOwnerId: "111",
+            sourceGroupOwnerAccount: "222",
+        });
+        assert.equal(reading.sourceGroupOwner, "111");
+    });
+
+    it("never throws on odd shapes", () => {
+        for (const props of [
+            undefined,
+            null,
+            42,
+            "x",
+            [],
+            { type: 5, portRange: [], priority: {} },
+            unknownCheckingProxy({ tags: unknownStringValue }),
+        ]) {
+            assert.doesNotThrow(() => readRule(props));
+            assert.doesNotThrow(() => readGroup(props));
+            assert.doesNotThrow(() => readAttachments("alicloud:ecs/instance:Instance", props));
+        }
+        const cyclic: Record<string, unknown> = {};
+        cyclic.self = cyclic;
+        assert.doesNotThrow(() => toPlain(cyclic));
+    });
+
+    it("reads a group's network, tags and inner access", () => {
+        const group = readGroup(
+            unknownCheckingProxy({
+                vpcId: unknownStringValue,
+                tags: { team: "web", owner: unknownStringValue },
+            }),
+        );
+        assert.equal(group.vpc, true);
+        assert.deepEqual(group.tags, { team: "web", owner: UNKNOWN });
+        assert.equal(group.innerAccept, true, "a normal group accepts its members by default");
+        assert.equal(readGroup({ innerAccessPolicy: "Drop" }).innerAccept, false);
+        assert.equal(readGroup({ innerAccess: false }).innerAccept, false);
+        assert.equal(readGroup({ securityGroupType: "enterprise" }).innerAccept, false);
+        assert.equal(readGroup({ name: "legacy" }).name, "legacy");
+        assert.equal(readGroup({}).vpc, false);
+    });
+
+    it("reads member attachments of every joining resource type", () => {
+        assert.deepEqual(
+            readAttachments(
+                "alicloud:ecs/instance:Instance",
+                unknownCheckingProxy({
+                    securityGroups: ["sg-1", unknownStringValue],
+                    networkInterfaces: { securityGroupIds: ["sg-2"] },
+                }),
+            ),
+            [
+                { fields: ["securityGroups"], groupIds: ["sg-1", UNKNOWN] },
+                { fields: ["networkInterfaces"], groupIds: ["sg-2"] },
+            ],
+        );
+        assert.deepEqual(
+            readAttachments("alicloud:ess/scalingConfiguration:ScalingConfiguration", {
+                securityGroupId: "sg-1",
+                securityGroupIds: unknownArrayValue,
+            }),
+            [{ fields: ["securityGroupId", "securityGroupIds"], groupIds: ["sg-1", UNKNOWN] }],
+        );
+        assert.deepEqual(
+            readAttachments("alicloud:ecs/ecsNetworkInterface:EcsNetworkInterface", {
+                securityGroupIds: ["a", "b"],
+            }),
+            [{ fields: ["securityGroupIds"], groupIds: ["a", "b"] }],
+        );
+        assert.deepEqual(
+            readAttachments("alicloud:ecs/securityGroup:SecurityGroup", { securityGroupIds: ["a"] }),
+            [],
+        );
+    });
+});
