@@ -1,0 +1,111 @@
+import { Command, CommanderError, Option } from "commander";
+import * as fs from "fs";
+import { GateError, errorMessage } from "../engine/errors";
+import {
+    MOCK_LIMITATIONS,
+    preview,
+    renderReport,
+    REPORT_FORMATS,
+    toolVersion,
+    type ReportFormat,
+} from "../engine/preview";
+
+/** DESIGN §3: 2 when the program, the pack, the config or the arguments are bad. */
+export const EXIT_BAD_INPUT = 2;
+
+function collect(value: string, previous: string[]): string[] {
+    return [...previous, value];
+}
+
+interface PreviewFlags {
+    policyPack: string[];
+    policyPackConfig: string[];
+    stack?: string;
+    config: string[];
+    format: ReportFormat;
+    out?: string;
+}
+
+/** Parses `argv` (without node and script), runs the command and resolves to its exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+    let exitCode = 0;
+    const program = new Command("alicloud-sg")
+        .description("Offline Pulumi policy gate for Alibaba Cloud security groups")
+        .version(toolVersion())
+        .exitOverride()
+        .showHelpAfterError();
+    program
+        .command("preview")
+        .description(
+            "Run a Pulumi program under the SDK's mock runtime and its policy packs over the analyzer protocol",
+        )
+        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", ".")
+        .option(
+            "--policy-pack <DIR>",
+            "policy pack directory (repeatable; default: the bundled pack)",
+            collect,
+            [],
+        )
+        .option(
+            "--policy-pack-config <FILE>",
+            "policy config JSON, as for pulumi preview (repeatable)",
+            collect,
+            [],
+        )
+        .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
+        .option(
+            "--config <KEY=VALUE>",
+            "stack config value, overriding Pulumi.<stack>.yaml (repeatable)",
+            collect,
+            [],
+        )
+        .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
+        .option("--out <FILE>", "write the report to FILE instead of stdout")
+        .action(async (projectDir: string, flags: PreviewFlags) => {
+            const result = await preview({
+                projectDir,
+                stack: flags.stack,
+                config: flags.config,
+                policyPacks: flags.policyPack,
+                policyPackConfigs: flags.policyPackConfig,
+            });
+            const color =
+                !flags.out &&
+                flags.format === "text" &&
+                process.stdout.isTTY === true &&
+                !process.env.NO_COLOR;
+            const output = renderReport(result.report, flags.format, color);
+            if (flags.out) {
+                fs.writeFileSync(flags.out, output);
+            } else {
+                process.stdout.write(output);
+            }
+            if (flags.format !== "text") {
+                process.stderr.write(`note: ${MOCK_LIMITATIONS}\n`);
+            }
+            exitCode = result.exitCode;
+        });
+    try {
+        await program.parseAsync([...argv], { from: "user" });
+        return exitCode;
+    } catch (err) {
+        if (err instanceof CommanderError) {
+            return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+        }
+        const message = err instanceof GateError ? err.message : `unexpected error: ${errorMessage(err)}`;
+        process.stderr.write(`alicloud-sg: ${message}\n`);
+        return EXIT_BAD_INPUT;
+    }
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (err) => {
+            process.stderr.write(`alicloud-sg: ${errorMessage(err)}\n`);
+            process.exitCode = EXIT_BAD_INPUT;
+        },
+    );
+}

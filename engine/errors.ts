@@ -1,0 +1,17 @@
+/**
+ * What can make the gate fail before it can judge the stack: the program, the pack, the config or the
+ * arguments. The CLI prints `message` alone and exits 2, so the message must name what and where.
+ */
+export class GateError extends Error {
+    constructor(
+        public readonly kind: "program" | "pack" | "config" | "arguments" | "project",
+        message: string,
+    ) {
+        super(message);
+        this.name = "GateError";
+    }
+}
+
+export function errorMessage(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
+}

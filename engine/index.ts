@@ -1,0 +1,18 @@
+export * from "./types";
+export { GateError } from "./errors";
+export { loadProject, type ProjectSettings, type ProjectOptions, DEFAULT_STACK } from "./project";
+export { runProgram, type RunProgramOptions } from "./runProgram";
+export { runPacks, type RunPacksOptions, type PacksOutcome } from "./runPacks";
+export { reconcile, readPolicyPackConfig, type PolicyPackConfigFile } from "./policyConfig";
+export { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report, type ReportDocument } from "./report";
+export { renderText } from "./render/text";
+export { renderSarif } from "./render/sarif";
+export {
+    preview,
+    renderReport,
+    bundledPolicyPack,
+    REPORT_FORMATS,
+    type ReportFormat,
+    type PreviewOptions,
+} from "./preview";
+export { toAnalyzerValue, toDisplayValue, UNKNOWN, SIG_KEY, SECRET_SIG, RESOURCE_REF_SIG } from "./wire";

@@ -1,0 +1,184 @@
+import Ajv, { type ErrorObject } from "ajv";
+import * as fs from "fs";
+import { GateError, errorMessage } from "./errors";
+import type { EnforcementLevel } from "./types";
+
+export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
+    "advisory",
+    "mandatory",
+    "remediate",
+    "disabled",
+];
+
+/** What the pack says about one policy in `GetAnalyzerInfo`. */
+export interface PolicySchemaInfo {
+    readonly name: string;
+    readonly enforcementLevel: EnforcementLevel;
+    /** `configSchema.properties` as JSON schema, if the policy is configurable. */
+    readonly properties?: Record<string, unknown>;
+    readonly required?: string[];
+}
+
+/** One entry of a policy config file or of a pack's `initialConfig`: a level, or a level and properties. */
+export type PolicyConfigEntry =
+    EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
+
+/** The `--policy-pack-config` file: `{"all": level, "<policy>": level | {enforcementLevel?, ...props}}`. */
+export type PolicyPackConfigFile = Record<string, PolicyConfigEntry>;
+
+export interface ReconciledPolicyConfig {
+    readonly enforcementLevel: EnforcementLevel;
+    readonly properties: Record<string, unknown>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Reads and shape-checks a `--policy-pack-config` file; values are validated per policy in {@link reconcile}. */
+export function readPolicyPackConfig(file: string): PolicyPackConfigFile {
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        throw new GateError(
+            "config",
+            `--policy-pack-config ${file}: not a readable JSON file: ${errorMessage(err)}`,
+        );
+    }
+    if (!isRecord(parsed)) {
+        throw new GateError(
+            "config",
+            `--policy-pack-config ${file}: must be a JSON object keyed by policy name`,
+        );
+    }
+    for (const [policy, entry] of Object.entries(parsed)) {
+        const level = typeof entry === "string" ? entry : isRecord(entry) ? entry.enforcementLevel : null;
+        if (!(typeof entry === "string" || isRecord(entry))) {
+            throw new GateError(
+                "config",
+                `--policy-pack-config ${file}: "${policy}" must be an enforcement level or an object (got ${JSON.stringify(entry)})`,
+            );
+        }
+        if (level !== undefined && !ENFORCEMENT_LEVELS.includes(level as EnforcementLevel)) {
+            throw new GateError(
+                "config",
+                `--policy-pack-config ${file}: "${policy}" enforcementLevel must be one of ` +
+                    `${ENFORCEMENT_LEVELS.join(", ")} (got ${JSON.stringify(level)})`,
+            );
+        }
+        if (policy === "all" && isRecord(entry) && Object.keys(entry).some((k) => k !== "enforcementLevel")) {
+            throw new GateError(
+                "config",
+                `--policy-pack-config ${file}: "all" takes only an enforcement level`,
+            );
+        }
+    }
+    return parsed as PolicyPackConfigFile;
+}
+
+function splitEntry(entry: PolicyConfigEntry): {
+    level?: EnforcementLevel;
+    properties: Record<string, unknown>;
+} {
+    if (typeof entry === "string") {
+        return { level: entry, properties: {} };
+    }
+    const { enforcementLevel, ...properties } = entry;
+    return { level: enforcementLevel, properties };
+}
+
+function schemaDefaults(properties: Record<string, unknown> | undefined): Record<string, unknown> {
+    const defaults: Record<string, unknown> = {};
+    for (const [key, schema] of Object.entries(properties ?? {})) {
+        if (isRecord(schema) && schema.default !== undefined) {
+            defaults[key] = structuredClone(schema.default);
+        }
+    }
+    return defaults;
+}
+
+function describeAjvError(error: ErrorObject): string {
+    const property =
+        error.keyword === "required"
+            ? (error.params as { missingProperty: string }).missingProperty
+            : error.keyword === "additionalProperties"
+              ? (error.params as { additionalProperty: string }).additionalProperty
+              : error.instancePath.replace(/^\//, "").replace(/\//g, ".");
+    const message =
+        error.keyword === "additionalProperties"
+            ? "is not a property of this policy's configSchema"
+            : error.message;
+    return `property "${property}" ${message}`;
+}
+
+/**
+ * Reconciles one pack's policy config as the engine does: each policy's schema defaults and its own level, then
+ * the pack's `initialConfig`, then the user's config file, where `"all"` sets every policy's level. Each result
+ * is validated against the policy's schema; the first invalid policy is reported naming the policy and property.
+ */
+export function reconcile(
+    packName: string,
+    policies: readonly PolicySchemaInfo[],
+    initialConfig: PolicyPackConfigFile,
+    userConfig: PolicyPackConfigFile,
+    userConfigLabel: string,
+    knownPolicyNames: ReadonlySet<string> = new Set(policies.map((p) => p.name)),
+): Map<string, ReconciledPolicyConfig> {
+    for (const name of Object.keys(userConfig)) {
+        if (name !== "all" && !knownPolicyNames.has(name)) {
+            throw new GateError(
+                "config",
+                `${userConfigLabel}: policy "${name}" is not in policy pack ${packName}; ` +
+                    `known policies: ${[...knownPolicyNames].sort().join(", ")}`,
+            );
+        }
+    }
+    const ajv = new Ajv({ allErrors: false, strict: false, useDefaults: true });
+    const result = new Map<string, ReconciledPolicyConfig>();
+    for (const policy of policies) {
+        let level = policy.enforcementLevel;
+        let properties = schemaDefaults(policy.properties);
+        for (const [source, layer] of [
+            ["initialConfig", initialConfig],
+            [userConfigLabel, userConfig],
+        ] as const) {
+            const all = layer.all;
+            if (all !== undefined) {
+                level = splitEntry(all).level ?? level;
+            }
+            const entry = layer[policy.name];
+            if (entry !== undefined) {
+                const split = splitEntry(entry);
+                level = split.level ?? level;
+                properties = { ...properties, ...split.properties };
+                if (Object.keys(split.properties).length > 0 && !policy.properties) {
+                    throw new GateError(
+                        "config",
+                        `${source}: policy "${policy.name}" of pack ${packName} takes no configuration ` +
+                            `(got properties ${Object.keys(split.properties).join(", ")})`,
+                    );
+                }
+            }
+        }
+        if (policy.properties) {
+            const validate = ajv.compile({
+                type: "object",
+                properties: policy.properties,
+                required: policy.required ?? [],
+                additionalProperties: false,
+            });
+            if (!validate(properties)) {
+                const error = validate.errors?.[0];
+                throw new GateError(
+                    "config",
+                    `invalid config for policy "${policy.name}" of pack ${packName}: ` +
+                        `${error ? describeAjvError(error) : "does not match its configSchema"} ` +
+                        `(from ${userConfigLabel} or the pack's initialConfig)`,
+                );
+            }
+        }
+        result.set(policy.name, { enforcementLevel: level, properties });
+    }
+    return result;
+}

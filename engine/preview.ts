@@ -1,0 +1,86 @@
+import * as fs from "fs";
+import * as path from "path";
+import { GateError } from "./errors";
+import { readPolicyPackConfig } from "./policyConfig";
+import { loadProject } from "./project";
+import { renderSarif } from "./render/sarif";
+import { renderText } from "./render/text";
+import { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report } from "./report";
+import { runPacks } from "./runPacks";
+import { runProgram } from "./runProgram";
+
+export type ReportFormat = "text" | "json" | "sarif";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif"];
+
+export interface PreviewOptions {
+    readonly projectDir?: string;
+    readonly stack?: string;
+    readonly config?: readonly string[];
+    /** Policy pack directories; the bundled `policies/` pack when empty. */
+    readonly policyPacks?: readonly string[];
+    readonly policyPackConfigs?: readonly string[];
+}
+
+export interface PreviewResult {
+    readonly report: Report;
+    readonly exitCode: 0 | 1;
+}
+
+/** The package root: the nearest directory above this file whose package.json is this package. */
+export function packageRoot(): string {
+    let dir = __dirname;
+    for (;;) {
+        const manifest = path.join(dir, "package.json");
+        if (
+            fs.existsSync(manifest) &&
+            JSON.parse(fs.readFileSync(manifest, "utf8")).name === "alicloud-secure-groups"
+        ) {
+            return dir;
+        }
+        const parent = path.dirname(dir);
+        if (parent === dir) {
+            throw new GateError(
+                "project",
+                `cannot find the alicloud-secure-groups package above ${__dirname}`,
+            );
+        }
+        dir = parent;
+    }
+}
+
+export function bundledPolicyPack(): string {
+    return path.join(packageRoot(), "policies");
+}
+
+export function toolVersion(): string {
+    return JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version as string;
+}
+
+/** Runs the program, then every pack over the analyzer protocol, and builds the report. */
+export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
+    const project = loadProject(options.projectDir ?? ".", { stack: options.stack, config: options.config });
+    const packs =
+        options.policyPacks && options.policyPacks.length > 0 ? options.policyPacks : [bundledPolicyPack()];
+    // Config files are read before anything runs, so a malformed one fails fast.
+    const configs = (options.policyPackConfigs ?? []).map((file) => ({
+        label: `--policy-pack-config ${file}`,
+        config: readPolicyPackConfig(file),
+    }));
+    const run = await runProgram(project);
+    const outcome = await runPacks(project, run.resources, { packs, configs });
+    const report = buildReport(project, run.resources, outcome.packs, outcome.inputs);
+    return { report, exitCode: exitCodeFor(report) };
+}
+
+export function renderReport(report: Report, format: ReportFormat, color: boolean): string {
+    switch (format) {
+        case "json":
+            return JSON.stringify(report.document, null, 2) + "\n";
+        case "sarif":
+            return renderSarif(report, { baseDir: process.cwd(), toolVersion: toolVersion() });
+        case "text":
+            return renderText(report, { color });
+    }
+}
+
+export { MOCK_LIMITATIONS };

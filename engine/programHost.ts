@@ -1,0 +1,343 @@
+/**
+ * Child-process entry point: runs one Pulumi program under the SDK's mock runtime and writes every
+ * registered resource to a JSON file. Started by `runProgram`; the spec arrives in an environment variable so
+ * that the program's own `process.argv` stays clean.
+ *
+ * The program's config, project, stack and organization reach it through the same `PULUMI_*` environment
+ * variables the Node language host sets, so `new pulumi.Config()`, `getProject()` and `getStack()` answer as
+ * under the CLI.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import type { RecordedOptions, RecordedResource, SourcePosition } from "./types";
+
+export interface HostSpec {
+    readonly projectDir: string;
+    readonly program: string;
+    readonly project: string;
+    readonly stack: string;
+    readonly organization: string;
+    readonly preview: boolean;
+    readonly resultFile: string;
+}
+
+export interface HostResult {
+    readonly resources?: RecordedResource[];
+    readonly error?: { message: string; location: string | null };
+}
+
+export const HOST_SPEC_ENV = "ALICLOUD_SG_PROGRAM_HOST_SPEC";
+
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports --
+   the SDK's runtime internals (monitor protocol, settings, debuggable) have no public types. */
+type Callback = (err: Error | null, response?: any) => void;
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function main(): void {
+    const spec = JSON.parse(process.env[HOST_SPEC_ENV] ?? "null") as HostSpec | null;
+    if (!spec) {
+        process.stderr.write(`programHost: ${HOST_SPEC_ENV} is not set\n`);
+        process.exit(2);
+    }
+    let finished = false;
+    const finish = (result: HostResult): void => {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        fs.writeFileSync(spec.resultFile, JSON.stringify(result));
+        process.exit(0);
+    };
+    const fail = (err: unknown): void => finish({ error: describeProgramError(err, spec.projectDir) });
+
+    // Installed first: an error thrown asynchronously inside a resource registration surfaces here.
+    process.on("uncaughtException", fail);
+    process.on("unhandledRejection", fail);
+
+    const sdkRequire = (id: string): any =>
+        require(require.resolve(id, { paths: [path.dirname(spec.program), spec.projectDir, __dirname] }));
+    const settings = sdkRequire("@pulumi/pulumi/runtime/settings");
+    const state = sdkRequire("@pulumi/pulumi/runtime/state");
+    const debuggable = sdkRequire("@pulumi/pulumi/runtime/debuggable");
+    const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb");
+    const resproto = sdkRequire("@pulumi/pulumi/proto/resource_pb");
+
+    skipPromiseStackCapture(debuggable, state);
+
+    const monitor = new RecordingMonitor(spec, structproto, resproto);
+    settings.setMockOptions(monitor, spec.project, spec.stack, spec.preview, spec.organization);
+    const store = state.getStore();
+    store.supportsSecrets = true;
+    store.supportsResourceReferences = true;
+    // As with the SDK's own mocks: Output values would otherwise arrive as opaque output objects.
+    store.supportsOutputValues = false;
+    store.supportsDeletedWith = true;
+    store.supportsReplaceWith = true;
+    store.supportsAliasSpecs = true;
+    store.supportsTransforms = false;
+    store.supportsInvokeTransforms = false;
+    store.supportsParameterization = true;
+    store.supportsInvokeDependsOn = false;
+
+    registerTypeScript(spec);
+
+    // If the event loop drains while registrations still wait (a cycle, a never-resolved output), report the
+    // SDK's own diagnosis of the pending registrations instead of exiting silently.
+    process.on("beforeExit", () => {
+        const [, message] = debuggable.leakedPromises();
+        fail(new Error(message || "The program exited before all of its resources were registered."));
+    });
+
+    const run = async (): Promise<void> => {
+        const exported = require(spec.program);
+        await (exported instanceof Function ? exported() : exported);
+        await settings.waitForRPCs();
+    };
+    run().then(() => finish({ resources: monitor.recorded() }), fail);
+}
+
+/**
+ * The SDK wraps every internal promise in `debuggablePromise`, which captures `new Error().stack` for each —
+ * most of a large program's CPU time and memory under mocks. The trace is only ever printed when
+ * `PULUMI_DEBUG_PROMISE_LEAKS` is set, so it is skipped unless that variable is set; leak tracking (used for
+ * the pending-registration diagnosis) is kept. The program's own errors carry their own stacks and are
+ * untouched.
+ */
+function skipPromiseStackCapture(debuggable: any, state: any): void {
+    if (debuggable.debugPromiseLeaks) {
+        return;
+    }
+    debuggable.debuggablePromise = function debuggablePromise<T>(p: Promise<T>): Promise<T> {
+        const leakCandidates: Set<Promise<unknown>> = state.getStore().leakCandidates;
+        leakCandidates.add(p);
+        return p.then(
+            (value) => {
+                leakCandidates.delete(p);
+                return value;
+            },
+            (err) => {
+                leakCandidates.delete(p);
+                if (err !== null && typeof err === "object") {
+                    err.promise = p;
+                }
+                throw err;
+            },
+        );
+    };
+}
+
+/** TypeScript programs run through ts-node, transpile-only: the gate judges resources, not types. */
+function registerTypeScript(spec: HostSpec): void {
+    if (!/\.tsx?$/.test(spec.program) && !fs.existsSync(path.join(spec.program, "index.ts"))) {
+        return;
+    }
+    if ((process as any)[Symbol.for("ts-node.register.instance")]) {
+        return;
+    }
+    const tsNode = require(require.resolve("ts-node", { paths: [spec.projectDir, __dirname] }));
+    const hasTsconfig = fs.existsSync(path.join(spec.projectDir, "tsconfig.json"));
+    tsNode.register({
+        transpileOnly: true,
+        skipProject: !hasTsconfig,
+        compilerOptions: { target: "ES2020", module: "commonjs", moduleResolution: "node", sourceMap: true },
+    });
+}
+
+class RecordingMonitor {
+    private readonly resources = new Map<string, RecordedResource>();
+
+    constructor(
+        private readonly spec: HostSpec,
+        private readonly structproto: any,
+        private readonly resproto: any,
+    ) {}
+
+    recorded(): RecordedResource[] {
+        return [...this.resources.values()];
+    }
+
+    /** The engine's URN: the parent's full qualified type chain, not only its last segment. */
+    private newUrn(parent: string, type: string, name: string): string {
+        const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type;
+        return `urn:pulumi:${this.spec.stack}::${this.spec.project}::${qualifiedType}::${name}`;
+    }
+
+    registerResource(req: any, callback: Callback): void {
+        try {
+            const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+            const inputs = req.getObject()?.toJavaScript() ?? {};
+            const propertyDependencies: Record<string, string[]> = {};
+            req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
+                propertyDependencies[key] = deps.getUrnsList();
+            });
+            const record: RecordedResource = {
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                custom: req.getCustom(),
+                external: false,
+                parent: req.getParent() || null,
+                dependencies: req.getDependenciesList(),
+                propertyDependencies,
+                inputs,
+                outputs: req.getCustom() ? inputs : {},
+                provider: req.getProvider() || null,
+                source: sourcePosition(req.getSourceposition()),
+                options: recordedOptions(req),
+            };
+            if (this.resources.has(urn)) {
+                throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
+            }
+            this.resources.set(urn, record);
+            const response = new this.resproto.RegisterResourceResponse();
+            response.setUrn(urn);
+            // In a preview the engine cannot know a new resource's id; its planned outputs are its inputs, and
+            // every output the provider would compute stays unknown because the SDK treats absent outputs of
+            // a dry run as unknown.
+            response.setId(this.spec.preview ? "" : UNKNOWN);
+            response.setObject(this.structproto.Struct.fromJavaScript(inputs));
+            callback(null, response);
+        } catch (err) {
+            callback(err as Error);
+        }
+    }
+
+    registerResourceOutputs(req: any, callback: Callback): void {
+        const record = this.resources.get(req.getUrn());
+        if (record) {
+            this.resources.set(record.urn, { ...record, outputs: req.getOutputs()?.toJavaScript() ?? {} });
+        }
+        callback(null, {});
+    }
+
+    readResource(req: any, callback: Callback): void {
+        try {
+            const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+            const propertyDependencies: Record<string, string[]> = {};
+            this.resources.set(urn, {
+                urn,
+                type: req.getType(),
+                name: req.getName(),
+                custom: true,
+                external: true,
+                parent: req.getParent() || null,
+                dependencies: req.getDependenciesList(),
+                propertyDependencies,
+                inputs: { id: req.getId() },
+                outputs: {},
+                provider: req.getProvider() || null,
+                source: sourcePosition(req.getSourceposition?.()),
+                options: emptyOptions(),
+            });
+            const response = new this.resproto.ReadResourceResponse();
+            response.setUrn(urn);
+            // The engine would read the live state from the cloud; offline every property stays unknown.
+            response.setProperties(this.structproto.Struct.fromJavaScript({}));
+            callback(null, response);
+        } catch (err) {
+            callback(err as Error);
+        }
+    }
+
+    invoke(req: any, callback: Callback): void {
+        const token = req.getTok();
+        callback(
+            new Error(
+                `The program calls the provider function '${token}', which needs the cloud provider; ` +
+                    "the offline gate cannot answer it. Pass the value through stack config instead.",
+            ),
+        );
+    }
+
+    call(req: any, callback: Callback): void {
+        callback(
+            new Error(`The program calls the component method '${req.getTok()}', which needs a provider.`),
+        );
+    }
+
+    supportsFeature(req: any, callback: Callback): void {
+        const hasSupport = req.getId() !== "outputValues" && req.getId() !== "transforms";
+        callback(null, { getHassupport: () => hasSupport });
+    }
+
+    registerStackTransform(_req: any, callback: Callback): void {
+        callback(new Error("Stack transforms are not supported by the offline gate."));
+    }
+
+    registerStackInvokeTransform(_req: any, callback: Callback): void {
+        callback(new Error("Stack invoke transforms are not supported by the offline gate."));
+    }
+
+    registerPackage(_req: any, callback: Callback): void {
+        const response = new this.resproto.RegisterPackageResponse();
+        response.setRef("offline-package-ref");
+        callback(null, response);
+    }
+}
+
+function sourcePosition(position: any): SourcePosition | null {
+    if (!position || !position.getUri()) {
+        return null;
+    }
+    const uri: string = position.getUri();
+    let file = uri;
+    try {
+        file = uri.startsWith("file:") ? require("url").fileURLToPath(uri) : uri;
+    } catch {
+        // Keep the URI as given.
+    }
+    return { file, line: position.getLine(), column: position.getColumn() };
+}
+
+function recordedOptions(req: any): RecordedOptions {
+    const timeouts = req.getCustomtimeouts();
+    return {
+        protect: req.getProtect?.() ?? false,
+        ignoreChanges: req.getIgnorechangesList(),
+        ...(req.getDeletebeforereplacedefined() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+        aliases: req.getAliasurnsList(),
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        customTimeouts: {
+            create: timeouts?.getCreate() ?? "",
+            update: timeouts?.getUpdate() ?? "",
+            delete: timeouts?.getDelete() ?? "",
+        },
+    };
+}
+
+function emptyOptions(): RecordedOptions {
+    return {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        additionalSecretOutputs: [],
+        customTimeouts: { create: "", update: "", delete: "" },
+    };
+}
+
+/**
+ * The program's own message, and where it was thrown: the first stack frame outside node_modules, node
+ * internals and this host (the program, or a local component it uses), relative to the project directory.
+ */
+export function describeProgramError(
+    err: unknown,
+    projectDir: string,
+): { message: string; location: string | null } {
+    if (!(err instanceof Error)) {
+        return { message: `The program threw a non-Error value: ${String(err)}`, location: null };
+    }
+    for (const frame of (err.stack ?? "").split("\n").slice(1)) {
+        const match = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame);
+        if (!match || match[1].includes(`${path.sep}node_modules${path.sep}`) || match[1] === __filename) {
+            continue;
+        }
+        const relative = path.relative(projectDir, match[1]);
+        return { message: err.message, location: `${relative || match[1]}:${match[2]}:${match[3]}` };
+    }
+    return { message: err.message, location: null };
+}
+
+if (require.main === module) {
+    main();
+}

@@ -1,0 +1,124 @@
+import * as path from "path";
+import type { ProjectSettings } from "./project";
+import type { AppliedRemediation, PackResult, RecordedResource, SourcePosition } from "./types";
+import { toDisplayValue } from "./wire";
+
+/** One violation as DESIGN §3's JSON document states it. */
+export interface ReportViolation {
+    readonly policyPack: string;
+    readonly policyName: string;
+    readonly enforcementLevel: "mandatory" | "advisory";
+    readonly message: string;
+    readonly urn: string | null;
+    readonly resourceType: string | null;
+    readonly resourceName: string | null;
+    readonly source: string | null;
+}
+
+/** DESIGN §3's `--format json` document, exactly. */
+export interface ReportDocument {
+    readonly project: string;
+    readonly stack: string;
+    readonly resources: { urn: string; type: string; name: string; parent: string | null; inputs: unknown }[];
+    readonly policyPacks: { name: string; version: string }[];
+    readonly violations: ReportViolation[];
+    readonly summary: { resources: number; mandatory: number; advisory: number };
+}
+
+/** Everything a renderer may use; `document` is what JSON prints. */
+export interface Report {
+    readonly document: ReportDocument;
+    readonly projectDir: string;
+    readonly resources: readonly RecordedResource[];
+    readonly packs: readonly PackResult[];
+    readonly remediations: readonly AppliedRemediation[];
+    /** Source position per URN, for text and SARIF. */
+    readonly sources: ReadonlyMap<string, SourcePosition>;
+}
+
+/** What mocks cannot know, said in every report. */
+export const MOCK_LIMITATIONS =
+    "Offline preview under the SDK's mock runtime: provider defaults and autonames were not applied, " +
+    "ids and provider-computed outputs are unknown, and there is no default provider or root Stack resource.";
+
+export function sourceLabel(source: SourcePosition | undefined, projectDir: string): string | null {
+    if (!source) {
+        return null;
+    }
+    const relative = path.relative(projectDir, source.file);
+    return `${relative.startsWith("..") || path.isAbsolute(relative) ? source.file : relative}:${source.line}`;
+}
+
+/** Mandatory first, then by pack, policy and URN, so output is stable whatever order the packs answered in. */
+function compareViolations(a: ReportViolation, b: ReportViolation): number {
+    const level = (v: ReportViolation): number => (v.enforcementLevel === "mandatory" ? 0 : 1);
+    return (
+        level(a) - level(b) ||
+        a.policyPack.localeCompare(b.policyPack) ||
+        a.policyName.localeCompare(b.policyName) ||
+        (a.urn ?? "").localeCompare(b.urn ?? "") ||
+        a.message.localeCompare(b.message)
+    );
+}
+
+export function buildReport(
+    project: ProjectSettings,
+    resources: readonly RecordedResource[],
+    packs: readonly PackResult[],
+    finalInputs: ReadonlyMap<string, Record<string, unknown>>,
+): Report {
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
+    const sources = new Map<string, SourcePosition>();
+    for (const resource of resources) {
+        if (resource.source) {
+            sources.set(resource.urn, resource.source);
+        }
+    }
+    const violations: ReportViolation[] = packs
+        .flatMap((pack) => pack.violations)
+        .map((v) => {
+            const resource = v.urn ? byUrn.get(v.urn) : undefined;
+            return {
+                policyPack: v.policyPack,
+                policyName: v.policyName,
+                enforcementLevel: v.enforcementLevel,
+                message: v.message,
+                urn: v.urn,
+                resourceType: resource?.type ?? null,
+                resourceName: resource?.name ?? null,
+                source: v.urn ? sourceLabel(sources.get(v.urn), project.dir) : null,
+            };
+        })
+        .sort(compareViolations);
+    const document: ReportDocument = {
+        project: project.name,
+        stack: project.stack,
+        resources: resources.map((r) => ({
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            inputs: toDisplayValue(finalInputs.get(r.urn) ?? r.inputs),
+        })),
+        policyPacks: packs.map((p) => ({ name: p.name, version: p.version })),
+        violations,
+        summary: {
+            resources: resources.length,
+            mandatory: violations.filter((v) => v.enforcementLevel === "mandatory").length,
+            advisory: violations.filter((v) => v.enforcementLevel === "advisory").length,
+        },
+    };
+    return {
+        document,
+        projectDir: project.dir,
+        resources,
+        packs,
+        remediations: packs.flatMap((p) => p.remediations),
+        sources,
+    };
+}
+
+/** DESIGN §3: 0 without a mandatory violation, 1 with at least one. */
+export function exitCodeFor(report: Report): 0 | 1 {
+    return report.document.summary.mandatory > 0 ? 1 : 0;
+}

@@ -1,0 +1,178 @@
+import * as path from "path";
+import { EngineServer } from "./engineServer";
+import { GateError } from "./errors";
+import { reconcile, type PolicyPackConfigFile } from "./policyConfig";
+import { PolicyPackProcess, toViolation, type AnalyzerInfo, type Diagnostic } from "./policyPack";
+import type { ProjectSettings } from "./project";
+import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
+
+export interface PackConfigSource {
+    readonly label: string;
+    readonly config: PolicyPackConfigFile;
+}
+
+export interface RunPacksOptions {
+    /** Policy pack directories, in order. */
+    readonly packs: readonly string[];
+    /**
+     * Policy config: none, one for every pack, or one per pack in the same order (as the CLI pairs
+     * `--policy-pack-config` with `--policy-pack`).
+     */
+    readonly configs?: readonly PackConfigSource[];
+    /** Requests in flight per pack; the analyzer answers each independently. */
+    readonly concurrency?: number;
+}
+
+export interface PacksOutcome {
+    readonly packs: PackResult[];
+    /** Each resource's inputs after every remediation, in wire form. */
+    readonly inputs: Map<string, Record<string, unknown>>;
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+
+/**
+ * Drives every pack as the engine does during a preview: `ConfigureStack`, `GetAnalyzerInfo`, `Configure` with
+ * the reconciled config; then per resource every pack's `Remediate` (each pack seeing the previous one's
+ * result) followed by every pack's `Analyze` on the remediated inputs; then one `AnalyzeStack` per pack. Every
+ * pack process and the engine server are stopped on every path.
+ */
+export async function runPacks(
+    project: ProjectSettings,
+    resources: readonly RecordedResource[],
+    options: RunPacksOptions,
+): Promise<PacksOutcome> {
+    const configs = options.configs ?? [];
+    if (configs.length > 1 && configs.length !== options.packs.length) {
+        throw new GateError(
+            "arguments",
+            `--policy-pack-config was given ${configs.length} times for ${options.packs.length} policy packs; ` +
+                "give it once (for every pack) or once per --policy-pack, in the same order",
+        );
+    }
+    const engine = new EngineServer();
+    const processes: PolicyPackProcess[] = [];
+    try {
+        const engineAddress = await engine.start();
+        const started = await Promise.allSettled(
+            options.packs.map((dir) => PolicyPackProcess.start(dir, engineAddress, project)),
+        );
+        for (const result of started) {
+            if (result.status === "fulfilled") {
+                processes.push(result.value);
+            }
+        }
+        const failed = started.find((result) => result.status === "rejected");
+        if (failed) {
+            throw failed.reason;
+        }
+
+        const infos: AnalyzerInfo[] = [];
+        for (const pack of processes) {
+            await pack.configureStack(project);
+            infos.push(await pack.getAnalyzerInfo());
+        }
+        const allPolicyNames = new Set(infos.flatMap((info) => info.policies.map((p) => p.name)));
+        for (const [index, pack] of processes.entries()) {
+            const info = infos[index];
+            const source = configs.length === 1 ? configs[0] : configs[index];
+            const reconciled = reconcile(
+                info.name,
+                info.policies,
+                info.initialConfig,
+                source?.config ?? {},
+                source?.label ?? "--policy-pack-config",
+                configs.length === 1 ? allPolicyNames : undefined,
+            );
+            await pack.configure(reconciled);
+            for (const policy of info.policies) {
+                const level = reconciled.get(policy.name)?.enforcementLevel;
+                if (level) {
+                    Object.assign(policy, { enforcementLevel: level });
+                }
+            }
+        }
+
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const inputs = new Map<string, Record<string, unknown>>();
+        const remediations: AppliedRemediation[][] = processes.map(() => []);
+        const diagnostics: Diagnostic[][] = processes.map(() => []);
+        // Reads of existing resources are not steps the engine analyzes.
+        const analyzed = resources.filter((r) => !r.external);
+        const perResource = await mapLimit(analyzed, options.concurrency ?? 8, async (resource) => {
+            let current = resource.inputs;
+            const applied: AppliedRemediation[][] = processes.map(() => []);
+            for (const [index, pack] of processes.entries()) {
+                for (const remediation of await pack.remediate(resource, current, byUrn)) {
+                    if (remediation.properties) {
+                        current = remediation.properties;
+                    }
+                    applied[index].push({
+                        policyPack: infos[index].name,
+                        policyName: remediation.policyName,
+                        description: remediation.description,
+                        urn: resource.urn,
+                        diagnostic: remediation.diagnostic || null,
+                    });
+                }
+            }
+            const found = await Promise.all(processes.map((pack) => pack.analyze(resource, current, byUrn)));
+            return { urn: resource.urn, inputs: current, applied, found };
+        });
+        for (const { urn, inputs: finalInputs, applied, found } of perResource) {
+            inputs.set(urn, finalInputs);
+            applied.forEach((list, index) => remediations[index].push(...list));
+            found.forEach((list, index) => diagnostics[index].push(...list));
+        }
+
+        // A custom resource's planned outputs in a preview are its (remediated) inputs; a component's are what
+        // it registered.
+        const stackProperties = new Map<string, Record<string, unknown>>();
+        for (const resource of resources) {
+            stackProperties.set(
+                resource.urn,
+                resource.custom ? (inputs.get(resource.urn) ?? resource.outputs) : resource.outputs,
+            );
+        }
+        const stackDiagnostics = await Promise.all(
+            processes.map((pack) => pack.analyzeStack(resources, stackProperties, byUrn)),
+        );
+        stackDiagnostics.forEach((list, index) => diagnostics[index].push(...list));
+
+        const packs: PackResult[] = processes.map((pack, index) => ({
+            name: infos[index].name,
+            version: infos[index].version,
+            directory: path.relative(process.cwd(), pack.directory) || ".",
+            policies: infos[index].policies.map(({ name, description, enforcementLevel, type }) => ({
+                name,
+                description,
+                enforcementLevel,
+                type,
+            })),
+            violations: diagnostics[index].map(toViolation),
+            remediations: remediations[index],
+            logs: [],
+        }));
+        if (packs.length > 0) {
+            packs[0].logs.push(...engine.logs);
+        }
+        return { packs, inputs };
+    } finally {
+        for (const pack of processes) {
+            pack.stop();
+        }
+        engine.stop();
+        await Promise.all(processes.map((pack) => pack.exited()));
+    }
+}

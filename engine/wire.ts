@@ -1,0 +1,88 @@
+/**
+ * The engine's wire encoding of property values, and the two ways the gate rewrites it: for analyzers (as the
+ * engine sends them) and for reports (readable, never leaking a secret).
+ */
+
+/** The key of every special value: secrets, resource references, assets, archives, output values. */
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
+/** A value the engine cannot know during a preview. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const UNKNOWN_LABEL = "[unknown]";
+export const SECRET_LABEL = "[secret]";
+
+function isObject(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * What the engine hands an analyzer: resource references flattened to the referenced resource's id (custom
+ * resources) or URN (components), output values unwrapped to their value (or the unknown sentinel, keeping
+ * their secretness); secrets, unknowns, assets and archives stay in wire form for the policy SDK to decode.
+ */
+export function toAnalyzerValue(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(toAnalyzerValue);
+    }
+    if (!isObject(value)) {
+        return value;
+    }
+    const sig = value[SIG_KEY];
+    if (sig === RESOURCE_REF_SIG) {
+        if ("id" in value) {
+            const id = value.id;
+            return typeof id === "string" && id !== "" ? id : UNKNOWN;
+        }
+        return value.urn;
+    }
+    if (sig === OUTPUT_VALUE_SIG) {
+        const inner = "value" in value ? toAnalyzerValue(value.value) : UNKNOWN;
+        return value.secret === true ? { [SIG_KEY]: SECRET_SIG, value: inner } : inner;
+    }
+    if (sig === SECRET_SIG) {
+        return { [SIG_KEY]: SECRET_SIG, value: toAnalyzerValue(value.value) };
+    }
+    const result: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+        result[key] = toAnalyzerValue(inner);
+    }
+    return result;
+}
+
+export function toAnalyzerProperties(props: Record<string, unknown>): Record<string, unknown> {
+    return toAnalyzerValue(props) as Record<string, unknown>;
+}
+
+/** For reports: unknowns become `"[unknown]"`, secrets `"[secret]"`, references the referenced URN. */
+export function toDisplayValue(value: unknown): unknown {
+    if (value === UNKNOWN) {
+        return UNKNOWN_LABEL;
+    }
+    if (Array.isArray(value)) {
+        return value.map(toDisplayValue);
+    }
+    if (!isObject(value)) {
+        return value;
+    }
+    const sig = value[SIG_KEY];
+    if (sig === SECRET_SIG) {
+        return SECRET_LABEL;
+    }
+    if (sig === RESOURCE_REF_SIG) {
+        return value.urn;
+    }
+    if (sig === OUTPUT_VALUE_SIG) {
+        if (value.secret === true) {
+            return SECRET_LABEL;
+        }
+        return "value" in value ? toDisplayValue(value.value) : UNKNOWN_LABEL;
+    }
+    const result: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+        result[key] = toDisplayValue(inner);
+    }
+    return result;
+}
