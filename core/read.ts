@@ -1,4 +1,4 @@
-import { parsePortRange, parseProtocol, PortRange, Protocol } from "./ports";
+import { NO_PORTS, parsePortRange, parseProtocol, PortRange, Protocol } from "./ports";
 import { Direction, NicType, Peer, RulePolicy, SecurityRule, effectiveNicType } from "./rule";
 import { PROVIDER_DEFAULT_POLICY, PROVIDER_DEFAULT_PRIORITY } from "./limits";
 
@@ -200,6 +200,7 @@ export interface RuleReading {
     readonly securityGroupId: Maybe<string> | undefined;
     readonly direction: Maybe<Direction> | undefined;
     readonly protocol: Maybe<Protocol> | undefined;
+    /** Parsed `portRange`; `-1/-1` (the provider default) when absent, undefined when malformed. */
     readonly ports: Maybe<PortRange> | undefined;
     /** As written; absent means the provider default (accept). */
     readonly policy: Maybe<RulePolicy> | undefined;
@@ -282,7 +283,8 @@ export function readRule(props: unknown): RuleReading {
         securityGroupId: text(raw.securityGroupId),
         direction: known(raw.type, parseDirection),
         protocol: known(raw.ipProtocol, parseProtocol),
-        ports: known(raw.portRange, parsePortRange),
+        // The provider defaults `portRange` to "-1/-1", which tcp and udp rules then fail with.
+        ports: raw.portRange === undefined ? NO_PORTS : known(raw.portRange, parsePortRange),
         policy: known(raw.policy, parsePolicy),
         priority: known(raw.priority, (v) =>
             typeof v === "number"

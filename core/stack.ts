@@ -324,6 +324,8 @@ function joinAttachment(
 export interface StackEvaluation extends AccessEvaluation {
     /** False when some rule (or group) could not be read yet: conclusions about allowed access may be partial. */
     readonly complete: boolean;
+    /** Groups outside the stack whose rules are pooled in but unseen (the evaluation omits them). */
+    readonly externalGroups: number;
     /** The stack rules evaluated, in the order of `outcomes` and of regions' `rules` indexes. */
     readonly stackRules: readonly StackRule[];
 }
@@ -336,7 +338,7 @@ export function evaluateGroup(
     group: StackGroup,
     query: Omit<AccessQuery, "innerAccessGroups">,
 ): StackEvaluation {
-    return evaluatePool([group], [], query);
+    return evaluatePool([group], 0, 0, query);
 }
 
 /**
@@ -349,12 +351,13 @@ export function evaluateAttachment(
 ): StackEvaluation {
     const stackGroups = attachment.groups.flatMap((ref) => (ref.kind === "stack" ? [ref.group] : []));
     const external = attachment.groups.filter((ref) => ref.kind === "external").length;
-    return evaluatePool(stackGroups, external + attachment.unknownCount > 0 ? ["incomplete"] : [], query);
+    return evaluatePool(stackGroups, attachment.unknownCount, external, query);
 }
 
 function evaluatePool(
     groups: readonly StackGroup[],
-    missing: readonly string[],
+    unknownGroups: number,
+    externalGroups: number,
     query: Omit<AccessQuery, "innerAccessGroups">,
 ): StackEvaluation {
     const stackRules = groups.flatMap((group) => group.rules);
@@ -365,8 +368,8 @@ function evaluatePool(
         { ...query, innerAccessGroups: inner },
     );
     const complete =
-        missing.length === 0 &&
+        unknownGroups === 0 &&
         usable.length === stackRules.length &&
         groups.every((group) => group.reading.innerAccept !== UNKNOWN);
-    return { ...evaluation, complete, stackRules: usable };
+    return { ...evaluation, complete, externalGroups, stackRules: usable };
 }

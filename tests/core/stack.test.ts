@@ -131,6 +131,7 @@ describe("core/stack", () => {
         );
         const evaluation = evaluateAttachment(attachment, { direction: "ingress", nicType: "intranet" });
         assert.equal(evaluation.complete, false);
+        assert.equal(evaluation.externalGroups, 0);
         assert.deepEqual(
             accessByPeer(evaluation).map((edge) => [
                 edge.peer.kind,
