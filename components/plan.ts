@@ -49,6 +49,11 @@ export interface PlannedRule {
     readonly rule: SecurityRule<PlannedGroupId>;
     /** A CIDR given as an Output: checked when it resolves, since it cannot be checked before. */
     readonly deferredCidr?: pulumi.Output<string>;
+    /**
+     * The arguments the rule's CIDR and ports came from, when they are not `<field>.cidr`/`<field>.ports`
+     * (a web tier's `publicCidrs[0]`, a Redis group's `port`), so that messages name what the caller wrote.
+     */
+    readonly argumentFields?: { readonly cidr?: string; readonly ports?: string };
 }
 
 /** Everything a group component creates, validated. */
@@ -83,6 +88,24 @@ export interface RuleCheckSettings {
 
 /** Every problem with one rule: the API's, the baseline's and our safety rules', all from `core/`. */
 export function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings): Problem[] {
+    const renames: [string, string | undefined][] = [
+        [`${planned.field}.cidr`, planned.argumentFields?.cidr],
+        [`${planned.field}.ipv6Cidr`, planned.argumentFields?.cidr],
+        [`${planned.field}.ports`, planned.argumentFields?.ports],
+    ];
+    return ruleProblemsAsWritten(planned, settings).map((p) => {
+        const rename = renames.find(([from, to]) => to !== undefined && p.field === from);
+        return rename
+            ? {
+                  ...p,
+                  field: rename[1] as string,
+                  message: `${rename[1]}${p.message.slice(rename[0].length)}`,
+              }
+            : p;
+    });
+}
+
+function ruleProblemsAsWritten(planned: PlannedRule, settings: RuleCheckSettings): Problem[] {
     const { rule, field } = planned;
     const problems = ruleProblems(rule, field, settings.group);
     problems.push(...allowPriorityProblems(rule, field, settings.baselinePriority));
@@ -152,7 +175,8 @@ export function checkPlan(
             ),
         );
     }
-    throwIfProblems(context, problems);
+    // One bad argument can stand behind several rules (a port override of every source): report it once.
+    throwIfProblems(context, dedupeProblems(problems));
 }
 
 /** Expands a list of port specs into ranges; problems name `field` (or `field[i]` for a list). */

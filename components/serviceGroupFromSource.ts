@@ -65,11 +65,11 @@ export function planServiceGroup(
     name: string,
     args: ServiceGroupCommonArgs,
     service: PresetName,
-    ports: { readonly value: PortSpec | readonly PortSpec[] | undefined; readonly field: string },
+    portsOverride: { readonly value: PortSpec | readonly PortSpec[] | undefined; readonly field: string },
     context: string,
 ): GroupPlan {
     const problems: Problem[] = [];
-    const expanded = presetEntries(service, ports.value, "service", ports.field);
+    const expanded = presetEntries(service, portsOverride.value, "service", portsOverride.field);
     problems.push(...expanded.problems);
     const rules: PlannedRule[] = [];
     const sources = args?.sources;
@@ -90,6 +90,7 @@ export function planServiceGroup(
                     (slug) => `allow-${service}${slug}-from-${resolved.key}`,
                     (protocol, ports) => ({
                         field,
+                        argumentFields: { ports: portsOverride.field },
                         rule: sourceRule(
                             resolved,
                             protocol,
@@ -112,6 +113,7 @@ export function planServiceGroup(
                 (slug) => `allow-${service}${slug}-from-members`,
                 (protocol, ports) => ({
                     field: "isolateMembers",
+                    argumentFields: { ports: portsOverride.field },
                     rule: sourceRule(
                         SELF_GROUP,
                         protocol,
@@ -129,6 +131,7 @@ export function planServiceGroup(
             (slug) => `drop-${service}${slug}-from-anywhere`,
             (protocol, ports) => ({
                 field: "service",
+                argumentFields: { ports: portsOverride.field },
                 rule: {
                     direction: "ingress",
                     protocol,

@@ -111,6 +111,7 @@ function sourceAccessRules(
     entries: readonly ServiceEntry[],
     what: string,
     label: (protocol: Protocol, ports: PortRange) => string,
+    portsField: string,
     problems: Problem[],
 ): PlannedRule[] {
     if (!Array.isArray(sources) || sources.length === 0) {
@@ -132,6 +133,7 @@ function sourceAccessRules(
                 (slug) => `allow-${what}${slug}-from-${resolved.key}`,
                 (protocol, ports) => ({
                     field: sourceField,
+                    argumentFields: { ports: portsField },
                     rule: sourceRule(
                         resolved,
                         protocol,
@@ -201,10 +203,11 @@ function planWebTierGroup(name: string, args: WebTierGroupArgs) {
             const cidr = parseCidr(cidrText);
             const internet = args?.publicCidrs === undefined;
             const peerName = internet ? "internet" : nameSlug(cidrText);
-            for (const port of publicPorts) {
+            publicPorts.forEach((port, portIndex) => {
                 rules.push({
                     suffix: `allow-${tcpPortName(port)}-from-${peerName}`,
                     field: internet ? "publicPorts" : field,
+                    argumentFields: { cidr: field, ports: `publicPorts[${portIndex}]` },
                     rule: {
                         direction: "ingress",
                         protocol: "tcp",
@@ -220,28 +223,30 @@ function planWebTierGroup(name: string, args: WebTierGroupArgs) {
                         description: `Allow ${tcpPortLabel(port)} from ${internet ? "the Internet" : cidrText}`,
                     },
                 });
-            }
+            });
         });
     }
 
-    if (args?.adminAccess !== undefined) {
-        const ports = args.adminAccess.ports ?? [22];
+    const adminAccess = args?.adminAccess;
+    if (adminAccess !== undefined) {
+        const ports = adminAccess.ports ?? [22];
         const portProblems = numberListProblems(ports, "adminAccess.ports");
         problems.push(...portProblems);
         if (portProblems.length === 0) {
-            for (const port of ports) {
+            ports.forEach((port, portIndex) => {
                 const what = tcpPortName(port);
                 rules.push(
                     ...sourceAccessRules(
-                        args.adminAccess.from,
+                        adminAccess.from,
                         "adminAccess",
                         [{ protocol: "tcp", ranges: [{ from: port, to: port }] }],
                         what === `tcp-${port}` ? `admin-tcp-${port}` : what,
                         () => tcpPortLabel(port),
+                        `adminAccess.ports[${portIndex}]`,
                         problems,
                     ),
                 );
-            }
+            });
         }
     }
 
@@ -269,6 +274,7 @@ function planWebTierGroup(name: string, args: WebTierGroupArgs) {
                     expanded.entries,
                     what,
                     (protocol, ports) => entryLabel(access.service, protocol, ports),
+                    `${field}.ports`,
                     problems,
                 ),
             );

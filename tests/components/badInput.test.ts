@@ -1,0 +1,465 @@
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    joinSecurityGroups,
+    RedisGroupFromSource,
+    RuleSpec,
+    SecureGroup,
+    SecureGroupArgs,
+    ServiceGroupFromSource,
+    WebTierGroup,
+} from "../../components";
+import { ValidationError } from "../../core";
+import { installMocks, resetRegistrations, settle } from "./harness";
+
+const tags = { owner: "team" };
+
+function secure(args: Partial<SecureGroupArgs>): () => unknown {
+    return () => new SecureGroup("bad", { vpcId: "vpc-1", tags, ...args });
+}
+
+function ingress(spec: RuleSpec, args: Partial<SecureGroupArgs> = {}): () => unknown {
+    return secure({ ingress: { rule: spec }, ...args });
+}
+
+function manySources(count: number): string[] {
+    return Array.from({ length: count }, (_, i) => `sg-${i + 1}`);
+}
+
+interface BadCase {
+    readonly name: string;
+    /** Builds what the bad component needs (registered before the check starts). */
+    readonly setup?: () => unknown;
+    readonly build: (prepared: unknown) => unknown;
+    /** The argument the message must name, and the value as the message must quote it. */
+    readonly field: string;
+    readonly value: string;
+}
+
+const cases: BadCase[] = [
+    {
+        name: "no sources",
+        build: () =>
+            new ServiceGroupFromSource("bad", { vpcId: "vpc-1", tags, service: "mysql", sources: [] }),
+        field: "sources",
+        value: "[]",
+    },
+    {
+        name: "no sources on a Redis group",
+        build: () => new RedisGroupFromSource("bad", { vpcId: "vpc-1", tags, sources: [] }),
+        field: "sources",
+        value: "[]",
+    },
+    {
+        name: "malformed CIDR",
+        build: ingress({ preset: "ssh", cidr: "10.0.0.300/24" }),
+        field: "ingress.rule.cidr",
+        value: '"10.0.0.300/24"',
+    },
+    {
+        name: "IPv6 block in the IPv4 field",
+        build: ingress({ preset: "ssh", cidr: "2001:db8::/64" }),
+        field: "ingress.rule.cidr",
+        value: '"2001:db8::/64"',
+    },
+    {
+        name: "CIDR broader than /16 for intranet access",
+        build: ingress({ preset: "ssh", cidr: "10.0.0.0/8" }),
+        field: "ingress.rule.cidr",
+        value: '"10.0.0.0/8"',
+    },
+    {
+        name: "any-address on a port that is not public",
+        build: ingress({ preset: "ssh", cidr: "0.0.0.0/0" }),
+        field: "ingress.rule.cidr",
+        value: '"0.0.0.0/0"',
+    },
+    {
+        name: "IPv6 block broader than /48",
+        build: ingress({ preset: "ssh", ipv6Cidr: "2001:db8::/32" }),
+        field: "ingress.rule.ipv6Cidr",
+        value: '"2001:db8::/32"',
+    },
+    {
+        name: "broad public CIDR on a web tier",
+        build: () => new WebTierGroup("bad", { vpcId: "vpc-1", tags, publicCidrs: ["10.0.0.0/8"] }),
+        field: "publicCidrs[0]",
+        value: '"10.0.0.0/8"',
+    },
+    {
+        name: "malformed public CIDR on a web tier",
+        build: () => new WebTierGroup("bad", { vpcId: "vpc-1", tags, publicCidrs: ["not-a-cidr"] }),
+        field: "publicCidrs[0]",
+        value: '"not-a-cidr"',
+    },
+    {
+        name: "intranet CIDR accept in a classic network",
+        build: () =>
+            new SecureGroup("bad", {
+                tags,
+                ingress: { rule: { preset: "ssh", cidr: "192.168.1.0/24", nicType: "intranet" } },
+            }),
+        field: "ingress.rule.cidr",
+        value: '"192.168.1.0/24"',
+    },
+    {
+        name: "port out of range",
+        build: ingress({ protocol: "tcp", ports: 70000, source: "sg-web" }),
+        field: "ingress.rule.ports",
+        value: '"70000/70000"',
+    },
+    {
+        name: "reversed port range",
+        build: ingress({ protocol: "tcp", ports: "200/1", source: "sg-web" }),
+        field: "ingress.rule.ports",
+        value: '"200/1"',
+    },
+    {
+        name: "malformed port range",
+        build: ingress({ protocol: "udp", ports: "22-80", source: "sg-web" }),
+        field: "ingress.rule.ports",
+        value: '"22-80"',
+    },
+    {
+        name: "port out of range in a service override",
+        build: () => new RedisGroupFromSource("bad", { vpcId: "vpc-1", tags, sources: ["sg-web"], port: 0 }),
+        field: "port",
+        value: '"0/0"',
+    },
+    {
+        name: "port out of range in admin access",
+        build: () =>
+            new WebTierGroup("bad", {
+                vpcId: "vpc-1",
+                tags,
+                adminAccess: { from: ["sg-bastion"], ports: [65536] },
+            }),
+        field: "adminAccess.ports[0]",
+        value: '"65536/65536"',
+    },
+    {
+        name: "ports on icmp",
+        build: ingress({ protocol: "icmp", ports: 8, source: "sg-web" }),
+        field: "ingress.rule.ports",
+        value: '"8/8"',
+    },
+    {
+        name: "ports on gre",
+        build: ingress({ protocol: "gre", ports: "1/65535", source: "sg-web" }),
+        field: "ingress.rule.ports",
+        value: '"1/65535"',
+    },
+    {
+        name: "ports on all",
+        build: ingress({ protocol: "all", ports: 22, source: "sg-web" }),
+        field: "ingress.rule.ports",
+        value: '"22/22"',
+    },
+    {
+        name: "ports on a preset without ports",
+        build: ingress({ preset: "icmp", ports: 8, source: "sg-web" }),
+        field: "ingress.rule.ports",
+        value: "8",
+    },
+    {
+        name: "priority 0",
+        build: ingress({ preset: "https", source: "sg-web", priority: 0 }),
+        field: "ingress.rule.priority",
+        value: "0",
+    },
+    {
+        name: "priority 101",
+        build: ingress({ preset: "https", source: "sg-web", policy: "drop", priority: 101 }),
+        field: "ingress.rule.priority",
+        value: "101",
+    },
+    {
+        name: "an allow at the baseline's priority",
+        build: ingress({ preset: "https", source: "sg-web", priority: 100 }),
+        field: "ingress.rule.priority",
+        value: "100",
+    },
+    {
+        name: "an allow weaker than a moved baseline",
+        build: ingress(
+            { preset: "https", source: "sg-web", priority: 95 },
+            { dropBaseline: { priority: 90 } },
+        ),
+        field: "ingress.rule.priority",
+        value: "95",
+    },
+    {
+        name: "a baseline priority outside 1-100",
+        build: secure({ dropBaseline: { priority: 150 } }),
+        field: "dropBaseline.priority",
+        value: "150",
+    },
+    {
+        name: "enterprise group with a source-group rule",
+        build: ingress({ preset: "https", source: "sg-web" }, { securityGroupType: "enterprise" }),
+        field: "ingress.rule.source",
+        value: '"sg-web"',
+    },
+    {
+        name: "an enterprise group as a source",
+        setup: () =>
+            new SecureGroup("ent", {
+                vpcId: "vpc-1",
+                tags,
+                securityGroupType: "enterprise",
+                ingress: { https: { preset: "https", cidr: "10.1.0.0/16" } },
+            }),
+        build: (ent) =>
+            new ServiceGroupFromSource("bad", {
+                vpcId: "vpc-1",
+                tags,
+                service: "mysql",
+                sources: [ent as SecureGroup],
+            }),
+        field: "sources[0]",
+        value: '"ent"',
+    },
+    {
+        name: "more than 20 group references",
+        build: () =>
+            new ServiceGroupFromSource("bad", {
+                vpcId: "vpc-1",
+                tags,
+                service: "mysql",
+                isolateMembers: true,
+                sources: manySources(21),
+            }),
+        field: "ingress",
+        value: '"21 rules naming security groups"',
+    },
+    {
+        name: "20 sources plus member access",
+        build: () =>
+            new ServiceGroupFromSource("bad", {
+                vpcId: "vpc-1",
+                tags,
+                service: "mysql",
+                sources: manySources(20),
+            }),
+        field: "ingress",
+        value: '"21 rules naming security groups"',
+    },
+    {
+        name: "more than 200 rules",
+        build: secure({
+            ingress: Object.fromEntries(
+                Array.from({ length: 200 }, (_, i) => [
+                    `r${i}`,
+                    { protocol: "tcp" as const, ports: 1000 + i, cidr: "10.1.0.0/16" },
+                ]),
+            ),
+        }),
+        field: "ingress",
+        value: '"201 rules"',
+    },
+    {
+        name: "more than five groups on an instance",
+        build: () => joinSecurityGroups(manySources(6)),
+        field: "securityGroups",
+        value: '"6 groups"',
+    },
+    {
+        name: "missing tags",
+        build: () =>
+            new WebTierGroup("bad", { vpcId: "vpc-1" } as unknown as { tags: Record<string, string> }),
+        field: "tags",
+        value: "undefined",
+    },
+    {
+        name: "empty tags",
+        build: () => new WebTierGroup("bad", { vpcId: "vpc-1", tags: {} }),
+        field: "tags",
+        value: "{}",
+    },
+    {
+        name: "an empty tag value",
+        build: () =>
+            new RedisGroupFromSource("bad", { vpcId: "vpc-1", tags: { owner: " " }, sources: ["sg-web"] }),
+        field: "tags.owner",
+        value: '" "',
+    },
+    {
+        name: "a managed-by tag that says otherwise",
+        build: secure({ tags: { "managed-by": "terraform" } }),
+        field: "tags.managed-by",
+        value: '"terraform"',
+    },
+    {
+        name: "two rules with one key across ingress and egress",
+        build: secure({
+            ingress: { web: { preset: "https", source: "sg-web" } },
+            egress: { web: { preset: "https", cidr: "10.1.0.0/16" } },
+        }),
+        field: "egress.web",
+        value: '"web"',
+    },
+    {
+        name: "two sources with one key",
+        build: () =>
+            new ServiceGroupFromSource("bad", {
+                vpcId: "vpc-1",
+                tags,
+                service: "mysql",
+                sources: ["sg-a", "sg-a"],
+            }),
+        field: "sources[1]",
+        value: '"allow-mysql-from-sg-a"',
+    },
+    {
+        name: "a rule key that is a baseline's name",
+        build: secure({ ingress: { "drop-baseline": { preset: "https", source: "sg-web" } } }),
+        field: "dropBaseline",
+        value: '"drop-baseline"',
+    },
+    {
+        name: "internet NIC on a VPC group",
+        build: ingress({ preset: "https", cidr: "0.0.0.0/0", nicType: "internet" }),
+        field: "ingress.rule.nicType",
+        value: '"internet"',
+    },
+    {
+        name: "a source group with the internet NIC",
+        build: () =>
+            new SecureGroup("bad", {
+                tags,
+                ingress: { rule: { preset: "https", source: "sg-web", nicType: "internet" } },
+            }),
+        field: "ingress.rule.nicType",
+        value: '"internet"',
+    },
+    {
+        name: "no peer",
+        build: ingress({ preset: "https" }),
+        field: "ingress.rule",
+        value: "[]",
+    },
+    {
+        name: "two peers",
+        build: ingress({ preset: "https", cidr: "10.1.0.0/16", source: "sg-web" }),
+        field: "ingress.rule",
+        value: '["cidr","source"]',
+    },
+    {
+        name: "both preset and protocol",
+        build: ingress({ preset: "https", protocol: "tcp", ports: 443, source: "sg-web" }),
+        field: "ingress.rule",
+        value: '"preset":"https"',
+    },
+    {
+        name: "a misspelt preset from plain JavaScript",
+        build: () =>
+            new ServiceGroupFromSource("bad", {
+                vpcId: "vpc-1",
+                tags,
+                service: "mysq1" as "mysql",
+                sources: ["sg-app"],
+            }),
+        field: "service",
+        value: '"mysq1"',
+    },
+    {
+        name: "innerAccessPolicy on an enterprise group",
+        build: secure({ securityGroupType: "enterprise", innerAccessPolicy: "Drop" }),
+        field: "innerAccessPolicy",
+        value: '"Drop"',
+    },
+    {
+        name: "tags with an existing group",
+        build: secure({ existingSecurityGroupId: "sg-existing" }),
+        field: "tags",
+        value: '{"owner":"team"}',
+    },
+    {
+        name: "an Output source without a key",
+        build: () =>
+            new ServiceGroupFromSource("bad", {
+                vpcId: "vpc-1",
+                tags,
+                service: "mysql",
+                sources: [pulumi.output("sg-late")],
+            }),
+        field: "sources[0].key",
+        value: "undefined",
+    },
+    {
+        name: "a malformed owner account",
+        build: () =>
+            new RedisGroupFromSource("bad", {
+                vpcId: "vpc-1",
+                tags,
+                sources: [{ group: "sg-web", ownerId: "acme" }],
+            }),
+        field: "sources[0].ownerId",
+        value: '"acme"',
+    },
+    {
+        name: "admin access from no group",
+        build: () => new WebTierGroup("bad", { vpcId: "vpc-1", tags, adminAccess: { from: [] } }),
+        field: "adminAccess.from",
+        value: "[]",
+    },
+];
+
+describe("components: bad input fails at construction, before anything is registered", () => {
+    before(installMocks);
+
+    for (const badCase of cases) {
+        it(`refuses ${badCase.name}, naming ${badCase.field} and its value`, async () => {
+            const prepared = badCase.setup?.();
+            await settle();
+            resetRegistrations();
+            let thrown: unknown;
+            try {
+                badCase.build(prepared);
+            } catch (error) {
+                thrown = error;
+            }
+            assert.ok(thrown instanceof ValidationError, `expected a ValidationError, got ${String(thrown)}`);
+            const named = thrown.problems.filter((p) => p.field === badCase.field);
+            assert.ok(
+                named.length > 0,
+                `no problem names ${badCase.field}: ${thrown.problems.map((p) => p.field).join(", ")}`,
+            );
+            assert.ok(
+                named.some(
+                    (p) => p.message.startsWith(`${badCase.field} `) && p.message.includes(badCase.value),
+                ),
+                `no message names ${badCase.field} with ${badCase.value}: ${thrown.message}`,
+            );
+            assert.ok(thrown.message.includes(badCase.field), thrown.message);
+            assert.deepStrictEqual(await settle(), [], "nothing is registered");
+        });
+    }
+
+    it("reports every problem at once", () => {
+        assert.throws(
+            () =>
+                new WebTierGroup("bad", {
+                    vpcId: "vpc-1",
+                    tags: {},
+                    publicCidrs: ["10.0.0.0/8"],
+                    adminAccess: { from: [] },
+                }),
+            (error: Error) => error instanceof ValidationError && error.problems.length === 3,
+        );
+    });
+
+    it("allows a broad block only when the caller lists it, and 0.0.0.0/0 on a web tier's public ports", async () => {
+        resetRegistrations();
+        new SecureGroup("deliberate", {
+            vpcId: "vpc-1",
+            tags,
+            allowBroadCidrs: ["10.0.0.0/8"],
+            ingress: { ssh: { preset: "ssh", cidr: "10.0.0.0/8" } },
+        });
+        new WebTierGroup("public", { vpcId: "vpc-1", tags });
+        const names = (await settle()).map((r) => r.name);
+        assert.ok(names.includes("deliberate-ssh"));
+        assert.ok(names.includes("public-allow-https-from-internet"));
+    });
+});
