@@ -1,0 +1,18 @@
+import { MANAGED_BY_TAG_KEY } from "./limits";
+
+/**
+ * Defaults of the policy pack's settings that are not platform limits (those live in `limits.ts`). The pack's
+ * `configSchema` defaults and its fallbacks (when the engine sent no configuration) both read these.
+ */
+
+/** Tag keys every security group must carry. Empty: any non-empty set of tags will do. */
+export const DEFAULT_REQUIRED_TAG_KEYS: readonly string[] = [];
+
+/** Tags `missing-security-group-tags` adds at level `remediate`. */
+export const DEFAULT_REMEDIATION_TAGS: Readonly<Record<string, string>> = { [MANAGED_BY_TAG_KEY]: "pulumi" };
+
+/** Blocks exempt from `disallow-broad-intranet-cidr`. */
+export const DEFAULT_ALLOWED_CIDRS: readonly string[] = [];
+
+/** Accounts whose security groups may be named as a cross-account source. */
+export const DEFAULT_TRUSTED_ACCOUNTS: readonly string[] = [];

@@ -1,0 +1,33 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { describeRule } from "./lib/describe";
+import { configSchema } from "./lib/settings";
+import { stackModel } from "./lib/stack";
+
+export const disallowClassicIntranetCidr: StackValidationPolicy = {
+    name: "disallow-classic-intranet-cidr",
+    description:
+        "Rejects classic-network security groups that authorize intranet access by CIDR: the classic intranet is shared with other tenants, so only a source security group identifies peers.",
+    enforcementLevel: "mandatory",
+    configSchema: configSchema({}),
+    validateStack: (args, reportViolation) => {
+        for (const group of stackModel(args).groups) {
+            if (group.reading.vpc) {
+                continue;
+            }
+            for (const stackRule of group.rules) {
+                const rule = stackRule.rule;
+                if (
+                    rule &&
+                    rule.policy === "accept" &&
+                    rule.nicType === "intranet" &&
+                    (rule.peer.kind === "cidr" || rule.peer.kind === "ipv6Cidr")
+                ) {
+                    reportViolation(
+                        `${describeRule(stackRule, rule)} on the intranet of classic-network security group ${group.name}; authorize a source security group instead, or move the group into a VPC.`,
+                        stackRule.urn,
+                    );
+                }
+            }
+        }
+    },
+};

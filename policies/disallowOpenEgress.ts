@@ -1,0 +1,29 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { isAnyAddress } from "../core/cidr";
+import { peerCidr } from "../core/rule";
+import { resourceRule } from "./lib/resourceRule";
+import { configSchema } from "./lib/settings";
+
+export const disallowOpenEgress: ResourceValidationPolicy = {
+    name: "disallow-open-egress",
+    description:
+        "Flags egress accepts of all protocols and ports to 0.0.0.0/0 or ::/0; allow only the destinations and ports the workload needs.",
+    enforcementLevel: "advisory",
+    configSchema: configSchema({}),
+    validateResource: (args, reportViolation) => {
+        const rule = resourceRule(args)?.rule;
+        const cidr = rule ? peerCidr(rule.peer) : undefined;
+        if (
+            rule &&
+            cidr &&
+            rule.direction === "egress" &&
+            rule.policy === "accept" &&
+            rule.protocol === "all" &&
+            isAnyAddress(cidr)
+        ) {
+            reportViolation(
+                `Rule ${args.name} allows all protocols to ${cidr.text}; allow egress only to the destinations and ports the workload needs.`,
+            );
+        }
+    },
+};

@@ -1,0 +1,96 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { internetExposures, InternetExposure } from "../core/effective";
+import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX } from "../core/limits";
+import { riskyPresetPorts } from "../core/presets";
+import { NIC_TYPES, NicType } from "../core/rule";
+import { evaluateAttachment, evaluateGroup, StackEvaluation, StackRule } from "../core/stack";
+import { describeRule } from "./lib/describe";
+import { configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
+import { stackModel } from "./lib/stack";
+
+const settings = {
+    riskyPorts: portListSetting(
+        "Ports that must never be reachable from the open Internet (SSH, RDP, databases, caches, Docker, search engines...).",
+        riskyPresetPorts(),
+    ),
+    minIpv4Prefix: prefixSetting(
+        "Public IPv4 blocks with fewer prefix bits than this count as the open Internet.",
+        MIN_IPV4_PREFIX,
+        32,
+    ),
+    minIpv6Prefix: prefixSetting(
+        "Public IPv6 blocks with fewer prefix bits than this count as the open Internet.",
+        MIN_IPV6_PREFIX,
+        128,
+    ),
+};
+
+interface Finding {
+    readonly rule: StackRule;
+    readonly ports: Set<number>;
+    readonly contexts: Set<string>;
+}
+
+export const disallowPublicRiskyPorts: StackValidationPolicy = {
+    name: "disallow-public-risky-ports",
+    description:
+        "Rejects security groups that effectively let the open Internet reach a risky port (SSH, RDP, databases, caches, Docker and the like), judged after priority resolution with an instance's groups pooled.",
+    enforcementLevel: "mandatory",
+    configSchema: configSchema(settings),
+    validateStack: (args, reportViolation) => {
+        const config = readSettings(args, settings);
+        const model = stackModel(args);
+        const findings = new Map<string, Finding>();
+        const record = (evaluation: StackEvaluation, context: string) => {
+            // An unknown rule might be a drop that closes the hole: can't tell yet.
+            if (!evaluation.complete) {
+                return;
+            }
+            const exposures: InternetExposure[] = internetExposures(evaluation, config.riskyPorts, config);
+            for (const exposure of exposures) {
+                for (const index of exposure.rules) {
+                    const rule = evaluation.stackRules[index];
+                    const finding = findings.get(rule.urn) ?? {
+                        rule,
+                        ports: new Set<number>(),
+                        contexts: new Set<string>(),
+                    };
+                    finding.ports.add(exposure.port);
+                    finding.contexts.add(context);
+                    findings.set(rule.urn, finding);
+                }
+            }
+        };
+        const nicTypes = (vpc: boolean): readonly NicType[] => (vpc ? ["intranet"] : NIC_TYPES);
+        for (const group of model.groups) {
+            // A group's members see the pooled rules of all their groups; a group nothing joins is judged alone.
+            if (group.attachments.length > 0) {
+                continue;
+            }
+            for (const nicType of nicTypes(group.reading.vpc)) {
+                record(
+                    evaluateGroup(group, { direction: "ingress", nicType }),
+                    `security group ${group.name}`,
+                );
+            }
+        }
+        for (const member of model.members) {
+            for (const attachment of member.attachments) {
+                const vpc = attachment.groups.every((ref) => ref.kind !== "stack" || ref.group.reading.vpc);
+                for (const nicType of nicTypes(vpc)) {
+                    record(evaluateAttachment(attachment, { direction: "ingress", nicType }), member.name);
+                }
+            }
+        }
+        for (const { rule, ports, contexts } of findings.values()) {
+            if (!rule.rule) {
+                continue;
+            }
+            const list = [...ports].sort((a, b) => a - b);
+            reportViolation(
+                `${describeRule(rule, rule.rule)}, so the open Internet reaches risky port${list.length > 1 ? "s" : ""} ${list.join(", ")} on ${[...contexts].sort().join(", ")}; authorize a bastion security group or a narrow office CIDR instead.`,
+                rule.urn,
+            );
+        }
+    },
+};

@@ -1,0 +1,35 @@
+import { StackValidationPolicy } from "@pulumi/policy";
+import { DIRECTIONS, NIC_TYPES } from "../core/rule";
+import { evaluateGroup } from "../core/stack";
+import { describeRule } from "./lib/describe";
+import { configSchema } from "./lib/settings";
+import { stackModel } from "./lib/stack";
+
+export const disallowShadowedRule: StackValidationPolicy = {
+    name: "disallow-shadowed-rule",
+    description:
+        "Flags accept rules that never take effect because drops of higher or equal priority in the same group cover everything they match.",
+    enforcementLevel: "advisory",
+    configSchema: configSchema({}),
+    validateStack: (args, reportViolation) => {
+        for (const group of stackModel(args).groups) {
+            for (const direction of DIRECTIONS) {
+                for (const nicType of NIC_TYPES) {
+                    const evaluation = evaluateGroup(group, { direction, nicType });
+                    evaluation.outcomes.forEach((outcome, index) => {
+                        const stackRule = evaluation.stackRules[index];
+                        if (!outcome.shadowed || !stackRule.rule) {
+                            return;
+                        }
+                        const drops = outcome.overriddenBy.map((other) => evaluation.stackRules[other]);
+                        const strongest = Math.min(...drops.map((drop) => drop.rule?.priority ?? Infinity));
+                        reportViolation(
+                            `${describeRule(stackRule, stackRule.rule)} but never takes effect: drop rule${drops.length > 1 ? "s" : ""} ${drops.map((drop) => drop.name).join(", ")} of ${group.name} cover${drops.length > 1 ? "" : "s"} everything it matches; remove it, or give it a smaller priority number than ${strongest}.`,
+                            stackRule.urn,
+                        );
+                    });
+                }
+            }
+        }
+    },
+};

@@ -1,0 +1,5 @@
+import { PolicyPack } from "@pulumi/policy";
+import { POLICIES, POLICY_PACK_NAME } from "./policies";
+
+// Constructing the pack starts its gRPC server and prints the port: this file is the runner's entry point only.
+new PolicyPack(POLICY_PACK_NAME, { policies: [...POLICIES] });

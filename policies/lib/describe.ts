@@ -1,0 +1,56 @@
+import { formatPortRange, hasPorts, PortRange, Protocol } from "../../core/ports";
+import { describeValue } from "../../core/problems";
+import { isKnown } from "../../core/read";
+import { SecurityRule } from "../../core/rule";
+import { StackGroup, StackRule } from "../../core/stack";
+
+/** `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches. */
+export function describeTraffic(protocol: Protocol, ports: PortRange): string {
+    if (protocol === "all") {
+        return "all protocols";
+    }
+    if (!hasPorts(protocol)) {
+        return protocol;
+    }
+    return ports.from === ports.to ? `${protocol} ${ports.from}` : `${protocol} ${ports.from}-${ports.to}`;
+}
+
+/** `0.0.0.0/0`, `security group web`, `prefix list pl-1`, `security group sg-1 of account 1234`. */
+export function describePeer(rule: StackRule): string {
+    const peer = rule.reading.peer;
+    if (!peer) {
+        return "no peer";
+    }
+    if (peer.field === "sourceSecurityGroupId") {
+        if (rule.source?.kind === "stack") {
+            return `security group ${rule.source.group.name}`;
+        }
+        if (rule.source?.kind === "external") {
+            return rule.source.ownerId === undefined
+                ? `security group ${rule.source.id}`
+                : `security group ${rule.source.id} of account ${rule.source.ownerId}`;
+        }
+        return "a security group not known yet";
+    }
+    if (!isKnown(peer.value)) {
+        return "a peer not known yet";
+    }
+    return peer.field === "prefixListId" ? `prefix list ${peer.value}` : peer.value;
+}
+
+/** `Rule web-ssh allows tcp 22 from 0.0.0.0/0 at priority 1`. */
+export function describeRule(stackRule: StackRule, rule: SecurityRule<string>): string {
+    const verb = rule.policy === "accept" ? "allows" : "drops";
+    const preposition = rule.direction === "ingress" ? "from" : "to";
+    return `Rule ${stackRule.name} ${verb} ${describeTraffic(rule.protocol, rule.ports)} ${preposition} ${describePeer(stackRule)} at priority ${rule.priority}`;
+}
+
+export function groupLabel(group: StackGroup): string {
+    return `Security group ${group.name}`;
+}
+
+export function formatPorts(ports: readonly number[]): string {
+    return ports.join(", ");
+}
+
+export { describeValue, formatPortRange };

@@ -1,0 +1,143 @@
+import { PolicyConfigSchema } from "@pulumi/policy";
+import { parseCidr } from "../../core/cidr";
+import { PORT_MAX, PORT_MIN } from "../../core/limits";
+
+/**
+ * One configurable setting of a policy: its JSON schema (with the default the engine fills in) and the same
+ * default as a value, used when the engine sent no configuration (`getConfig()` then returns `{}`). Both come
+ * from one core constant, passed in once.
+ */
+export interface Setting<T> {
+    readonly schema: Record<string, unknown>;
+    readonly fallback: T;
+    /** Reads a configured value; undefined when it does not fit (the engine validates, we stay defensive). */
+    readonly read: (value: unknown) => T | undefined;
+}
+
+export type Settings = Record<string, Setting<unknown>>;
+export type Values<S extends Settings> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
+
+const isPort = (value: unknown): value is number =>
+    typeof value === "number" && Number.isInteger(value) && value >= PORT_MIN && value <= PORT_MAX;
+
+export function portListSetting(
+    description: string,
+    fallback: readonly number[],
+): Setting<readonly number[]> {
+    return {
+        schema: {
+            type: "array",
+            description,
+            items: { type: "integer", minimum: PORT_MIN, maximum: PORT_MAX },
+            default: [...fallback],
+        },
+        fallback,
+        read: (value) => (Array.isArray(value) && value.every(isPort) ? value : undefined),
+    };
+}
+
+export function prefixSetting(description: string, fallback: number, bits: number): Setting<number> {
+    return {
+        schema: { type: "integer", description, minimum: 0, maximum: bits, default: fallback },
+        fallback,
+        read: (value) =>
+            typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= bits
+                ? value
+                : undefined,
+    };
+}
+
+export function countSetting(description: string, fallback: number): Setting<number> {
+    return {
+        schema: { type: "integer", description, minimum: 1, default: fallback },
+        fallback,
+        read: (value) =>
+            typeof value === "number" && Number.isInteger(value) && value >= 1 ? value : undefined,
+    };
+}
+
+export function stringListSetting(
+    description: string,
+    fallback: readonly string[],
+): Setting<readonly string[]> {
+    return {
+        schema: {
+            type: "array",
+            description,
+            items: { type: "string", minLength: 1 },
+            default: [...fallback],
+        },
+        fallback,
+        read: (value) =>
+            Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "")
+                ? value
+                : undefined,
+    };
+}
+
+export function cidrListSetting(
+    description: string,
+    fallback: readonly string[],
+): Setting<readonly string[]> {
+    return {
+        schema: {
+            type: "array",
+            description,
+            items: { type: "string", minLength: 1 },
+            default: [...fallback],
+        },
+        fallback,
+        read: (value) =>
+            Array.isArray(value) && value.every((item) => parseCidr(item) !== undefined) ? value : undefined,
+    };
+}
+
+export function tagMapSetting(
+    description: string,
+    fallback: Readonly<Record<string, string>>,
+): Setting<Readonly<Record<string, string>>> {
+    return {
+        schema: {
+            type: "object",
+            description,
+            additionalProperties: { type: "string" },
+            default: { ...fallback },
+        },
+        fallback,
+        read: (value) =>
+            typeof value === "object" &&
+            value !== null &&
+            !Array.isArray(value) &&
+            Object.values(value).every((item) => typeof item === "string")
+                ? (value as Record<string, string>)
+                : undefined,
+    };
+}
+
+/** The `configSchema` of a policy with these settings. */
+export function configSchema(settings: Settings): PolicyConfigSchema {
+    const properties: Record<string, unknown> = {};
+    for (const [key, setting] of Object.entries(settings)) {
+        properties[key] = setting.schema;
+    }
+    return { properties } as PolicyConfigSchema;
+}
+
+/** The settings' values: configured ones where they fit, the core default otherwise. */
+export function readSettings<S extends Settings>(
+    args: { getConfig<T extends object>(): T },
+    settings: S,
+): Values<S> {
+    let config: Record<string, unknown> = {};
+    try {
+        const given = args.getConfig<Record<string, unknown>>();
+        config = typeof given === "object" && given !== null ? given : {};
+    } catch {
+        config = {};
+    }
+    const values: Record<string, unknown> = {};
+    for (const [key, setting] of Object.entries(settings)) {
+        values[key] = setting.read(config[key]) ?? setting.fallback;
+    }
+    return values as Values<S>;
+}

@@ -1,0 +1,30 @@
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { PROVIDER_DEFAULT_POLICY, PROVIDER_DEFAULT_PRIORITY } from "../core/limits";
+import { resourceRule } from "./lib/resourceRule";
+import { configSchema } from "./lib/settings";
+
+const DEFAULTS: Record<string, string> = {
+    priority: `priority defaults to ${PROVIDER_DEFAULT_PRIORITY}, the highest`,
+    policy: `policy defaults to ${PROVIDER_DEFAULT_POLICY}`,
+    nicType: "nicType defaults by network and peer",
+};
+
+export const missingExplicitRuleSettings: ResourceValidationPolicy = {
+    name: "missing-explicit-rule-settings",
+    description:
+        "Flags rules that leave priority, policy or nicType to the provider, whose defaults (priority 1, accept) are unsafe.",
+    enforcementLevel: "advisory",
+    configSchema: configSchema({}),
+    validateResource: (args, reportViolation) => {
+        const read = resourceRule(args);
+        if (!read) {
+            return;
+        }
+        const missing = Object.keys(DEFAULTS).filter((field) => read.reading.raw[field] === undefined);
+        if (missing.length > 0) {
+            reportViolation(
+                `Rule ${args.name} leaves ${missing.join(", ")} to the provider (${missing.map((field) => DEFAULTS[field]).join("; ")}); set ${missing.length > 1 ? "them" : "it"} explicitly.`,
+            );
+        }
+    },
+};

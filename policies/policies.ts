@@ -1,0 +1,62 @@
+import { Policy } from "@pulumi/policy";
+import { disallowAllPortsAccept } from "./disallowAllPortsAccept";
+import { disallowBroadIntranetCidr } from "./disallowBroadIntranetCidr";
+import { disallowClassicIntranetCidr } from "./disallowClassicIntranetCidr";
+import { disallowExcessSecurityGroups } from "./disallowExcessSecurityGroups";
+import { disallowInvalidRule } from "./disallowInvalidRule";
+import { disallowOpenEgress } from "./disallowOpenEgress";
+import { disallowPublicRiskyPorts } from "./disallowPublicRiskyPorts";
+import { disallowShadowedRule } from "./disallowShadowedRule";
+import { disallowUntrustedCrossAccountSource } from "./disallowUntrustedCrossAccountSource";
+import { disallowUnusedSecurityGroup } from "./disallowUnusedSecurityGroup";
+import { enableInnerAccessDrop } from "./enableInnerAccessDrop";
+import { missingDropBaseline } from "./missingDropBaseline";
+import { missingExplicitRuleSettings } from "./missingExplicitRuleSettings";
+import { missingSecurityGroupDescription } from "./missingSecurityGroupDescription";
+import { missingSecurityGroupTags } from "./missingSecurityGroupTags";
+import { missingVpc } from "./missingVpc";
+import { preferSourceGroupAuthorization } from "./preferSourceGroupAuthorization";
+
+/** The pack's name, as `pulumi preview --policy-pack` reports it. */
+export const POLICY_PACK_NAME = "alicloud-secure-groups";
+
+/** Every policy, in catalog order (DESIGN §5). Importing this module starts nothing. */
+export const POLICIES: readonly Policy[] = [
+    disallowBroadIntranetCidr,
+    missingSecurityGroupTags,
+    disallowExcessSecurityGroups,
+    disallowPublicRiskyPorts,
+    disallowInvalidRule,
+    disallowClassicIntranetCidr,
+    missingDropBaseline,
+    preferSourceGroupAuthorization,
+    disallowAllPortsAccept,
+    disallowOpenEgress,
+    missingExplicitRuleSettings,
+    missingSecurityGroupDescription,
+    disallowUnusedSecurityGroup,
+    disallowShadowedRule,
+    enableInnerAccessDrop,
+    disallowUntrustedCrossAccountSource,
+    missingVpc,
+];
+
+export {
+    disallowAllPortsAccept,
+    disallowBroadIntranetCidr,
+    disallowClassicIntranetCidr,
+    disallowExcessSecurityGroups,
+    disallowInvalidRule,
+    disallowOpenEgress,
+    disallowPublicRiskyPorts,
+    disallowShadowedRule,
+    disallowUntrustedCrossAccountSource,
+    disallowUnusedSecurityGroup,
+    enableInnerAccessDrop,
+    missingDropBaseline,
+    missingExplicitRuleSettings,
+    missingSecurityGroupDescription,
+    missingSecurityGroupTags,
+    missingVpc,
+    preferSourceGroupAuthorization,
+};
