@@ -7,3 +7,4 @@ export * from "./presets";
 export * from "./read";
 export * from "./effective";
 export * from "./stack";
+export * from "./policyDefaults";
