@@ -1,4 +1,3 @@
-import { cidrProblems } from "./cidr";
 import { BASELINE_PRIORITY } from "./limits";
 import { problem, Problem } from "./problems";
 import { Direction, dropBaselineRule, GroupContext, NicType, SecurityRule } from "./rule";
@@ -87,9 +86,4 @@ export function classicIntranetCidrReason(
         return undefined;
     }
     return "authorizes intranet access by CIDR in a classic network, whose intranet other tenants share; name a source group instead";
-}
-
-/** Validates a list of CIDR texts, naming each element `field[i]`. */
-export function cidrListProblems(texts: readonly unknown[], field: string): Problem[] {
-    return texts.flatMap((text, index) => cidrProblems(text, `${field}[${index}]`));
 }

@@ -7,4 +7,5 @@ export * from "./presets";
 export * from "./read";
 export * from "./effective";
 export * from "./stack";
+export * from "./groupRules";
 export * from "./policyDefaults";
