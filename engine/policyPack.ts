@@ -422,12 +422,7 @@ function diagnostics(response: analyzerPbTypes.AnalyzeResponse, defaultUrn: stri
 const ANSI_ESCAPE = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
 
 function tail(text: string, lines = 20): string {
-    return text
-        .replace(ANSI_ESCAPE, "")
-        .trim()
-        .split("\n")
-        .slice(-lines)
-        .join("\n");
+    return text.replace(ANSI_ESCAPE, "").trim().split("\n").slice(-lines).join("\n");
 }
 
 export function toViolation(d: Diagnostic): Violation {

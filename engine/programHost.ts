@@ -9,6 +9,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import type { RecordedOptions, RecordedResource, SourcePosition } from "./types";
 
 export interface HostSpec {
@@ -17,7 +18,6 @@ export interface HostSpec {
     readonly project: string;
     readonly stack: string;
     readonly organization: string;
-    readonly preview: boolean;
     readonly resultFile: string;
 }
 
@@ -31,8 +31,6 @@ export const HOST_SPEC_ENV = "ALICLOUD_SG_PROGRAM_HOST_SPEC";
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports --
    the SDK's runtime internals (monitor protocol, settings, debuggable) have no public types. */
 type Callback = (err: Error | null, response?: any) => void;
-
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 function main(): void {
     const spec = JSON.parse(process.env[HOST_SPEC_ENV] ?? "null") as HostSpec | null;
@@ -63,10 +61,11 @@ function main(): void {
     const structproto = sdkRequire("google-protobuf/google/protobuf/struct_pb");
     const resproto = sdkRequire("@pulumi/pulumi/proto/resource_pb");
 
-    skipPromiseStackCapture(debuggable, state);
+    bypassPromiseDebugging(debuggable);
+    captureSourcePositionOnly(sdkRequire("@pulumi/pulumi/resource"));
 
     const monitor = new RecordingMonitor(spec, structproto, resproto);
-    settings.setMockOptions(monitor, spec.project, spec.stack, spec.preview, spec.organization);
+    settings.setMockOptions(monitor, spec.project, spec.stack, true, spec.organization);
     const store = state.getStore();
     store.supportsSecrets = true;
     store.supportsResourceReferences = true;
@@ -85,8 +84,7 @@ function main(): void {
     // If the event loop drains while registrations still wait (a cycle, a never-resolved output), report the
     // SDK's own diagnosis of the pending registrations instead of exiting silently.
     process.on("beforeExit", () => {
-        const [, message] = debuggable.leakedPromises();
-        fail(new Error(message || "The program exited before all of its resources were registered."));
+        fail(new Error(pendingRegistrationsDiagnosis(debuggable, state)));
     });
 
     const run = async (): Promise<void> => {
@@ -98,32 +96,63 @@ function main(): void {
 }
 
 /**
- * The SDK wraps every internal promise in `debuggablePromise`, which captures `new Error().stack` for each —
- * most of a large program's CPU time and memory under mocks. The trace is only ever printed when
- * `PULUMI_DEBUG_PROMISE_LEAKS` is set, so it is skipped unless that variable is set; leak tracking (used for
- * the pending-registration diagnosis) is kept. The program's own errors carry their own stacks and are
- * untouched.
+ * The SDK wraps every internal promise in `debuggablePromise`, which captures `new Error().stack` and chains two
+ * more promises for each — most of a large program's CPU time and a fifth of its memory under mocks. The
+ * trace is only ever printed when `PULUMI_DEBUG_PROMISE_LEAKS` is set, so the wrapper is bypassed unless that
+ * variable is set. What the leak tracking was for — diagnosing registrations that never complete — is kept:
+ * the SDK records pending registrations separately, and {@link pendingRegistrationsDiagnosis} asks the SDK for
+ * its own message about them. The program's own errors carry their own stacks and are untouched.
  */
-function skipPromiseStackCapture(debuggable: any, state: any): void {
+function bypassPromiseDebugging(debuggable: any): void {
     if (debuggable.debugPromiseLeaks) {
         return;
     }
-    debuggable.debuggablePromise = function debuggablePromise<T>(p: Promise<T>): Promise<T> {
-        const leakCandidates: Set<Promise<unknown>> = state.getStore().leakCandidates;
-        leakCandidates.add(p);
-        return p.then(
-            (value) => {
-                leakCandidates.delete(p);
-                return value;
+    debuggable.debuggablePromise = <T>(p: Promise<T>): Promise<T> => p;
+}
+
+/** The SDK's own explanation of registrations still pending when the event loop drained. */
+function pendingRegistrationsDiagnosis(debuggable: any, state: any): string {
+    const store = state.getStore();
+    if ((store.pendingResourceRegistrations?.size ?? 0) > 0 && store.leakCandidates.size === 0) {
+        // leakedPromises() only explains pending registrations when it also holds a leaked promise.
+        store.leakCandidates.add(Promise.resolve());
+    }
+    const [, message] = debuggable.leakedPromises();
+    return (
+        message || "The program's top-level promise never settled, and no resource registration is pending."
+    );
+}
+
+/**
+ * The SDK captures a full, unbounded stack trace for every resource and converts every frame to a file URL, for
+ * the engine's debugging aid; the gate records only the source position, which is the frame right below the
+ * SDK's four constructor frames. Capturing just that deep yields the same position for a fraction of the cost,
+ * most of all under ts-node, whose source-map support rewrites every captured frame.
+ */
+function captureSourcePositionOnly(resourceModule: any): void {
+    const Resource = resourceModule.Resource;
+    Resource.stackTrace = (skip: number): unknown[] => {
+        const limit = Error.stackTraceLimit;
+        // Frames: this function, then the SDK's `skip` constructor frames, then the caller.
+        Error.stackTraceLimit = skip + 1;
+        let stack: string | undefined;
+        try {
+            stack = new Error().stack;
+        } finally {
+            Error.stackTraceLimit = limit;
+        }
+        const frame = stack?.split("\n")[skip + 1];
+        const groups = frame ? Resource.framePositionRegExp.exec(frame)?.groups : undefined;
+        if (!groups || groups.file.startsWith("node:")) {
+            return [];
+        }
+        return [
+            {
+                uri: pathToFileURL(groups.file).toString(),
+                line: Number(groups.line),
+                column: Number(groups.column),
             },
-            (err) => {
-                leakCandidates.delete(p);
-                if (err !== null && typeof err === "object") {
-                    err.promise = p;
-                }
-                throw err;
-            },
-        );
+        ];
     };
 }
 
@@ -190,13 +219,18 @@ class RecordingMonitor {
                 throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
             }
             this.resources.set(urn, record);
-            const response = new this.resproto.RegisterResourceResponse();
-            response.setUrn(urn);
             // In a preview the engine cannot know a new resource's id; its planned outputs are its inputs, and
             // every output the provider would compute stays unknown because the SDK treats absent outputs of
-            // a dry run as unknown.
-            response.setId(this.spec.preview ? "" : UNKNOWN);
-            response.setObject(this.structproto.Struct.fromJavaScript(inputs));
+            // a dry run as unknown. The response has the shape the SDK itself synthesizes when it runs without
+            // a monitor, which spares re-encoding every input into a protobuf Struct.
+            const response = {
+                getUrn: () => urn,
+                getId: () => "",
+                getObject: () => ({ toJavaScript: () => inputs }),
+                getPropertydependenciesMap: () => undefined,
+                getResult: () => 0,
+                getUnknown: () => false,
+            };
             callback(null, response);
         } catch (err) {
             callback(err as Error);

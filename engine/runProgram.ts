@@ -9,8 +9,6 @@ import type { ProgramRun } from "./types";
 import { trackChild } from "./children";
 
 export interface RunProgramOptions {
-    /** Preview semantics (the default): ids and provider-computed outputs stay unknown. */
-    readonly preview?: boolean;
     /** Extra arguments for the child `node`, e.g. `--max-old-space-size`. */
     readonly nodeArgs?: readonly string[];
 }
@@ -37,7 +35,6 @@ export async function runProgram(
     project: ProjectSettings,
     options: RunProgramOptions = {},
 ): Promise<ProgramRun> {
-    const preview = options.preview ?? true;
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-sg-"));
     const resultFile = path.join(tmp, "resources.json");
     const spec: HostSpec = {
@@ -46,7 +43,6 @@ export async function runProgram(
         project: project.name,
         stack: project.stack,
         organization: project.organization,
-        preview,
         resultFile,
     };
     const env: NodeJS.ProcessEnv = {
@@ -57,7 +53,8 @@ export async function runProgram(
         PULUMI_NODEJS_PROJECT: project.name,
         PULUMI_NODEJS_STACK: project.stack,
         PULUMI_NODEJS_ORGANIZATION: project.organization,
-        PULUMI_NODEJS_DRY_RUN: String(preview),
+        // Always a preview: ids and provider-computed outputs stay unknown, as `pulumi preview` has them.
+        PULUMI_NODEJS_DRY_RUN: "true",
         PULUMI_NODEJS_ROOT_DIRECTORY: project.dir,
     };
     const started = Date.now();
