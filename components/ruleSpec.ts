@@ -27,7 +27,7 @@ import {
     ServiceEntry,
     sourceProblems,
 } from "./plan";
-import { resolveSource, SecurityGroupSource, SecurityGroupType } from "./sources";
+import { KEY_SYNTAX, resolveSource, SecurityGroupSource, SecurityGroupType } from "./sources";
 
 /**
  * One keyed rule of a {@link SecureGroup}: what (a preset, or a protocol and ports) and exactly one peer.
@@ -89,7 +89,7 @@ export function planRuleSpec(
         );
         return [];
     }
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(key)) {
+    if (!KEY_SYNTAX.test(key)) {
         problems.push(
             problem(field, key, "must be keyed by letters, digits, '.', '_' or '-' (the key names the rule)"),
         );

@@ -49,7 +49,7 @@ export interface ResolvedSource {
 }
 
 /** A key becomes part of logical names: keep it to characters that read well in a URN. */
-const KEY_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+export const KEY_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function isSecurityGroupProvider(value: unknown): value is SecurityGroupProvider {
     return (
