@@ -1,0 +1,47 @@
+import type { GraphModel } from "./model";
+import { arrows, COLORS, nodeLines } from "./style";
+
+/** A DOT quoted string: backslash and quote escaped, lines joined with DOT's centred line break. */
+function quote(lines: string | readonly string[]): string {
+    const list = typeof lines === "string" ? [lines] : lines;
+    return `"${list.map((line) => line.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, " ")).join("\\n")}"`;
+}
+
+export interface DotOptions {
+    /** The graph's caption, e.g. `web-redis (stack dev)`. */
+    readonly title?: string;
+}
+
+/** A Graphviz digraph: node ids are the model's ids, so the DOT reads back to the same graph. */
+export function renderDot(graph: GraphModel, options: DotOptions = {}): string {
+    const lines = ["digraph alicloud_sg {"];
+    lines.push("    rankdir=LR;");
+    lines.push('    fontname="Helvetica";');
+    if (options.title) {
+        lines.push(`    label=${quote(`${options.title}: effective ingress after priority resolution`)};`);
+        lines.push("    labelloc=t;");
+    }
+    lines.push('    node [fontname="Helvetica", fontsize=11, style="rounded,filled"];');
+    lines.push('    edge [fontname="Helvetica", fontsize=10];');
+    for (const node of graph.nodes) {
+        const facing = graph.internetFacing.has(node.id);
+        const attributes =
+            node.kind === "group"
+                ? `shape=box, fillcolor="${COLORS.groupFill}", color="${COLORS.groupLine}"`
+                : facing
+                  ? `shape=ellipse, fillcolor="${COLORS.internetFill}", color="${COLORS.internetLine}", penwidth=2`
+                  : `shape=ellipse, fillcolor="${COLORS.peerFill}", color="${COLORS.peerLine}"`;
+        lines.push(`    ${quote(node.id)} [label=${quote(nodeLines(node))}, ${attributes}];`);
+    }
+    for (const arrow of arrows(graph)) {
+        const style =
+            arrow.emphasis === "risky"
+                ? `color="${COLORS.riskyEdge}", fontcolor="${COLORS.riskyEdge}", penwidth=3`
+                : arrow.emphasis === "internet"
+                  ? `color="${COLORS.internetEdge}", fontcolor="${COLORS.internetEdge}", penwidth=2`
+                  : `color="${COLORS.normalEdge}"`;
+        lines.push(`    ${quote(arrow.from)} -> ${quote(arrow.to)} [label=${quote(arrow.lines)}, ${style}];`);
+    }
+    lines.push("}");
+    return lines.join("\n") + "\n";
+}

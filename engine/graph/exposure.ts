@@ -1,0 +1,42 @@
+import type { GraphModel } from "./model";
+
+export interface ExposureOptions {
+    /** Wraps risky text for a terminal; identity without colour. */
+    readonly risky?: (text: string) => string;
+}
+
+/**
+ * The text report's "exposure" section: for each group, what the open Internet (any address, or a broad public
+ * block) can effectively reach, and through which peers.
+ */
+export function exposureLines(graph: GraphModel, options: ExposureOptions = {}): string[] {
+    const risky = options.risky ?? ((text: string) => text);
+    const labels = new Map(graph.nodes.map((node) => [node.id, node.label]));
+    const lines = ["Exposure (what the Internet can reach, after priority resolution):"];
+    const groups = graph.nodes.filter((node) => node.kind === "group");
+    if (groups.length === 0) {
+        lines.push("    (no security group)");
+    }
+    const width = Math.max(0, ...groups.map((node) => node.label.length));
+    for (const node of groups) {
+        const reached: string[] = [];
+        graph.edges.forEach((edge, index) => {
+            if (edge.to !== node.id || !graph.internetFacing.has(edge.from)) {
+                return;
+            }
+            const what =
+                edge.protocol === "all"
+                    ? "all protocols and ports"
+                    : `${edge.protocol} ${edge.ports.join(", ")}`;
+            const ports = graph.riskyPorts[index];
+            const warning = ports.length > 0 ? risky(` (risky: ${ports.join(", ")})`) : "";
+            reached.push(`${what} from ${labels.get(edge.from)}${warning}`);
+        });
+        const caveat = graph.incomplete.has(node.id) ? " (some rules or groups are not known yet)" : "";
+        const members = node.instances.length > 0 ? ` [${node.instances.join(", ")}]` : "";
+        lines.push(
+            `    ${node.label.padEnd(width)}  ${reached.length > 0 ? reached.join("; ") : "nothing"}${members}${caveat}`,
+        );
+    }
+    return lines;
+}
