@@ -54,6 +54,8 @@ export interface RuleOutcome {
 }
 
 export interface AccessEvaluation {
+    /** The evaluated rules, as given: `outcomes` and regions' `rules` index into this list. */
+    readonly rules: readonly SecurityRule<string>[];
     readonly direction: Direction;
     readonly nicType: NicType;
     readonly regions: readonly AllowedRegion[];
@@ -342,7 +344,7 @@ export function evaluateAccess(rules: readonly SecurityRule<string>[], query: Ac
             shadowed,
         };
     });
-    return { direction: query.direction, nicType: query.nicType, regions, outcomes };
+    return { rules, direction: query.direction, nicType: query.nicType, regions, outcomes };
 }
 
 function collectRegions(
@@ -553,6 +555,20 @@ function publicAddressCount(first: bigint, last: bigint, family: IpFamily): bigi
     return count;
 }
 
+function ruleMatchesPort(
+    rule: SecurityRule<string> | undefined,
+    protocol: "tcp" | "udp",
+    port: number,
+): boolean {
+    if (!rule) {
+        return false;
+    }
+    return (
+        rule.protocol === "all" ||
+        (rule.protocol === protocol && rule.ports.from <= port && port <= rule.ports.to)
+    );
+}
+
 /**
  * Ports of `ports` that the evaluation lets in from the open Internet over tcp or udp: every address of a
  * family, or more public addresses than one block of `minIpv4Prefix`/`minIpv6Prefix` bits holds (the set
@@ -590,7 +606,10 @@ export function internetExposures(
                     const peer = region.peer as Extract<PeerSpace, { kind: "addresses" }>;
                     everything += peer.last - peer.first + 1n;
                     publicCount += publicAddressCount(peer.first, peer.last, family);
-                    region.rules.forEach((rule) => deciders.add(rule));
+                    // A merged region may hold accepts of other ports: credit only those matching this one.
+                    region.rules
+                        .filter((index) => ruleMatchesPort(evaluation.rules[index], protocol, port))
+                        .forEach((index) => deciders.add(index));
                 }
                 if (everything === FAMILY_SIZE[family] || publicCount > threshold) {
                     exposures.push({ port, protocol, family, rules: [...deciders].sort((a, b) => a - b) });

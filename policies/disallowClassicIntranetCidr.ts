@@ -18,6 +18,7 @@ export const disallowClassicIntranetCidr: StackValidationPolicy = {
                 const rule = stackRule.rule;
                 if (
                     rule &&
+                    rule.direction === "ingress" &&
                     rule.policy === "accept" &&
                     rule.nicType === "intranet" &&
                     (rule.peer.kind === "cidr" || rule.peer.kind === "ipv6Cidr")

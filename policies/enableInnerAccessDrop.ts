@@ -33,17 +33,9 @@ export const enableInnerAccessDrop: StackValidationPolicy = {
                     edge.peer.ownerId === undefined,
             );
             if (self && self.access.length === 1 && self.access[0].protocol === "all") {
-                const rules = [
-                    ...new Set(
-                        evaluation.regions
-                            .filter(
-                                (r) =>
-                                    r.peer === self.peer ||
-                                    (r.peer.kind === "group" && r.peer.groupId === group.urn),
-                            )
-                            .flatMap((r) => r.rules),
-                    ),
-                ].map((index) => evaluation.stackRules[index].name);
+                const rules = evaluation.stackRules
+                    .filter(({ rule }) => rule?.peer.kind === "group" && rule.peer.groupId === group.urn)
+                    .map((stackRule) => stackRule.name);
                 reportViolation(
                     `Security group ${group.name} lets its members reach each other on every port through rule${rules.length > 1 ? "s" : ""} ${rules.join(", ")}; allow members only the ports they need.`,
                     group.urn,

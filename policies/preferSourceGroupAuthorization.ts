@@ -28,7 +28,7 @@ export const preferSourceGroupAuthorization: StackValidationPolicy = {
                     isPrivateCidr(cidr)
                 ) {
                     reportViolation(
-                        `${describeRule(stackRule, rule)}, a private block; authorize the peers' security group (sourceSecurityGroupId) instead of their addresses.`,
+                        `${describeRule(stackRule, rule)}; ${cidr.text} is a private block: authorize the peers' security group (sourceSecurityGroupId) instead of their addresses.`,
                         stackRule.urn,
                     );
                 }
