@@ -32,6 +32,7 @@ import {
     classicIntranetCidrReason,
     dropBaselineRules,
     DropBaselineOptions,
+    publicRiskyPortReason,
 } from "../core/groupRules";
 import { ResolvedSource, SecurityGroupType } from "./sources";
 
@@ -122,6 +123,16 @@ function ruleProblemsAsWritten(planned: PlannedRule, settings: RuleCheckSettings
                     cidrField,
                     peerValue,
                     `${broad}; name a narrower block, or list it in allowBroadCidrs to allow it deliberately`,
+                ),
+            );
+        }
+        const risky = publicRiskyPortReason(rule);
+        if (risky && !broad) {
+            problems.push(
+                problem(
+                    `${field}.ports`,
+                    formatPortRange(rule.ports),
+                    `${risky}; admit it from a source group or a narrow block instead`,
                 ),
             );
         }

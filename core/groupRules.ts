@@ -1,6 +1,9 @@
+import { isOpenInternet } from "./cidr";
 import { BASELINE_PRIORITY } from "./limits";
+import { hasPorts, rangeContainsPort } from "./ports";
+import { riskyPresetPorts } from "./presets";
 import { problem, Problem } from "./problems";
-import { Direction, dropBaselineRule, GroupContext, NicType, SecurityRule } from "./rule";
+import { Direction, dropBaselineRule, GroupContext, NicType, peerCidr, SecurityRule } from "./rule";
 
 /** How a group's drop baseline is laid out. */
 export interface DropBaselineOptions {
@@ -86,4 +89,31 @@ export function classicIntranetCidrReason(
         return undefined;
     }
     return "authorizes intranet access by CIDR in a classic network, whose intranet other tenants share; name a source group instead";
+}
+
+/**
+ * Why an accept opens a risky service port (SSH, RDP, databases, caches… — the risky presets) to the open
+ * Internet, or undefined. Components refuse this even when asked for it as a "public" port: the policy pack
+ * rejects it as mandatory, and administration belongs behind a source group.
+ */
+export function publicRiskyPortReason(rule: SecurityRule<unknown>): string | undefined {
+    if (rule.direction !== "ingress" || rule.policy !== "accept") {
+        return undefined;
+    }
+    const cidr = peerCidr(rule.peer);
+    if (!cidr || !isOpenInternet(cidr)) {
+        return undefined;
+    }
+    if (!hasPorts(rule.protocol) && rule.protocol !== "all") {
+        return undefined;
+    }
+    const risky = hasPorts(rule.protocol)
+        ? riskyPresetPorts().filter((port) => rangeContainsPort(rule.ports, port))
+        : riskyPresetPorts();
+    if (risky.length === 0) {
+        return undefined;
+    }
+    return `opens ${risky.length === 1 ? "port" : "ports"} ${risky.slice(0, 5).join(", ")}${
+        risky.length > 5 ? ", ..." : ""
+    } of a service that must never face the open Internet to ${cidr.text}`;
 }

@@ -93,6 +93,26 @@ const cases: BadCase[] = [
         value: '"not-a-cidr"',
     },
     {
+        name: "a risky port among a web tier's public ports",
+        build: () => new WebTierGroup("bad", { vpcId: "vpc-1", tags, publicPorts: [443, 22] }),
+        field: "publicPorts[1]",
+        value: '"22/22"',
+    },
+    {
+        name: "a risky port open to the Internet in a classic network",
+        build: () =>
+            new SecureGroup("bad", { tags, ingress: { rule: { preset: "rdp", cidr: "0.0.0.0/0" } } }),
+        field: "ingress.rule.ports",
+        value: '"3389/3389"',
+    },
+    {
+        name: "every protocol open to the Internet",
+        build: () =>
+            new SecureGroup("bad", { tags, ingress: { rule: { protocol: "all", cidr: "0.0.0.0/0" } } }),
+        field: "ingress.rule.ports",
+        value: '"-1/-1"',
+    },
+    {
         name: "intranet CIDR accept in a classic network",
         build: () =>
             new SecureGroup("bad", {
@@ -449,7 +469,7 @@ describe("components: bad input fails at construction, before anything is regist
         );
     });
 
-    it("allows a broad block only when the caller lists it, and 0.0.0.0/0 on a web tier's public ports", async () => {
+    it("allows a broad block the caller lists, 0.0.0.0/0 on a web tier's public ports, and classic Internet ping", async () => {
         resetRegistrations();
         new SecureGroup("deliberate", {
             vpcId: "vpc-1",
@@ -458,7 +478,9 @@ describe("components: bad input fails at construction, before anything is regist
             ingress: { ssh: { preset: "ssh", cidr: "10.0.0.0/8" } },
         });
         new WebTierGroup("public", { vpcId: "vpc-1", tags });
+        new SecureGroup("ping", { tags, ingress: { icmp: { preset: "icmp", cidr: "0.0.0.0/0" } } });
         const names = (await settle()).map((r) => r.name);
+        assert.ok(names.includes("ping-icmp"), "ping from the Internet reaches no service port");
         assert.ok(names.includes("deliberate-ssh"));
         assert.ok(names.includes("public-allow-https-from-internet"));
     });
