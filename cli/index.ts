@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from "commander";
 import * as fs from "fs";
 import { GateError, errorMessage } from "../engine/errors";
+import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
 import {
     MOCK_LIMITATIONS,
     preview,
@@ -23,6 +24,13 @@ interface PreviewFlags {
     stack?: string;
     config: string[];
     format: ReportFormat;
+    out?: string;
+}
+
+interface GraphFlags {
+    stack?: string;
+    config: string[];
+    format: GraphFormat;
     out?: string;
 }
 
@@ -84,6 +92,30 @@ export async function main(argv: readonly string[]): Promise<number> {
                 process.stderr.write(`note: ${MOCK_LIMITATIONS}\n`);
             }
             exitCode = result.exitCode;
+        });
+    program
+        .command("graph")
+        .description(
+            "Draw who can reach whom: effective ingress between security groups, the Internet and peers",
+        )
+        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", ".")
+        .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
+        .option(
+            "--config <KEY=VALUE>",
+            "stack config value, overriding Pulumi.<stack>.yaml (repeatable)",
+            collect,
+            [],
+        )
+        .addOption(new Option("--format <FORMAT>", "graph format").choices(GRAPH_FORMATS).default("mermaid"))
+        .option("--out <FILE>", "write the graph to FILE instead of stdout")
+        .action(async (projectDir: string, flags: GraphFlags) => {
+            const stackGraph = await graphProject({ projectDir, stack: flags.stack, config: flags.config });
+            const output = await renderGraph(stackGraph, flags.format);
+            if (flags.out) {
+                fs.writeFileSync(flags.out, output);
+            } else {
+                process.stdout.write(output);
+            }
         });
     try {
         await program.parseAsync([...argv], { from: "user" });
