@@ -7,3 +7,5 @@ export * from "./webTierGroup";
 export * from "./serviceGroupFromSource";
 export * from "./redisGroupFromSource";
 export * from "./joinSecurityGroups";
+export * from "./threeTierGroups";
+export * from "./declarativeTiers";
