@@ -17,8 +17,11 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
     if (groups.length === 0) {
         lines.push("    (no security group)");
     }
-    const width = Math.max(0, ...groups.map((node) => node.label.length));
-    for (const node of groups) {
+    const names = groups.map((node) =>
+        node.instances.length > 0 ? `${node.label} (${node.instances.join(", ")})` : node.label,
+    );
+    const width = Math.max(0, ...names.map((name) => name.length));
+    groups.forEach((node, position) => {
         const reached: string[] = [];
         graph.edges.forEach((edge, index) => {
             if (edge.to !== node.id || !graph.internetFacing.has(edge.from)) {
@@ -32,11 +35,12 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
             const warning = ports.length > 0 ? risky(` (risky: ${ports.join(", ")})`) : "";
             reached.push(`${what} from ${labels.get(edge.from)}${warning}`);
         });
-        const caveat = graph.incomplete.has(node.id) ? " (some rules or groups are not known yet)" : "";
-        const members = node.instances.length > 0 ? ` [${node.instances.join(", ")}]` : "";
+        const caveat = graph.incomplete.has(node.id)
+            ? " (incomplete: some rules or groups are not known yet)"
+            : "";
         lines.push(
-            `    ${node.label.padEnd(width)}  ${reached.length > 0 ? reached.join("; ") : "nothing"}${members}${caveat}`,
+            `    ${names[position].padEnd(width)}  ${reached.length > 0 ? reached.join("; ") : "nothing"}${caveat}`,
         );
-    }
+    });
     return lines;
 }

@@ -1,5 +1,7 @@
 import { MOCK_LIMITATIONS, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { RecordedResource } from "../types";
+import { exposureLines } from "../graph/exposure";
+import { graphOfResources } from "../graph/model";
 
 export interface TextOptions {
     /** ANSI colour; the CLI turns it on only when stdout is a terminal. */
@@ -63,6 +65,9 @@ export function renderText(report: Report, options: TextOptions): string {
                 `${plan.padEnd(6)}  ${paint("dim", source)}`.trimEnd(),
         );
     }
+    lines.push("");
+
+    lines.push(...exposureLines(graphOfResources(report.resources), { risky: (text) => paint("red", text) }));
     lines.push("");
 
     lines.push("Policies:");
