@@ -8,6 +8,7 @@ import { renderText } from "./render/text";
 import { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report } from "./report";
 import { runPacks } from "./runPacks";
 import { runProgram } from "./runProgram";
+import { timed, writeProfile } from "./profile";
 
 export type ReportFormat = "text" | "json" | "sarif";
 export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif"];
@@ -66,9 +67,10 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
         label: `--policy-pack-config ${file}`,
         config: readPolicyPackConfig(file),
     }));
-    const run = await runProgram(project);
-    const outcome = await runPacks(project, run.resources, { packs, configs });
+    const run = await timed("program", () => runProgram(project));
+    const outcome = await timed("packs", () => runPacks(project, run.resources, { packs, configs }));
     const report = buildReport(project, run.resources, outcome.packs, outcome.inputs);
+    writeProfile();
     return { report, exitCode: exitCodeFor(report) };
 }
 

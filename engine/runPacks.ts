@@ -5,6 +5,7 @@ import { reconcile, type PolicyPackConfigFile } from "./policyConfig";
 import { PolicyPackProcess, toViolation, type AnalyzerInfo, type Diagnostic } from "./policyPack";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
+import { lap } from "./profile";
 
 export interface PackConfigSource {
     readonly label: string;
@@ -63,6 +64,7 @@ export async function runPacks(
     }
     const engine = new EngineServer();
     const processes: PolicyPackProcess[] = [];
+    let mark = performance.now();
     try {
         const engineAddress = await engine.start();
         const started = await Promise.allSettled(
@@ -77,6 +79,7 @@ export async function runPacks(
         if (failed) {
             throw failed.reason;
         }
+        mark = lap("packs.start", mark);
 
         const infos: AnalyzerInfo[] = [];
         for (const pack of processes) {
@@ -104,6 +107,7 @@ export async function runPacks(
             }
         }
 
+        mark = lap("packs.configure", mark);
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const inputs = new Map<string, Record<string, unknown>>();
         const remediations: AppliedRemediation[][] = processes.map(() => []);
@@ -135,6 +139,7 @@ export async function runPacks(
             applied.forEach((list, index) => remediations[index].push(...list));
             found.forEach((list, index) => diagnostics[index].push(...list));
         }
+        mark = lap("packs.analyze", mark);
 
         // A custom resource's planned outputs in a preview are its (remediated) inputs; a component's are what
         // it registered.
@@ -149,6 +154,7 @@ export async function runPacks(
             processes.map((pack) => pack.analyzeStack(resources, stackProperties, byUrn)),
         );
         stackDiagnostics.forEach((list, index) => diagnostics[index].push(...list));
+        lap("packs.analyzeStack", mark);
 
         const packs: PackResult[] = processes.map((pack, index) => ({
             name: infos[index].name,

@@ -1,0 +1,73 @@
+import { randomUUID } from "crypto";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+export const BIN = path.join(ROOT, "bin", "alicloud-sg.js");
+export const FIXTURES = path.join(ROOT, "tests", "fixtures");
+
+export interface CliResult {
+    readonly code: number | null;
+    readonly signal: NodeJS.Signals | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/**
+ * Marks every process these tests start (the command, and through inherited environment its program host and
+ * pack runners), so leftovers are found without confusing them with other suites' processes.
+ */
+export const RUN_MARKER = `ALICLOUD_SG_TEST_RUN=${randomUUID()}`;
+
+/** Runs the real `alicloud-sg` command from the current sources, from the repository root. */
+export function runCli(args: readonly string[], onSpawn?: (pid: number) => void): Promise<CliResult> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, ...args], {
+            cwd: ROOT,
+            env: {
+                ...process.env,
+                ALICLOUD_SG_FROM_SOURCES: "1",
+                NO_COLOR: "1",
+                [RUN_MARKER.split("=")[0]]: RUN_MARKER.split("=")[1],
+            },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on("error", reject);
+        child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+        if (onSpawn && child.pid !== undefined) {
+            onSpawn(child.pid);
+        }
+    });
+}
+
+/** Command lines of live processes started by these tests whose command line mentions `needle`. */
+export function processesMentioning(needle: string): string[] {
+    const found: string[] = [];
+    for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
+        try {
+            const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+            const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
+            if (environ.includes(RUN_MARKER) && args.includes(needle)) {
+                found.push(`${pid} ${args.trim()}`);
+            }
+        } catch {
+            // The process ended while we looked, or is not ours to read.
+        }
+    }
+    return found;
+}
+
+/** Line number (1-based) of the first line of `file` containing `text`: expected source positions. */
+export function lineOf(file: string, text: string): number {
+    const lines = fs.readFileSync(file, "utf8").split("\n");
+    const index = lines.findIndex((line) => line.includes(text));
+    if (index < 0) {
+        throw new Error(`${text} not found in ${file}`);
+    }
+    return index + 1;
+}
