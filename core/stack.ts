@@ -280,13 +280,11 @@ function joinAttachment(
         ),
     ].map((urn) => groupByUrn.get(urn) as StackGroup);
     const found: Exclude<GroupRef, { kind: "unknown" }>[] = [];
+    const seen = new Set<unknown>();
     const add = (ref: Exclude<GroupRef, { kind: "unknown" }>) => {
-        const duplicate = found.some((other) =>
-            ref.kind === "stack"
-                ? other.kind === "stack" && other.group === ref.group
-                : other.kind === "external" && other.id === ref.id,
-        );
-        if (!duplicate) {
+        const key = ref.kind === "stack" ? ref.group : `external:${ref.id}`;
+        if (!seen.has(key)) {
+            seen.add(key);
             found.push(ref);
         }
     };
@@ -301,9 +299,7 @@ function joinAttachment(
     }
     // The dependencies of the list name the groups whose ids are unknown (or absent from the groups' props):
     // they account for that many leftovers. Only without any can a known unmatched id be called external.
-    const extra = dependencyGroups.filter(
-        (group) => !found.some((ref) => ref.kind === "stack" && ref.group === group),
-    );
+    const extra = dependencyGroups.filter((group) => !seen.has(group));
     extra.forEach((group) => add({ kind: "stack", group }));
     let unresolved = 0;
     if (extra.length === 0) {
