@@ -166,6 +166,15 @@ function errorProblem(key: string, error: ErrorObject): Problem | undefined {
     }
 }
 
+export interface ParseTierDescriptionOptions {
+    /** The config key, which every message names (`tiers.data.serves.mysql[0]`). Defaults to `"tiers"`. */
+    readonly key?: string;
+    /** The VPC the tiers will be in: a web tier's public blocks are judged differently without one. */
+    readonly vpcId?: pulumi.Input<string>;
+    /** The config namespace, for the message's context. Defaults to none. */
+    readonly namespace?: string;
+}
+
 /**
  * Checks a tier description read from config against {@link TIER_DESCRIPTION_SCHEMA}, then as
  * {@link ThreeTierGroups} would for a group in `vpcId` (none: classic network), and returns it in the
@@ -174,10 +183,11 @@ function errorProblem(key: string, error: ErrorObject): Problem | undefined {
  */
 export function parseTierDescription(
     value: unknown,
-    key = "tiers",
-    vpcId?: pulumi.Input<string>,
+    options: ParseTierDescriptionOptions = {},
 ): ThreeTierDescription {
-    const context = `stack config ${key}`;
+    const key = options.key ?? "tiers";
+    const vpcId = options.vpcId;
+    const context = `stack config ${options.namespace ? `${options.namespace}:` : ""}${key}`;
     if (!validate(value)) {
         const problems: Problem[] = [];
         for (const error of validate.errors ?? []) {
@@ -261,7 +271,11 @@ export function threeTierGroupsFromConfig(
 ): ThreeTierGroups {
     const key = args.key ?? "tiers";
     const config = args.config ?? new pulumi.Config();
-    const description = parseTierDescription(config.requireObject<unknown>(key), key, args.vpcId);
+    const description = parseTierDescription(config.requireObject<unknown>(key), {
+        key,
+        vpcId: args.vpcId,
+        namespace: config.name,
+    });
     const componentArgs: ThreeTierGroupsArgs = { ...description, vpcId: args.vpcId, tags: args.tags };
     return new ThreeTierGroups(name, componentArgs, opts);
 }

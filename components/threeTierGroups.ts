@@ -14,7 +14,7 @@ import {
 } from "../core";
 import { PortSpec, presetEntries } from "./plan";
 import { GroupPlanExtras, planSecureGroup, SecureGroup, SecureGroupArgs } from "./secureGroup";
-import { resolveSource, SecurityGroupSource } from "./sources";
+import { resolveSource, SecurityGroupLike, SecurityGroupSource } from "./sources";
 import { RuleSpec } from "./ruleSpec";
 import { WebTierGroup } from "./webTierGroup";
 
@@ -337,7 +337,7 @@ function innerTierPlan(
     tier: InnerTierName,
     args: ThreeTierGroupsArgs,
     valid: ValidDescription,
-    sourceOf: (tier: TierName) => SecurityGroupSource,
+    sourceOf: (tier: TierName) => SecurityGroupLike,
 ): TierPlan {
     const ingress: Record<string, RuleSpec> = {};
     const fields: Record<string, (rest: string) => string> = {};
@@ -464,8 +464,8 @@ export class ThreeTierGroups extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const built: Partial<Record<TierName, SecurityGroupSource>> = { web: this.web };
-        const sourceOf = (tier: TierName): SecurityGroupSource => built[tier] as SecurityGroupSource;
+        const built: Partial<Record<TierName, SecurityGroupLike>> = { web: this.web };
+        const sourceOf = (tier: TierName): SecurityGroupLike => built[tier] as SecurityGroupLike;
         this.app = new SecureGroup(`${name}-app`, innerTierPlan("app", args, valid, sourceOf).args, {
             parent: this,
         });
