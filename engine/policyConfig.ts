@@ -98,7 +98,16 @@ function schemaDefaults(properties: Record<string, unknown> | undefined): Record
     return defaults;
 }
 
-function describeAjvError(error: ErrorObject): string {
+function valueAt(data: unknown, instancePath: string): unknown {
+    let value = data;
+    for (const segment of instancePath.split("/").slice(1)) {
+        value =
+            isRecord(value) || Array.isArray(value) ? (value as Record<string, unknown>)[segment] : undefined;
+    }
+    return value;
+}
+
+function describeAjvError(error: ErrorObject, data: unknown): string {
     const property =
         error.keyword === "required"
             ? (error.params as { missingProperty: string }).missingProperty
@@ -109,7 +118,10 @@ function describeAjvError(error: ErrorObject): string {
         error.keyword === "additionalProperties"
             ? "is not a property of this policy's configSchema"
             : error.message;
-    return `property "${property}" ${message}`;
+    const at =
+        error.keyword === "additionalProperties" ? `${error.instancePath}/${property}` : error.instancePath;
+    const got = error.keyword === "required" ? "" : ` (got ${JSON.stringify(valueAt(data, at))})`;
+    return `property "${property}" ${message}${got}`;
 }
 
 /**
@@ -173,7 +185,7 @@ export function reconcile(
                 throw new GateError(
                     "config",
                     `invalid config for policy "${policy.name}" of pack ${packName}: ` +
-                        `${error ? describeAjvError(error) : "does not match its configSchema"} ` +
+                        `${error ? describeAjvError(error, properties) : "does not match its configSchema"} ` +
                         `(from ${userConfigLabel} or the pack's initialConfig)`,
                 );
             }
