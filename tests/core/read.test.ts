@@ -4,7 +4,7 @@ import {
     unknownArrayValue,
     unknownNumberValue,
     unknownStringValue,
-} from "@pulumi/policy/proxy";
+} from "./policyProxy";
 import { Secret } from "@pulumi/policy";
 import {
     isUnknown,

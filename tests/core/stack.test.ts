@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { unknownCheckingProxy, unknownStringValue } from "@pulumi/policy/proxy";
+import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
 import { accessByPeer, evaluateAttachment, evaluateGroup, joinStack, StackResourceInput } from "../../core";
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
