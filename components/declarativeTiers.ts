@@ -209,7 +209,11 @@ export function parseTierDescription(
                       from: value.admin.from.map((source): string | SourceGroupSpec =>
                           typeof source === "string"
                               ? source
-                              : { group: source.groupId, ownerId: source.ownerId, key: source.key },
+                              : {
+                                    group: source.groupId,
+                                    ...(source.ownerId !== undefined ? { ownerId: source.ownerId } : {}),
+                                    ...(source.key !== undefined ? { key: source.key } : {}),
+                                },
                       ),
                   },
               }
