@@ -1,0 +1,126 @@
+/**
+ * `npm run bench [-- --check] [-- --sizes 700,2800,11200]`: the offline gate against the same program under
+ * plain mocks, on synthetic organisation stacks of growing size. See README "Performance".
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROFILE_ENV } from "../engine/profile";
+import { measure, type Measurement } from "./measure";
+import { tiersFor, writeOrgStack } from "./orgStack";
+import { evaluateTargets, formatTable, type SizeResult } from "./report";
+
+const ROOT = path.join(__dirname, "..");
+const TS_NODE = require.resolve("ts-node/register/transpile-only");
+const DEFAULT_SIZES = [700, 2800, 11200];
+
+interface Options {
+    readonly check: boolean;
+    readonly sizes: readonly number[];
+}
+
+function parseOptions(argv: readonly string[]): Options {
+    let check = false;
+    let sizes = DEFAULT_SIZES;
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === "--check") {
+            check = true;
+        } else if (arg === "--sizes") {
+            const value = argv[++i] ?? "";
+            sizes = value.split(",").map(Number);
+            if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 29)) {
+                throw new Error(
+                    `--sizes must list resource counts of at least 29 (got ${JSON.stringify(value)})`,
+                );
+            }
+        } else {
+            throw new Error(`unknown argument ${JSON.stringify(arg)}; use --check and --sizes N,N,...`);
+        }
+    }
+    return { check, sizes };
+}
+
+function failed(what: string, run: Measurement): Error {
+    return new Error(
+        `${what} exited with code ${run.exitCode}:\n${run.stderr.trim().split("\n").slice(-15).join("\n")}`,
+    );
+}
+
+async function runSize(workDir: string, target: number): Promise<SizeResult> {
+    const dir = path.join(workDir, `org-${target}`);
+    const resources = writeOrgStack(dir, tiersFor(target));
+    process.stderr.write(`bench: ${resources} resources in ${path.relative(ROOT, dir)}\n`);
+
+    process.stderr.write("bench:   (a) plain setMocks...\n");
+    const plain = await measure(
+        process.execPath,
+        ["-r", TS_NODE, path.join(__dirname, "plainMocks.ts"), dir],
+        {
+            cwd: ROOT,
+        },
+    );
+    if (plain.exitCode !== 0) {
+        throw failed("the plain-mocks run", plain);
+    }
+    const registered = (JSON.parse(plain.stdout) as { resources: number }).resources;
+    if (registered !== resources) {
+        throw new Error(`the plain-mocks run registered ${registered} resources, expected ${resources}`);
+    }
+
+    process.stderr.write("bench:   (b) alicloud-sg preview...\n");
+    const profileFile = path.join(dir, "profile.json");
+    const reportFile = path.join(dir, "report.json");
+    const gateScript =
+        `require(${JSON.stringify(path.join(ROOT, "cli"))}).main(process.argv.slice(1))` +
+        ".then((code) => { process.exitCode = code; })";
+    const gate = await measure(
+        process.execPath,
+        ["-r", TS_NODE, "-e", gateScript, "preview", dir, "--format", "json", "--out", reportFile],
+        { cwd: ROOT, env: { ...process.env, [PROFILE_ENV]: profileFile } },
+    );
+    // 1 is a mandatory violation: the generated stack has some on purpose.
+    if (gate.exitCode !== 0 && gate.exitCode !== 1) {
+        throw failed("alicloud-sg preview", gate);
+    }
+    const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as {
+        summary: { resources: number; mandatory: number; advisory: number };
+    };
+    if (report.summary.resources !== resources) {
+        throw new Error(`the gate recorded ${report.summary.resources} resources, expected ${resources}`);
+    }
+    const phases = (JSON.parse(fs.readFileSync(profileFile, "utf8")) as { phasesMs: Record<string, number> })
+        .phasesMs;
+    return { resources, plain, gate, phases, summary: report.summary };
+}
+
+async function main(): Promise<number> {
+    const options = parseOptions(process.argv.slice(2));
+    fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
+    // Under the package root so that the generated program resolves @pulumi/alicloud as a user's project would.
+    const workDir = fs.mkdtempSync(path.join(ROOT, ".tmp", "bench-"));
+    try {
+        const results: SizeResult[] = [];
+        for (const size of options.sizes) {
+            results.push(await runSize(workDir, size));
+        }
+        const targets = evaluateTargets(results);
+        process.stdout.write(
+            formatTable(results, targets, { cpus: os.cpus().length, node: process.version }),
+        );
+        const missed = targets.filter((t) => t.pass === false);
+        return options.check && missed.length > 0 ? 1 : 0;
+    } finally {
+        fs.rmSync(workDir, { recursive: true, force: true });
+    }
+}
+
+main().then(
+    (code) => {
+        process.exitCode = code;
+    },
+    (err: unknown) => {
+        process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 2;
+    },
+);

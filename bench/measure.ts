@@ -1,0 +1,111 @@
+import { spawn } from "child_process";
+import * as fs from "fs";
+
+export interface Measurement {
+    readonly wallMs: number;
+    /** Peak resident memory of the whole process tree (the command and every child it started), in bytes. */
+    readonly peakRssBytes: number;
+    readonly exitCode: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+const PAGE_SIZE = 4096;
+const SAMPLE_INTERVAL_MS = 20;
+
+interface ProcessSample {
+    readonly ppid: number;
+    readonly rssBytes: number;
+}
+
+function readProcess(pid: number): ProcessSample | undefined {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        // The command name is parenthesised and may hold spaces: fields are counted after its closing paren.
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return { ppid: Number(fields[1]), rssBytes: Number(fields[21]) * PAGE_SIZE };
+    } catch {
+        return undefined;
+    }
+}
+
+/** Peak memory so far (VmHWM) of one process: exact for the process, whenever it is read before it exits. */
+function highWaterMark(pid: number): number {
+    try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+        return match ? Number(match[1]) * 1024 : 0;
+    } catch {
+        return 0;
+    }
+}
+
+/** Resident bytes of `root` and all its descendants right now, and each one's high-water mark. */
+function sampleTree(root: number, marks: Map<number, number>): number {
+    const processes = new Map<number, ProcessSample>();
+    for (const entry of fs.readdirSync("/proc")) {
+        const pid = Number(entry);
+        if (Number.isInteger(pid)) {
+            const sample = readProcess(pid);
+            if (sample) {
+                processes.set(pid, sample);
+            }
+        }
+    }
+    const inTree = new Set<number>([root]);
+    // Parents are not always listed before children: repeat until the tree stops growing.
+    for (let grew = true; grew;) {
+        grew = false;
+        for (const [pid, sample] of processes) {
+            if (!inTree.has(pid) && inTree.has(sample.ppid)) {
+                inTree.add(pid);
+                grew = true;
+            }
+        }
+    }
+    let total = 0;
+    for (const pid of inTree) {
+        total += processes.get(pid)?.rssBytes ?? 0;
+        marks.set(pid, Math.max(marks.get(pid) ?? 0, highWaterMark(pid)));
+    }
+    return total;
+}
+
+/**
+ * Runs a command to completion and measures its wall time and the peak memory of its process tree, sampled
+ * from /proc every 20 ms (and never below the largest single process's own high-water mark).
+ */
+export function measure(
+    command: string,
+    args: readonly string[],
+    options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<Measurement> {
+    return new Promise((resolve, reject) => {
+        const started = process.hrtime.bigint();
+        const child = spawn(command, args, {
+            cwd: options.cwd,
+            env: options.env ?? process.env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+        child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+        let peakTree = 0;
+        const marks = new Map<number, number>();
+        const timer = setInterval(() => {
+            if (child.pid !== undefined) {
+                peakTree = Math.max(peakTree, sampleTree(child.pid, marks));
+            }
+        }, SAMPLE_INTERVAL_MS);
+        child.on("error", (err) => {
+            clearInterval(timer);
+            reject(err);
+        });
+        child.on("close", (exitCode) => {
+            clearInterval(timer);
+            const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+            const largestProcess = Math.max(0, ...marks.values());
+            resolve({ wallMs, peakRssBytes: Math.max(peakTree, largestProcess), exitCode, stdout, stderr });
+        });
+    });
+}

@@ -1,0 +1,168 @@
+import type { Measurement } from "./measure";
+
+/** Everything measured on one stack size. */
+export interface SizeResult {
+    readonly resources: number;
+    /** (a) the program under plain `setMocks`, no policy. */
+    readonly plain: Measurement;
+    /** (b) `alicloud-sg preview` with the bundled pack. */
+    readonly gate: Measurement;
+    /** The gate's own phase timings (ALICLOUD_SG_PROFILE), in ms. */
+    readonly phases: Readonly<Record<string, number>>;
+    readonly summary: { resources: number; mandatory: number; advisory: number };
+}
+
+export interface Target {
+    readonly name: string;
+    readonly limit: string;
+    readonly value: string;
+    /** undefined when the run did not include the sizes the target needs. */
+    readonly pass: boolean | undefined;
+}
+
+/** The issue's targets are set on the 2,800-resource stack. */
+export const REFERENCE_SIZE = 2800;
+export const MAX_TIME_RATIO = 0.35;
+export const MAX_MEMORY_RATIO = 0.6;
+export const MAX_POLICY_SHARE = 0.2;
+export const MAX_SCALING = 4.4;
+
+/** Time the pack spent answering Analyze and AnalyzeStack (round trips included), over the gate's wall time. */
+export function policyShare(result: SizeResult): number {
+    return (
+        ((result.phases["packs.analyze"] ?? 0) + (result.phases["packs.analyzeStack"] ?? 0)) /
+        result.gate.wallMs
+    );
+}
+
+/** Pairs (N, 4N) among the measured sizes, within 10%. */
+function quadruples(results: readonly SizeResult[]): [SizeResult, SizeResult][] {
+    const pairs: [SizeResult, SizeResult][] = [];
+    for (const small of results) {
+        for (const large of results) {
+            if (Math.abs(large.resources / small.resources - 4) < 0.4) {
+                pairs.push([small, large]);
+            }
+        }
+    }
+    return pairs;
+}
+
+const fixed = (value: number, digits = 2): string => value.toFixed(digits);
+
+export function evaluateTargets(results: readonly SizeResult[]): Target[] {
+    const reference = results.find((r) => Math.abs(r.resources - REFERENCE_SIZE) / REFERENCE_SIZE < 0.1);
+    const targets: Target[] = [];
+    const onReference = (
+        name: string,
+        limit: string,
+        compute: (r: SizeResult) => [number, boolean],
+    ): void => {
+        if (!reference) {
+            targets.push({ name, limit, value: "not measured", pass: undefined });
+            return;
+        }
+        const [value, pass] = compute(reference);
+        targets.push({ name: `${name} @${reference.resources}`, limit, value: fixed(value), pass });
+    };
+    onReference("time (b)/(a)", `<= ${MAX_TIME_RATIO}`, (r) => {
+        const ratio = r.gate.wallMs / r.plain.wallMs;
+        return [ratio, ratio <= MAX_TIME_RATIO];
+    });
+    onReference("peak memory (b)/(a)", `<= ${MAX_MEMORY_RATIO}`, (r) => {
+        const ratio = r.gate.peakRssBytes / r.plain.peakRssBytes;
+        return [ratio, ratio <= MAX_MEMORY_RATIO];
+    });
+    onReference("policy evaluation share of (b)", `< ${MAX_POLICY_SHARE}`, (r) => {
+        const share = policyShare(r);
+        return [share, share < MAX_POLICY_SHARE];
+    });
+    const pairs = quadruples(results);
+    if (pairs.length === 0) {
+        targets.push({
+            name: "time(4N)/time(N) of (b)",
+            limit: `<= ${MAX_SCALING}`,
+            value: "not measured",
+            pass: undefined,
+        });
+    }
+    for (const [small, large] of pairs) {
+        const ratio = large.gate.wallMs / small.gate.wallMs;
+        targets.push({
+            name: `time(4N)/time(N) of (b), ${small.resources} -> ${large.resources}`,
+            limit: `<= ${MAX_SCALING}`,
+            value: fixed(ratio),
+            pass: ratio <= MAX_SCALING,
+        });
+    }
+    return targets;
+}
+
+function table(rows: readonly (readonly string[])[]): string[] {
+    const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+    return rows.map((row) =>
+        row
+            .map((cell, column) =>
+                column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]),
+            )
+            .join("  "),
+    );
+}
+
+const seconds = (ms: number): string => `${fixed(ms / 1000, 1)} s`;
+const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
+
+export function formatTable(
+    results: readonly SizeResult[],
+    targets: readonly Target[],
+    machine: { cpus: number; node: string },
+): string {
+    const lines = [`Offline gate benchmark (${machine.cpus} CPUs, Node ${machine.node})`, ""];
+    lines.push(
+        ...table([
+            [
+                "resources",
+                "(a) time",
+                "(a) peak",
+                "(b) time",
+                "(b) peak",
+                "time b/a",
+                "mem b/a",
+                "program",
+                "pack start",
+                "policy eval",
+                "policy share",
+                "mandatory",
+                "advisory",
+            ],
+            ...results.map((r) => [
+                String(r.resources),
+                seconds(r.plain.wallMs),
+                megabytes(r.plain.peakRssBytes),
+                seconds(r.gate.wallMs),
+                megabytes(r.gate.peakRssBytes),
+                fixed(r.gate.wallMs / r.plain.wallMs),
+                fixed(r.gate.peakRssBytes / r.plain.peakRssBytes),
+                seconds(r.phases.program ?? 0),
+                seconds((r.phases["packs.start"] ?? 0) + (r.phases["packs.configure"] ?? 0)),
+                seconds((r.phases["packs.analyze"] ?? 0) + (r.phases["packs.analyzeStack"] ?? 0)),
+                `${fixed(policyShare(r) * 100, 1)} %`,
+                String(r.summary.mandatory),
+                String(r.summary.advisory),
+            ]),
+        ]),
+    );
+    lines.push(
+        "",
+        ...table([
+            ["target", "limit", "measured", "result"],
+            ...targets.map((t) => [
+                t.name,
+                t.limit,
+                t.value,
+                t.pass === undefined ? "n/a" : t.pass ? "PASS" : "FAIL",
+            ]),
+        ]),
+    );
+    return lines.join("\n") + "\n";
+}
