@@ -322,6 +322,8 @@ export interface StackEvaluation extends AccessEvaluation {
     readonly complete: boolean;
     /** Groups outside the stack whose rules are pooled in but unseen (the evaluation omits them). */
     readonly externalGroups: number;
+    /** True when some group's inner access policy is unknown (treated as Drop): group peers may be partial. */
+    readonly innerAccessUnknown: boolean;
     /** The stack rules evaluated, in the order of `outcomes` and of regions' `rules` indexes. */
     readonly stackRules: readonly StackRule[];
 }
@@ -363,9 +365,7 @@ function evaluatePool(
         usable.map((rule) => rule.rule as SecurityRule<string>),
         { ...query, innerAccessGroups: inner },
     );
-    const complete =
-        unknownGroups === 0 &&
-        usable.length === stackRules.length &&
-        groups.every((group) => group.reading.innerAccept !== UNKNOWN);
-    return { ...evaluation, complete, externalGroups, stackRules: usable };
+    const complete = unknownGroups === 0 && usable.length === stackRules.length;
+    const innerAccessUnknown = groups.some((group) => group.reading.innerAccept === UNKNOWN);
+    return { ...evaluation, complete, externalGroups, innerAccessUnknown, stackRules: usable };
 }

@@ -130,6 +130,30 @@ describe("policies on every component default", () => {
         assert.deepEqual(format(await harness.preview(stack)), []);
     });
 
+    it("draws only missing-vpc on classic-network defaults (no vpcId), which the catalog advises against", async () => {
+        const recorded = await record(() => {
+            const tags = { owner: "team-shop" };
+            const web = new WebTierGroup("web", { tags });
+            const cache = new RedisGroupFromSource("cache", { tags, sources: [web] });
+            for (const [name, group] of [
+                ["vm-web", web],
+                ["vm-cache", cache],
+            ] as const) {
+                new alicloud.ecs.Instance(name, {
+                    instanceType: "ecs.g7.large",
+                    securityGroups: [group.securityGroupId],
+                });
+            }
+        });
+        const harness = new PackHarness();
+        await harness.configure({});
+        const found = await harness.preview(toStack(recorded));
+        assert.deepEqual(
+            found.map((d) => `${d.enforcementLevel} ${d.policyName}`),
+            ["advisory missing-vpc", "advisory missing-vpc"],
+        );
+    });
+
     it("still judges the recorded stack: opening SSH to the Internet on the web tier is caught", async () => {
         const recorded = await record(() => {
             const web = new WebTierGroup("web", { vpcId: "vpc-1", tags: { owner: "team-shop" } });
