@@ -68,6 +68,7 @@ export const TIER_DESCRIPTION_SCHEMA = {
             properties: {
                 publicPorts: { type: "array", items: portNumber },
                 publicCidrs: { type: "array", minItems: 1, items: { type: "string", minLength: 1 } },
+                allowBroadCidrs: { type: "array", items: { type: "string", minLength: 1 } },
             },
         },
         app: innerTier(["web"]),

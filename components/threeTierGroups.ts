@@ -38,6 +38,8 @@ export interface WebTierSpec {
     readonly publicPorts?: readonly number[];
     /** Who reaches the public ports. Defaults to `["0.0.0.0/0"]`, the whole Internet. */
     readonly publicCidrs?: readonly string[];
+    /** Broad blocks `publicCidrs` may deliberately name (besides `0.0.0.0/0`/`::/0`). Defaults to none. */
+    readonly allowBroadCidrs?: readonly string[];
 }
 
 export interface InnerTierSpec {
@@ -197,17 +199,24 @@ function webProblems(spec: unknown): Problem[] {
     }
     const problems: Problem[] = [];
     for (const key of Object.keys(spec)) {
-        if (key !== "publicPorts" && key !== "publicCidrs") {
+        if (key !== "publicPorts" && key !== "publicCidrs" && key !== "allowBroadCidrs") {
             problems.push(
                 problem(
                     `web.${key}`,
                     spec[key],
-                    "is not a setting of the web tier; expected publicPorts or publicCidrs (the web tier serves the Internet, and the tiers behind it serve the web tier)",
+                    "is not a setting of the web tier; expected publicPorts, publicCidrs or allowBroadCidrs (the web tier serves the Internet, and the tiers behind it serve the web tier)",
                 ),
             );
         }
     }
     problems.push(...portListProblems(spec.publicPorts, "web.publicPorts"));
+    const allowed = spec.allowBroadCidrs;
+    if (
+        allowed !== undefined &&
+        (!Array.isArray(allowed) || allowed.some((cidr) => typeof cidr !== "string"))
+    ) {
+        problems.push(problem("web.allowBroadCidrs", allowed, "must be a list of CIDR blocks"));
+    }
     const cidrs = spec.publicCidrs;
     if (cidrs !== undefined) {
         if (!Array.isArray(cidrs)) {
@@ -393,7 +402,16 @@ function webCheckPlan(args: ThreeTierGroupsArgs): TierPlan {
                     : `web.publicCidrs[${cidrIndex}]`;
         });
     });
-    return { args: { vpcId: args.vpcId, tags: args.tags, tier: "web", ingress }, fields };
+    return {
+        args: {
+            vpcId: args.vpcId,
+            tags: args.tags,
+            tier: "web",
+            ingress,
+            allowBroadCidrs: args.web?.allowBroadCidrs,
+        },
+        fields,
+    };
 }
 
 /** Renames a problem about a generated ingress rule after the description field it came from. */
@@ -458,6 +476,9 @@ export class ThreeTierGroups extends pulumi.ComponentResource {
                 tags: args.tags,
                 ...(webSpec.publicPorts !== undefined ? { publicPorts: webSpec.publicPorts } : {}),
                 ...(webSpec.publicCidrs !== undefined ? { publicCidrs: webSpec.publicCidrs } : {}),
+                ...(webSpec.allowBroadCidrs !== undefined
+                    ? { allowBroadCidrs: webSpec.allowBroadCidrs }
+                    : {}),
                 ...(args.admin !== undefined && valid.adminTiers.includes("web")
                     ? { adminAccess: { from: args.admin.from, ports: args.admin.ports } }
                     : {}),

@@ -232,6 +232,7 @@ describe("components/ThreeTierGroups", () => {
             'admin.tiers[0] must be a tier: web, app, data (got "db")',
         ],
         ["no tags", { tags: {} }, "tags must hold at least one tag"],
+        ["SSH as a public port of the web tier", { web: { publicPorts: [22] } }, "web.publicPorts[0]"],
     ];
     for (const [what, change, message] of bad) {
         it(`refuses ${what} before anything is registered, naming the field and value`, async () => {
@@ -252,6 +253,19 @@ describe("components/ThreeTierGroups", () => {
             assert.deepStrictEqual(await settle(), []);
         });
     }
+
+    it("lets the web tier name a broad public block only when the description lists it", async () => {
+        new ThreeTierGroups("wide", {
+            vpcId: "vpc-1",
+            tags: { owner: "team" },
+            web: { publicPorts: [443], publicCidrs: ["100.64.0.0/10"], allowBroadCidrs: ["100.64.0.0/10"] },
+        });
+        const resources = await settle();
+        assert.strictEqual(
+            find(resources, RULE, "wide-web-allow-https-from-100-64-0-0-10").inputs.cidrIp,
+            "100.64.0.0/10",
+        );
+    });
 
     it("reports every problem of a description at once", () => {
         assert.throws(
