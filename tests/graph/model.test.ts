@@ -1,0 +1,242 @@
+import * as assert from "node:assert/strict";
+import { joinStack, type StackResourceInput } from "../../core/stack";
+import { buildGraph, exposureLines, graphDocument } from "../../engine/graph";
+import { edgeSet, graphOf, group, GROUP, instance, rule, UNKNOWN_ID, urnOf } from "./fixtures";
+
+const baseline = (groupName: string) =>
+    rule(`${groupName}-drop-baseline`, groupName, {
+        protocol: "all",
+        ports: "-1/-1",
+        policy: "drop",
+        priority: 100,
+    });
+
+describe("graph model", () => {
+    it("draws the Internet, CIDR blocks and source groups as nodes, with merged port ranges", () => {
+        const graph = graphOf([
+            group("web"),
+            group("app"),
+            rule("http", "app", { ports: "80/80" }),
+            rule("alt-http", "app", { ports: "81/81" }),
+            rule("office-ssh", "app", { from: "203.0.113.7/32" }),
+            rule("from-web", "app", { ports: "8080/8080", fromGroup: "web" }),
+            baseline("app"),
+        ]);
+        assert.deepEqual(edgeSet(graph), [
+            "cidr:203.0.113.7/32 -> app: tcp 22/22",
+            "internet -> app: tcp 80/81",
+            "web -> app: tcp 8080/8080",
+        ]);
+        assert.deepEqual(graphDocument(graph).nodes, [
+            { id: "internet", label: "Internet", kind: "internet", instances: [] },
+            { id: "web", label: "web", kind: "group", instances: [] },
+            { id: "app", label: "app", kind: "group", instances: [] },
+            { id: "cidr:203.0.113.7/32", label: "203.0.113.7/32", kind: "cidr", instances: [] },
+        ]);
+    });
+
+    it("draws no edge for an accept shadowed by a stronger drop", () => {
+        const graph = graphOf([
+            group("app"),
+            rule("ssh-from-anywhere", "app", { ports: "22/22", priority: 50 }),
+            rule("no-ssh", "app", { ports: "22/22", policy: "drop", priority: 10 }),
+            rule("https", "app", { ports: "443/443", priority: 50 }),
+        ]);
+        assert.deepEqual(edgeSet(graph), ["internet -> app: tcp 443/443"]);
+    });
+
+    it("lets a drop win over an accept of equal priority, whichever comes first", () => {
+        for (const order of [0, 1]) {
+            const rules = [
+                rule("mysql-accept", "db", { ports: "3306/3306", from: "10.0.0.0/16", priority: 5 }),
+                rule("mysql-drop", "db", {
+                    ports: "3306/3306",
+                    from: "10.0.0.0/16",
+                    policy: "drop",
+                    priority: 5,
+                }),
+            ];
+            const graph = graphOf([group("db"), ...(order === 0 ? rules : rules.reverse())]);
+            assert.deepEqual(edgeSet(graph), [], `order ${order}`);
+        }
+    });
+
+    it("draws what is left of a partly overridden accept", () => {
+        const graph = graphOf([
+            group("app"),
+            rule("vpc-tcp", "app", { ports: "1/65535", from: "10.0.0.0/16", priority: 50 }),
+            rule("no-ssh", "app", { ports: "22/22", policy: "drop", priority: 1 }),
+        ]);
+        assert.deepEqual(edgeSet(graph), ["cidr:10.0.0.0/16 -> app: tcp 1/21,23/65535"]);
+    });
+
+    it("collapses every port of every protocol into one `all` edge", () => {
+        const graph = graphOf([
+            group("app"),
+            rule("vpc-all", "app", { protocol: "all", ports: "-1/-1", from: "10.0.0.0/16" }),
+        ]);
+        assert.deepEqual(edgeSet(graph), ["cidr:10.0.0.0/16 -> app: all -1/-1"]);
+    });
+
+    it("pools an instance's groups: a drop in one closes what the other's accept opens", () => {
+        const resources = [
+            group("admin"),
+            group("hardened"),
+            rule("admin-ssh", "admin", { ports: "22/22", priority: 50 }),
+            rule("hardened-no-ssh", "hardened", { ports: "22/22", policy: "drop", priority: 1 }),
+            rule("hardened-https", "hardened", { ports: "443/443" }),
+            instance("both-1", ["admin", "hardened"]),
+        ];
+        const pooled = graphOf(resources);
+        assert.deepEqual(edgeSet(pooled), ["internet -> hardened: tcp 443/443"]);
+        assert.deepEqual(
+            pooled.nodes.map((node) => [node.id, node.instances]),
+            [
+                ["internet", []],
+                ["admin", ["both-1"]],
+                ["hardened", ["both-1"]],
+            ],
+        );
+        // An instance in the admin group alone is reachable on SSH: that is drawn, and named on the node.
+        const mixed = graphOf([...resources, instance("admin-only", ["admin"])]);
+        assert.deepEqual(edgeSet(mixed), [
+            "internet -> admin: tcp 22/22",
+            "internet -> hardened: tcp 443/443",
+        ]);
+        assert.deepEqual(mixed.nodes.find((node) => node.id === "admin")?.instances, [
+            "both-1",
+            "admin-only",
+        ]);
+    });
+
+    it("judges a group nothing joins on its own rules", () => {
+        const graph = graphOf([
+            group("lonely"),
+            group("hardened"),
+            rule("lonely-ssh", "lonely", { ports: "22/22", priority: 50 }),
+            rule("hardened-no-ssh", "hardened", { ports: "22/22", policy: "drop", priority: 1 }),
+        ]);
+        assert.deepEqual(edgeSet(graph), ["internet -> lonely: tcp 22/22"]);
+    });
+
+    it("honours inner access: Accept draws members reaching each other, Drop does not", () => {
+        const graph = graphOf([
+            group("open-cluster", { innerAccessPolicy: "Accept" }),
+            group("isolated"),
+            instance("node-1", ["open-cluster", "isolated"]),
+            instance("node-2", ["isolated"]),
+        ]);
+        assert.deepEqual(edgeSet(graph), ["open-cluster -> open-cluster: all -1/-1"]);
+    });
+
+    it("draws a group referencing itself as a self edge, and a source group's rule as an edge between groups", () => {
+        const graph = graphOf([
+            group("web"),
+            group("cache"),
+            rule("from-web", "cache", { ports: "6379/6379", fromGroup: "web" }),
+            rule("from-members", "cache", { ports: "6379/6379", fromGroup: "cache" }),
+            rule("drop-redis", "cache", { ports: "6379/6379", policy: "drop", priority: 100 }),
+        ]);
+        assert.deepEqual(edgeSet(graph), ["cache -> cache: tcp 6379/6379", "web -> cache: tcp 6379/6379"]);
+    });
+
+    it("names a foreign-account source group by id and account, reading both owner fields", () => {
+        for (const ownerField of ["sourceGroupOwnerId", "sourceGroupOwnerAccount"]) {
+            const graph = graphOf([
+                group("app"),
+                rule("partner", "app", {
+                    ports: "443/443",
+                    extra: {
+                        cidrIp: undefined,
+                        sourceSecurityGroupId: "sg-partner",
+                        [ownerField]: "1234567890",
+                    },
+                }),
+            ]);
+            assert.deepEqual(
+                edgeSet(graph),
+                ["external:1234567890/sg-partner -> app: tcp 443/443"],
+                ownerField,
+            );
+            assert.deepEqual(
+                graph.nodes.find((node) => node.kind === "external-group"),
+                {
+                    id: "external:1234567890/sg-partner",
+                    label: "sg-partner (account 1234567890)",
+                    kind: "external-group",
+                    instances: [],
+                },
+                ownerField,
+            );
+        }
+    });
+
+    it("evaluates a classic-network group's internet NIC rules too", () => {
+        const graph = graphOf([
+            group("classic", { vpcId: undefined }),
+            rule("public-http", "classic", { ports: "80/80", nicType: "internet" }),
+            rule("intranet-ssh", "classic", { ports: "22/22", from: "10.1.0.0/16" }),
+        ]);
+        assert.deepEqual(edgeSet(graph), [
+            "cidr:10.1.0.0/16 -> classic: tcp 22/22",
+            "internet -> classic: tcp 80/80",
+        ]);
+    });
+
+    it("marks the open Internet (any address, broad public blocks) and the risky ports it reaches", () => {
+        const graph = graphOf([
+            group("app"),
+            rule("broad-public", "app", { ports: "6379/6379", from: "1.0.0.0/8" }),
+            rule("broad-private", "app", { ports: "3306/3306", from: "10.0.0.0/8" }),
+            rule("web", "app", { ports: "80/80" }),
+        ]);
+        assert.deepEqual([...graph.internetFacing].sort(), ["cidr:1.0.0.0/8", "internet"]);
+        const risky = graph.edges.map((edge, index) => `${edge.from}:${graph.riskyPorts[index].join(",")}`);
+        assert.deepEqual(risky.sort(), ["cidr:1.0.0.0/8:6379", "cidr:10.0.0.0/8:3306", "internet:"]);
+        assert.deepEqual(exposureLines(graph), [
+            "Exposure (what the Internet can reach, after priority resolution):",
+            "    app  tcp 80/80 from Internet; tcp 6379/6379 from 1.0.0.0/8 (risky: 6379)",
+        ]);
+    });
+
+    it("says when a group's access cannot be fully told yet, and draws what is known", () => {
+        const graph = graphOf([
+            group("app"),
+            rule("known", "app", { ports: "443/443" }),
+            rule("unknown-ports", "app", { ports: UNKNOWN_ID }),
+        ]);
+        assert.deepEqual(edgeSet(graph), ["internet -> app: tcp 443/443"]);
+        assert.deepEqual([...graph.incomplete], ["app"]);
+        assert.match(exposureLines(graph)[1], /incomplete: some rules or groups are not known yet/);
+    });
+
+    it("keeps two groups of the same logical name apart", () => {
+        const first = group("sg");
+        const second: StackResourceInput = { ...group("sg"), urn: `${group("sg").urn}-other-parent` };
+        const graph = buildGraph(joinStack([first, second]));
+        assert.deepEqual(
+            graph.nodes.map((node) => [node.id, node.label]),
+            [
+                ["sg", "sg"],
+                ["sg#2", "sg"],
+            ],
+        );
+    });
+
+    it("never throws on odd input", () => {
+        const junk = [
+            null,
+            { urn: 5, type: "alicloud:ecs/securityGroup:SecurityGroup" },
+            { urn: urnOf(GROUP, "odd"), type: GROUP, props: null },
+            { urn: "u2", type: "alicloud:ecs/securityGroupRule:SecurityGroupRule", props: { cidrIp: 7 } },
+            { urn: "u3", type: "alicloud:ecs/instance:Instance", props: { securityGroups: "sg-1" } },
+            rule("bad-cidr", "app", { from: "not-a-cidr" }),
+            rule("bad-ports", "app", { ports: "200/1" }),
+            rule("bad-priority", "app", { priority: 0 }),
+            group("app"),
+        ];
+        const graph = graphOf(junk as unknown as StackResourceInput[]);
+        // The only access left: a normal group without innerAccessPolicy lets its members in (Alibaba's default).
+        assert.deepEqual(edgeSet(graph), ["odd -> odd: all -1/-1"]);
+    });
+});
