@@ -161,30 +161,34 @@ function servesProblems(tier: InnerTierName, spec: unknown, services: TierServic
             );
             continue;
         }
-        const spec: unknown = Array.isArray(value) ? { to: value } : value;
-        if (!isPlainObject(spec)) {
+        const service: unknown = Array.isArray(value) ? { to: value } : value;
+        if (!isPlainObject(service)) {
             problems.push(
                 problem(serviceField, value, "must be a list of tiers or { to: [...], ports?: [...] }"),
             );
             continue;
         }
-        for (const key of Object.keys(spec)) {
+        for (const key of Object.keys(service)) {
             if (key !== "to" && key !== "ports") {
                 problems.push(
-                    problem(`${serviceField}.${key}`, spec[key], "is not a setting; expected to or ports"),
+                    problem(`${serviceField}.${key}`, service[key], "is not a setting; expected to or ports"),
                 );
             }
         }
         const toField = Array.isArray(value) ? serviceField : `${serviceField}.to`;
-        const toProblems = tierListProblems(spec.to, toField, front, `a tier in front of ${tier}`);
-        const ports = spec.ports as PortSpec[] | undefined;
+        const toProblems = tierListProblems(service.to, toField, front, `a tier in front of ${tier}`);
+        const ports = service.ports as PortSpec[] | undefined;
         const portProblems =
             ports !== undefined && !Array.isArray(ports)
                 ? [problem(`${serviceField}.ports`, ports, 'must be a list of ports or "start/end" ranges')]
                 : presetEntries(preset, ports, serviceField, `${serviceField}.ports`).problems;
         problems.push(...toProblems, ...portProblems);
         if (toProblems.length === 0 && portProblems.length === 0) {
-            services.push({ preset, to: spec.to as TierName[], ...(ports !== undefined ? { ports } : {}) });
+            services.push({
+                preset,
+                to: service.to as TierName[],
+                ...(ports !== undefined ? { ports } : {}),
+            });
         }
     }
     return problems;
@@ -271,6 +275,16 @@ function adminProblems(spec: unknown, keys: string[], tiers: TierName[]): Proble
             const resolved = resolveSource(source, `admin.from[${index}]`);
             if (Array.isArray(resolved)) {
                 problems.push(...resolved);
+            } else if ((TIER_NAMES as readonly string[]).includes(resolved.key)) {
+                // Rules are named `allow-<service>-from-<key>`: a source keyed like a tier would take the name
+                // of that tier's rule and silently replace it.
+                problems.push(
+                    problem(
+                        `admin.from[${index}]`,
+                        resolved.key,
+                        `must not be keyed ${TIER_NAMES.join(", ")}: give it another key, e.g. { group, key: "bastion" }`,
+                    ),
+                );
             } else if (keys.includes(resolved.key)) {
                 problems.push(
                     problem(

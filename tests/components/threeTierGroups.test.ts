@@ -232,6 +232,11 @@ describe("components/ThreeTierGroups", () => {
             'admin.tiers[0] must be a tier: web, app, data (got "db")',
         ],
         ["no tags", { tags: {} }, "tags must hold at least one tag"],
+        [
+            "an admin source keyed like a tier",
+            { admin: { from: [{ group: "sg-1", key: "app" }] } },
+            'admin.from[0] must not be keyed web, app, data: give it another key, e.g. { group, key: "bastion" } (got "app")',
+        ],
         ["SSH as a public port of the web tier", { web: { publicPorts: [22] } }, "web.publicPorts[0]"],
     ];
     for (const [what, change, message] of bad) {
