@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { POLICIES } from "../../policies/policies";
 import { Diagnostic, PackConfig, PackHarness, secret, TestResource, UNKNOWN_WIRE, urnOf } from "./harness";
 import {
+    baseline,
     compliantStack,
     ENI,
     group,
@@ -749,6 +750,44 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
                 ["mandatory"],
             );
         });
+    });
+
+    it("never turns an unknown value into a violation", async () => {
+        const unknownEverywhere = compliantStack().map((resource) => ({
+            ...resource,
+            props: Object.fromEntries(Object.keys(resource.props).map((key) => [key, UNKNOWN_WIRE])),
+        }));
+        assert.deepEqual(await preview(unknownEverywhere), []);
+        const unknownOwners = stackWith(
+            rule("web-from-partner", "web", {
+                portRange: "8080/8080",
+                sourceSecurityGroupId: UNKNOWN_WIRE,
+                sourceGroupOwnerId: UNKNOWN_WIRE,
+            }),
+        );
+        assert.deepEqual(
+            (await preview(unknownOwners)).map((d) => d.policyName),
+            [],
+        );
+    });
+
+    it("judges internet-NIC rules of classic-network groups too", async () => {
+        const stack = stackWith(
+            group("classic", { vpcId: undefined }),
+            rule("classic-rdp", "classic", {
+                portRange: "3389/3389",
+                nicType: "internet",
+                cidrIp: "0.0.0.0/0",
+            }),
+            baseline("classic", { nicType: "internet" }),
+            instance("vm-classic", ["classic"]),
+        );
+        const found = await violationsOf("disallow-public-risky-ports", stack);
+        assert.deepEqual(
+            found.map((v) => v.name),
+            ["classic-rdp"],
+        );
+        assert.match(found[0].message, /reaches risky port 3389 on vm-classic;/);
     });
 
     it("reports group-level findings of stack policies on the URN of the resource to change", async () => {
