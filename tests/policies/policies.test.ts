@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import Ajv from "ajv";
 import { POLICIES } from "../../policies/policies";
 import { Diagnostic, PackConfig, PackHarness, secret, TestResource, UNKNOWN_WIRE, urnOf } from "./harness";
 import {
@@ -60,6 +61,24 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
                 );
             }
         }
+    });
+
+    it("has config schemas that compile and accept their own defaults", () => {
+        const ajv = new Ajv({ strict: false });
+        for (const policy of POLICIES) {
+            const properties = policy.configSchema?.properties ?? {};
+            const validate = ajv.compile({ type: "object", properties });
+            const defaults = Object.fromEntries(
+                Object.entries(properties).map(([key, schema]) => [
+                    key,
+                    (schema as { default?: unknown }).default,
+                ]),
+            );
+            assert.ok(validate(defaults), `${policy.name}: ${JSON.stringify(validate.errors)}`);
+        }
+        const risky = POLICIES.find((p) => p.name === "disallow-public-risky-ports");
+        const validate = ajv.compile({ type: "object", properties: risky?.configSchema?.properties ?? {} });
+        assert.equal(validate({ riskyPorts: [0] }), false, "a port outside 1-65535 is refused by the schema");
     });
 
     describe("disallow-broad-intranet-cidr", () => {
