@@ -55,7 +55,10 @@ function fieldProblems(rule: StackRule): Problem[] {
         );
     } else if (reading.peerFields.length > 1) {
         problems.push(problem("peer", reading.peerFields.join(", "), "must name exactly one peer"));
-    } else if (reading.peer && isKnown(reading.peer.value)) {
+    } else if (!reading.peer) {
+        const field = reading.peerFields[0];
+        problems.push(problem(field, raw[field], "must be a non-empty string"));
+    } else if (isKnown(reading.peer.value)) {
         if (reading.peer.field === "cidrIp") {
             problems.push(...cidrProblems(raw.cidrIp, "cidrIp", "ipv4"));
         } else if (reading.peer.field === "ipv6CidrIp") {

@@ -392,6 +392,11 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
                 /nicType must be "intranet" on a VPC security group/,
             ],
             ["bad CIDR", { cidrIp: "10.0.0.300/8" }, /cidrIp must be a CIDR block/],
+            [
+                "a peer of the wrong type",
+                { prefixListId: 42 },
+                /prefixListId must be a non-empty string \(got 42\)/,
+            ],
         ];
         for (const [label, props, expected] of cases) {
             it(`rejects ${label}`, async () => {
