@@ -12,8 +12,12 @@ export interface DotOptions {
     readonly title?: string;
 }
 
-/** A Graphviz digraph: node ids are the model's ids, so the DOT reads back to the same graph. */
+/**
+ * A Graphviz digraph. Node ids are positional (`n0`…, in the model's node order): DOT keeps backslashes in
+ * quoted ids literally, so arbitrary names are only safe in labels, where they are escaped.
+ */
 export function renderDot(graph: GraphModel, options: DotOptions = {}): string {
+    const ids = new Map(graph.nodes.map((node, index) => [node.id, `n${index}`]));
     const lines = ["digraph alicloud_sg {"];
     lines.push("    rankdir=LR;");
     lines.push('    fontname="Helvetica";');
@@ -31,7 +35,7 @@ export function renderDot(graph: GraphModel, options: DotOptions = {}): string {
                 : facing
                   ? `shape=ellipse, fillcolor="${COLORS.internetFill}", color="${COLORS.internetLine}", penwidth=2`
                   : `shape=ellipse, fillcolor="${COLORS.peerFill}", color="${COLORS.peerLine}"`;
-        lines.push(`    ${quote(node.id)} [label=${quote(nodeLines(node))}, ${attributes}];`);
+        lines.push(`    ${ids.get(node.id)} [label=${quote(nodeLines(node))}, ${attributes}];`);
     }
     for (const arrow of arrows(graph)) {
         const style =
@@ -40,7 +44,9 @@ export function renderDot(graph: GraphModel, options: DotOptions = {}): string {
                 : arrow.emphasis === "internet"
                   ? `color="${COLORS.internetEdge}", fontcolor="${COLORS.internetEdge}", penwidth=2`
                   : `color="${COLORS.normalEdge}"`;
-        lines.push(`    ${quote(arrow.from)} -> ${quote(arrow.to)} [label=${quote(arrow.lines)}, ${style}];`);
+        lines.push(
+            `    ${ids.get(arrow.from)} -> ${ids.get(arrow.to)} [label=${quote(arrow.lines)}, ${style}];`,
+        );
     }
     lines.push("}");
     return lines.join("\n") + "\n";
