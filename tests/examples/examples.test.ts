@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
+import { POLICIES } from "../../policies/policies";
 import { countsByType, GateRun, preview, PreviewReport, reportOf, ROOT, violationLines } from "./gate";
 
 const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
@@ -277,6 +278,15 @@ describe("examples, through `alicloud-sg preview --format json`", function () {
                 "mandatory missing-security-group-tags untagged",
             ]);
             assert.strictEqual(report.summary.mandatory, 6);
+        });
+        it("covers every mandatory policy of the pack, so a new one cannot go without its example", () => {
+            const mandatory = POLICIES.filter((policy) => policy.enforcementLevel === "mandatory")
+                .map((policy) => policy.name)
+                .sort();
+            const fired = [
+                ...new Set(violationLines(report, "mandatory").map((line) => line.split(" ")[1])),
+            ].sort();
+            assert.deepStrictEqual(fired, mandatory);
         });
         it("adds only the advisories its violations imply", () => {
             assert.deepStrictEqual(violationLines(report, "advisory"), [
