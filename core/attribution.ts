@@ -1,4 +1,5 @@
 import { AccessEvaluation, AccessQuery, AllowedRegion, evaluateAccess, PACKET_PROTOCOLS } from "./effective";
+import { cidrsOverlap, parseCidr } from "./cidr";
 import {
     EVERY_PORT,
     hasPorts,
@@ -7,6 +8,7 @@ import {
     PortRange,
     Protocol,
     rangeContainsPort,
+    rangesOverlap,
 } from "./ports";
 import { PRIORITY_HIGHEST } from "./limits";
 import { SecurityRule } from "./rule";
@@ -49,6 +51,30 @@ function decidesBefore(rules: readonly SecurityRule<string>[], first: number, se
         return a.policy === "drop";
     }
     return first < second;
+}
+
+/**
+ * False only when no packet can match both rules: protocols, port intervals or peers provably apart. Anything
+ * unsure (a prefix list, an any-address block against a group) counts as possibly matching.
+ */
+function mayOverlap(a: SecurityRule<string>, b: SecurityRule<string>): boolean {
+    if (a.protocol !== "all" && b.protocol !== "all" && a.protocol !== b.protocol) {
+        return false;
+    }
+    if (a.protocol === b.protocol && hasPorts(a.protocol) && !rangesOverlap(a.ports, b.ports)) {
+        return false;
+    }
+    const p = a.peer;
+    const q = b.peer;
+    if ((p.kind === "cidr" || p.kind === "ipv6Cidr") && (q.kind === "cidr" || q.kind === "ipv6Cidr")) {
+        const x = parseCidr(p.cidr);
+        const y = parseCidr(q.cidr);
+        return !x || !y || (x.family === y.family && cidrsOverlap(x, y));
+    }
+    if (p.kind === "group" && q.kind === "group") {
+        return p.groupId === q.groupId && p.ownerId === q.ownerId;
+    }
+    return true;
 }
 
 /** Whether a region's peer is the peer the rule names (an any-address accept does not speak for a group). */
@@ -98,12 +124,17 @@ export function attributeAccess(
         if (!outcome.considered || !outcome.effective || rule.policy !== "accept") {
             return;
         }
+        // Only rules that can match some of the same packets matter; the rest would only cut the grid finer.
         const earlier = rules.flatMap((other, j) =>
-            j !== index && evaluation.outcomes[j].considered && decidesBefore(rules, j, index)
+            j !== index &&
+            evaluation.outcomes[j].considered &&
+            decidesBefore(rules, j, index) &&
+            mayOverlap(other, rule)
                 ? [{ ...other, policy: "drop" as const }]
                 : [],
         );
-        const alone = evaluateAccess([...innerDrops, ...earlier, rule], {
+        const inside = innerDrops.filter((drop) => mayOverlap(drop, rule));
+        const alone = evaluateAccess([...inside, ...earlier, rule], {
             direction: query.direction,
             nicType: query.nicType,
         });

@@ -7,6 +7,8 @@ import type { SecurityRule } from "../../core/rule";
 
 const ingress = { direction: "ingress", nicType: "intranet" } as const;
 const blocks = ["0.0.0.0/0", "10.0.0.0/8", "10.1.0.0/16", "10.1.2.3/32", "1.2.3.0/24", "128.0.0.0/1"];
+/** IPv6 rules must never decide an IPv4 packet, even with an overlapping-looking number range. */
+const ipv6Blocks = ["::/0", "::/96"];
 const groups = ["sg-a", "sg-b"];
 const portEdges = [1, 21, 22, 23, 80, 65535];
 
@@ -17,6 +19,7 @@ const ruleArb: fc.Arbitrary<SecurityRule> = fc
         b: fc.constantFrom(...portEdges),
         peer: fc.oneof(
             fc.constantFrom(...blocks).map((cidr) => ({ kind: "cidr", cidr }) as const),
+            fc.constantFrom(...ipv6Blocks).map((cidr) => ({ kind: "ipv6Cidr", cidr }) as const),
             fc.constantFrom(...groups).map((groupId) => ({ kind: "group", groupId }) as const),
         ),
         policy: fc.constantFrom("accept", "drop"),
@@ -48,9 +51,15 @@ function matches(rule: SecurityRule, packet: Packet): boolean {
     if (rule.peer.kind === "group") {
         return peer.kind === "group" && peer.groupId === rule.peer.groupId;
     }
-    const range = cidrRange(parseCidr(rule.peer.kind === "cidr" ? rule.peer.cidr : "") as Cidr);
+    if (rule.peer.kind !== "cidr" && rule.peer.kind !== "ipv6Cidr") {
+        return false;
+    }
+    const range = cidrRange(parseCidr(rule.peer.cidr) as Cidr);
+    if (range.family !== "ipv4") {
+        return false;
+    }
     if (peer.kind === "group") {
-        // Members' addresses are unknown: only the any-address block is sure to hold them.
+        // Members' addresses are unknown: only the IPv4 any-address block is sure to hold them.
         return range.first === 0n && range.last === 0xffffffffn;
     }
     return peer.kind === "address" && range.first <= peer.address && peer.address <= range.last;
