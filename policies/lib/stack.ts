@@ -1,9 +1,30 @@
 import { StackValidationArgs } from "@pulumi/policy";
 import { joinStack, StackModel, StackResourceInput } from "../../core/stack";
 
+/** The key `@pulumi/policy`'s `unknownCheckingProxy` answers with its target (proxy.js `getSpecialProxyTarget`). */
+const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
+
+/**
+ * The deserialized props behind `@pulumi/policy`'s unknown-checking proxy. Every policy's stack model reads every
+ * property of every resource, and through the proxy each read allocates a child proxy and each unknown throws an
+ * error with a stack trace: most of a stack policy's time on a large stack. Core recognises the unknown
+ * sentinels and `Secret` wrappers the proxy guards, so it reads the target with the same meaning.
+ */
+export function proxyTarget(props: unknown): unknown {
+    if (typeof props !== "object" || props === null) {
+        return props;
+    }
+    try {
+        const target = (props as Record<string, unknown>)[PROXY_TARGET_KEY];
+        return typeof target === "object" && target !== null ? target : props;
+    } catch {
+        return props;
+    }
+}
+
 /**
  * The stack model of a stack policy's resources. `@pulumi/policy` hands `propertyDependencies` as resource
- * objects; core reads their `urn`. Props stay behind the policy proxy: core reads them key by key.
+ * objects; core reads their `urn`. Props are read from behind the policy proxy ({@link proxyTarget}).
  */
 export function stackModel(args: StackValidationArgs): StackModel {
     const inputs: StackResourceInput[] = [];
@@ -23,7 +44,7 @@ export function stackModel(args: StackValidationArgs): StackModel {
                 urn: r.urn,
                 type: r.type,
                 name: typeof r.name === "string" ? r.name : undefined,
-                props: r.props,
+                props: proxyTarget(r.props),
                 propertyDependencies:
                     typeof r.propertyDependencies === "object" && r.propertyDependencies !== null
                         ? (r.propertyDependencies as Record<string, readonly unknown[]>)
