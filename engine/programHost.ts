@@ -164,7 +164,15 @@ function registerTypeScript(spec: HostSpec): void {
     if ((process as any)[Symbol.for("ts-node.register.instance")]) {
         return;
     }
-    const tsNode = require(require.resolve("ts-node", { paths: [spec.projectDir, __dirname] }));
+    let tsNodePath: string;
+    try {
+        tsNodePath = require.resolve("ts-node", { paths: [spec.projectDir, __dirname] });
+    } catch {
+        throw new Error(
+            `${spec.program} is TypeScript, which needs ts-node (a peer dependency of @pulumi/pulumi): npm install ts-node`,
+        );
+    }
+    const tsNode = require(tsNodePath);
     const hasTsconfig = fs.existsSync(path.join(spec.projectDir, "tsconfig.json"));
     tsNode.register({
         transpileOnly: true,
