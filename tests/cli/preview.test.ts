@@ -200,11 +200,12 @@ describe("alicloud-sg preview: config", function () {
         const group = doc.resources.find(
             (r) => r.type === "alicloud:ecs/securityGroup:SecurityGroup" && r.name === "app-sg",
         );
-        // tags come from Pulumi.ci.yaml, the tier name from the project's config default, the secret stays hidden.
+        // tags come from Pulumi.ci.yaml plus getStack()/getProject(), the tier name from the project's config
+        // default; the secret stays hidden.
         assert.deepStrictEqual(group?.inputs, {
             description: "[secret]",
             securityGroupName: "app",
-            tags: { costCenter: "42", team: "platform" },
+            tags: { costCenter: "42", team: "platform", stack: "ci", project: "fixture-wire" },
         });
         assert.strictEqual(doc.stack, "ci");
         assert.ok(

@@ -75,7 +75,12 @@ describe("engine/runProgram: recording a program under the mock runtime", functi
         assert.strictEqual(rule.inputs.cidrIp, "0.0.0.0/0");
         const sg = byName("app-sg");
         assert.deepStrictEqual(sg.inputs.description, { [SIG_KEY]: SECRET_SIG, value: "token of 16 chars" });
-        assert.deepStrictEqual(sg.inputs.tags, { costCenter: "42", team: "platform" });
+        assert.deepStrictEqual(sg.inputs.tags, {
+            costCenter: "42",
+            team: "platform",
+            stack: "ci",
+            project: "fixture-wire",
+        });
         const outputs = byName("app").outputs as Record<string, Record<string, unknown>>;
         assert.strictEqual(outputs.group[SIG_KEY], RESOURCE_REF_SIG);
         assert.strictEqual(outputs.group.urn, group);
