@@ -36,7 +36,7 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
             reached.push(`${what} from ${labels.get(edge.from)}${warning}`);
         });
         const caveat = graph.incomplete.has(node.id)
-            ? " (incomplete: some rules or groups are not known yet)"
+            ? " (incomplete: some rules or groups are unknown in preview or outside the stack)"
             : "";
         lines.push(
             `    ${names[position].padEnd(width)}  ${reached.length > 0 ? reached.join("; ") : "nothing"}${caveat}`,

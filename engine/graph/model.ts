@@ -48,7 +48,10 @@ export interface GraphModel extends GraphDocument {
     readonly internetFacing: ReadonlySet<string>;
     /** Risky tcp/udp ports (the policy pack's default `riskyPorts`) each edge reaches, by edge index. */
     readonly riskyPorts: readonly (readonly number[])[];
-    /** Group node ids whose access could not be fully evaluated (unknown rules or groups in preview). */
+    /**
+     * Group node ids whose access could not be fully evaluated: a rule or group unknown in preview, or a
+     * member also joined to a group outside the stack, whose rules (maybe drops) are not seen.
+     */
     readonly incomplete: ReadonlySet<string>;
 }
 
@@ -170,7 +173,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
             .filter((group) => group.reading.innerAccept === true)
             .map((group) => group.urn);
         const poolComplete =
-            pool.unknownGroups === 0 &&
+            pool.unseenGroups === 0 &&
             stackRules.length === pool.groups.reduce((count, group) => count + group.rules.length, 0) &&
             pool.groups.every((group) => typeof group.reading.innerAccept === "boolean");
         if (!poolComplete) {
@@ -237,8 +240,8 @@ const PROTOCOL_ORDER: readonly Protocol[] = ["all", "tcp", "udp", "icmp", "icmpv
 
 interface Pool {
     readonly groups: readonly StackGroup[];
-    /** Groups an attachment names that could not be joined yet. */
-    readonly unknownGroups: number;
+    /** Groups an attachment names that could not be joined yet, or that live outside the stack: unseen rules. */
+    readonly unseenGroups: number;
 }
 
 /**
@@ -253,15 +256,17 @@ function pools(model: StackModel): Pool[] {
             if (groups.length === 0) {
                 continue;
             }
-            const key = JSON.stringify([groups.map((group) => group.urn).sort(), attachment.unknownCount]);
+            const unseen =
+                attachment.unknownCount + attachment.groups.filter((ref) => ref.kind === "external").length;
+            const key = JSON.stringify([groups.map((group) => group.urn).sort(), unseen]);
             if (!found.has(key)) {
-                found.set(key, { groups, unknownGroups: attachment.unknownCount });
+                found.set(key, { groups, unseenGroups: unseen });
             }
         }
     }
     for (const group of model.groups) {
         if (group.attachments.length === 0) {
-            found.set(JSON.stringify([[group.urn], 0]), { groups: [group], unknownGroups: 0 });
+            found.set(JSON.stringify([[group.urn], 0]), { groups: [group], unseenGroups: 0 });
         }
     }
     return [...found.values()];

@@ -207,7 +207,25 @@ describe("graph model", () => {
         ]);
         assert.deepEqual(edgeSet(graph), ["internet -> app: tcp 443/443"]);
         assert.deepEqual([...graph.incomplete], ["app"]);
-        assert.match(exposureLines(graph)[1], /incomplete: some rules or groups are not known yet/);
+        assert.match(
+            exposureLines(graph)[1],
+            /incomplete: some rules or groups are unknown in preview or outside the stack/,
+        );
+    });
+
+    it("calls a pool with a group from outside the stack incomplete: its rules may hold drops", () => {
+        const member = instance("app-1", ["app"]);
+        const joined: StackResourceInput = {
+            ...member,
+            props: { instanceName: "app-1", securityGroups: [UNKNOWN_ID, "sg-shared-elsewhere"] },
+        };
+        const graph = graphOf([group("app"), rule("https", "app", { ports: "443/443" }), joined]);
+        assert.deepEqual(edgeSet(graph), ["internet -> app: tcp 443/443"]);
+        assert.deepEqual([...graph.incomplete], ["app"]);
+        assert.deepEqual(
+            graphOf([group("app"), rule("https", "app", { ports: "443/443" }), member]).incomplete.size,
+            0,
+        );
     });
 
     it("keeps two groups of the same logical name apart", () => {
