@@ -57,7 +57,7 @@ export function toolVersion(): string {
     return JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version as string;
 }
 
-/** Runs the program, then every pack over the analyzer protocol, and builds the report. */
+/** Runs the program and every pack over the analyzer protocol, and builds the report. */
 export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
     const project = loadProject(options.projectDir ?? ".", { stack: options.stack, config: options.config });
     const packs =
@@ -67,8 +67,22 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
         label: `--policy-pack-config ${file}`,
         config: readPolicyPackConfig(file),
     }));
-    const run = await timed("program", () => runProgram(project));
-    const outcome = await timed("packs", () => runPacks(project, run.resources, { packs, configs }));
+    // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
+    // type-checked first) while the program runs. A failing program is reported before a failing pack.
+    const program = timed("program", () => runProgram(project));
+    const resources = program.then((run) => run.resources);
+    // Its failure is reported through `program`; packs that fail to start never await it.
+    resources.catch(() => undefined);
+    const packsOutcome = timed("packs", () => runPacks(project, resources, { packs, configs }));
+    const [ran, analyzed] = await Promise.allSettled([program, packsOutcome]);
+    if (ran.status === "rejected") {
+        throw ran.reason;
+    }
+    if (analyzed.status === "rejected") {
+        throw analyzed.reason;
+    }
+    const run = ran.value;
+    const outcome = analyzed.value;
     const report = buildReport(project, run.resources, outcome.packs, outcome.inputs);
     writeProfile();
     return { report, exitCode: exitCodeFor(report) };

@@ -51,7 +51,7 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
  */
 export async function runPacks(
     project: ProjectSettings,
-    resources: readonly RecordedResource[],
+    program: readonly RecordedResource[] | Promise<readonly RecordedResource[]>,
     options: RunPacksOptions,
 ): Promise<PacksOutcome> {
     const configs = options.configs ?? [];
@@ -108,6 +108,9 @@ export async function runPacks(
         }
 
         mark = lap("packs.configure", mark);
+        // The packs start and are configured while the program still runs; analysis needs its resources.
+        const resources = await program;
+        mark = lap("packs.awaitProgram", mark);
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const inputs = new Map<string, Record<string, unknown>>();
         const remediations: AppliedRemediation[][] = processes.map(() => []);
