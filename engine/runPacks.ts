@@ -117,10 +117,18 @@ export async function runPacks(
         const diagnostics: Diagnostic[][] = processes.map(() => []);
         // Reads of existing resources are not steps the engine analyzes.
         const analyzed = resources.filter((r) => !r.external);
+        // A pack remediates only through policies at level `remediate` (the level is what turns a policy's
+        // remediation on); asking a pack with none is a round trip per resource that cannot change anything.
+        const remediating = infos.map((info) =>
+            info.policies.some((p) => p.enforcementLevel === "remediate"),
+        );
         const perResource = await mapLimit(analyzed, options.concurrency ?? 8, async (resource) => {
             let current = resource.inputs;
             const applied: AppliedRemediation[][] = processes.map(() => []);
             for (const [index, pack] of processes.entries()) {
+                if (!remediating[index]) {
+                    continue;
+                }
                 for (const remediation of await pack.remediate(resource, current, byUrn)) {
                     if (remediation.properties) {
                         current = remediation.properties;
