@@ -92,7 +92,10 @@ function main(): void {
         await (exported instanceof Function ? exported() : exported);
         await settings.waitForRPCs();
     };
-    run().then(() => finish({ resources: monitor.recorded() }), fail);
+    run().then(() => {
+        const refused = monitor.refused();
+        finish(refused ? { error: refused } : { resources: monitor.recorded() });
+    }, fail);
 }
 
 /**
@@ -183,6 +186,7 @@ function registerTypeScript(spec: HostSpec): void {
 
 class RecordingMonitor {
     private readonly resources = new Map<string, RecordedResource>();
+    private firstRefusal: { message: string; location: string | null } | undefined;
 
     constructor(
         private readonly spec: HostSpec,
@@ -192,6 +196,14 @@ class RecordingMonitor {
 
     recorded(): RecordedResource[] {
         return [...this.resources.values()];
+    }
+
+    /**
+     * The first registration the engine would have refused (a duplicate URN). The SDK only rejects that
+     * resource's outputs, which a program rarely awaits; the engine fails the whole preview, and so does the gate.
+     */
+    refused(): { message: string; location: string | null } | undefined {
+        return this.firstRefusal;
     }
 
     /** The engine's URN: the parent's full qualified type chain, not only its last segment. */
@@ -241,6 +253,15 @@ class RecordingMonitor {
             };
             callback(null, response);
         } catch (err) {
+            if (!this.firstRefusal) {
+                const source = sourcePosition(req.getSourceposition());
+                this.firstRefusal = {
+                    message: (err as Error).message,
+                    location: source
+                        ? `${path.relative(this.spec.projectDir, source.file) || source.file}:${source.line}:${source.column}`
+                        : null,
+                };
+            }
             callback(err as Error);
         }
     }
