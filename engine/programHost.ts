@@ -91,6 +91,9 @@ function main(): void {
         const exported = require(spec.program);
         await (exported instanceof Function ? exported() : exported);
         await settings.waitForRPCs();
+        // A registration that failed inside the SDK (an input that rejected) surfaces only as an unhandled
+        // rejection, which Node reports after the current microtasks: give it that turn before finishing.
+        await new Promise((resolve) => setImmediate(resolve));
     };
     run().then(() => {
         const refused = monitor.refused();
