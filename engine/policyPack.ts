@@ -79,6 +79,7 @@ export class PolicyPackProcess {
         directory: string,
         engineAddress: string,
         project: ProjectSettings,
+        signal?: AbortSignal,
     ): Promise<PolicyPackProcess> {
         const packDir = path.resolve(directory);
         if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
@@ -97,6 +98,9 @@ export class PolicyPackProcess {
                 PULUMI_NODEJS_DRY_RUN: "true",
             },
             stdio: ["pipe", "pipe", "pipe"],
+            // Aborted when the program fails while the pack is still starting: nothing will be analyzed.
+            signal,
+            killSignal: "SIGKILL",
         });
         trackChild(child);
         let stderr = "";

@@ -65,10 +65,13 @@ export async function runPacks(
     const engine = new EngineServer();
     const processes: PolicyPackProcess[] = [];
     let mark = performance.now();
+    // A program that fails first leaves nothing to analyze: packs still starting (type-checking) are killed.
+    const abort = new AbortController();
+    Promise.resolve(program).catch(() => abort.abort());
     try {
         const engineAddress = await engine.start();
         const started = await Promise.allSettled(
-            options.packs.map((dir) => PolicyPackProcess.start(dir, engineAddress, project)),
+            options.packs.map((dir) => PolicyPackProcess.start(dir, engineAddress, project, abort.signal)),
         );
         for (const result of started) {
             if (result.status === "fulfilled") {
