@@ -396,6 +396,39 @@ export function baselineRules(
     return Object.entries(baseline).map(([suffix, rule]) => ({ suffix, field, rule }));
 }
 
+/**
+ * Problems with where a group lives, for every component: a VPC named by `vpcId`, or a classic network only
+ * when the caller asks for one with `classicNetwork: true`. Classic networks are legacy (the policy pack's
+ * `missing-vpc` advises against every classic group, and their intranet is shared with other tenants), so a
+ * forgotten `vpcId` must fail rather than silently build one.
+ */
+export function networkProblems(vpcId: unknown, classicNetwork: unknown): Problem[] {
+    if (classicNetwork !== undefined && typeof classicNetwork !== "boolean") {
+        return [problem("classicNetwork", classicNetwork, "must be true or false")];
+    }
+    const vpcGiven = vpcId !== undefined && vpcId !== null;
+    if (vpcGiven && classicNetwork === true) {
+        const vpc = pulumi.Output.isInstance(vpcId) ? "an Output" : describeValue(vpcId);
+        return [
+            {
+                field: "classicNetwork",
+                value: classicNetwork,
+                message: `classicNetwork must be omitted when vpcId names a VPC: a group is either in a VPC or in the classic network (got classicNetwork true, vpcId ${vpc})`,
+            },
+        ];
+    }
+    if ((!vpcGiven && classicNetwork !== true) || (typeof vpcId === "string" && vpcId.trim() === "")) {
+        const missing = problem("vpcId", vpcId, "must name the VPC of the group");
+        return [
+            {
+                ...missing,
+                message: `${missing.message}; pass classicNetwork: true to build a classic-network group deliberately`,
+            },
+        ];
+    }
+    return [];
+}
+
 /** Tag keys Alibaba reserves for itself. */
 const RESERVED_TAG_PREFIXES = ["aliyun", "acs:"];
 

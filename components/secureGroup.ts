@@ -7,6 +7,7 @@ import {
     checkPlan,
     GroupPlan,
     mergeTags,
+    networkProblems,
     plannedRuleProblems,
     PlannedRule,
     RuleCheckSettings,
@@ -15,8 +16,14 @@ import { planRuleSpec, RuleSpec } from "./ruleSpec";
 import { SecurityGroupType } from "./sources";
 
 export interface SecureGroupArgs {
-    /** The VPC of the group. Defaults to none: a classic-network group (the policy pack advises a VPC). */
+    /** The VPC of the group. Required unless `classicNetwork` is true. */
     readonly vpcId?: pulumi.Input<string>;
+    /**
+     * True builds a classic-network group, with no `vpcId`. Defaults to `false`: classic networks are legacy
+     * (the policy pack's `missing-vpc` flags every classic group), so a group without `vpcId` fails unless
+     * asked for deliberately. Must not be true together with `vpcId`.
+     */
+    readonly classicNetwork?: boolean;
     /**
      * `"normal"` or `"enterprise"`. Defaults to `"normal"`. Enterprise groups cannot name source groups and
      * always isolate their members.
@@ -54,8 +61,8 @@ export interface SecureGroupArgs {
     readonly allowBroadCidrs?: readonly string[];
     /**
      * Put the rules on this existing group instead of creating one. Then `tags`, `description`,
-     * `securityGroupName`, `innerAccessPolicy` and `resourceGroupId` must be omitted; `vpcId` and
-     * `securityGroupType` still describe the group. Defaults to none: a group is created.
+     * `securityGroupName`, `innerAccessPolicy` and `resourceGroupId` must be omitted; `vpcId` (or
+     * `classicNetwork`) and `securityGroupType` still describe the group. Defaults to none: a group is created.
      */
     readonly existingSecurityGroupId?: pulumi.Input<string>;
 }
@@ -86,6 +93,7 @@ export function planSecureGroup(
     if (typeof args !== "object" || args === null) {
         throwIfProblems(context, [problem("args", args, "must be an object")]);
     }
+    problems.push(...networkProblems(args.vpcId, args.classicNetwork));
     const securityGroupType = args.securityGroupType ?? "normal";
     if (securityGroupType !== "normal" && securityGroupType !== "enterprise") {
         problems.push(problem("securityGroupType", securityGroupType, `must be "normal" or "enterprise"`));

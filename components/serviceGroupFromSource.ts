@@ -25,8 +25,14 @@ import { resolveSource, SecurityGroupSource } from "./sources";
 
 /** Arguments shared by every service group; {@link ServiceGroupFromSourceArgs} adds the service. */
 export interface ServiceGroupCommonArgs {
-    /** The VPC of the group. Defaults to none: a classic-network group. */
+    /** The VPC of the group. Required unless `classicNetwork` is true. */
     readonly vpcId?: pulumi.Input<string>;
+    /**
+     * True builds a classic-network group, with no `vpcId`. Defaults to `false`: classic networks are legacy
+     * (the policy pack's `missing-vpc` flags every classic group), so a group without `vpcId` fails unless
+     * asked for deliberately. Must not be true together with `vpcId`.
+     */
+    readonly classicNetwork?: boolean;
     /** Tags of the group: at least one, no empty values. `managed-by` and `tier: <service>` are added. Required. */
     readonly tags: Record<string, pulumi.Input<string>>;
     /**
@@ -151,6 +157,7 @@ export function planServiceGroup(
         name,
         {
             vpcId: args?.vpcId,
+            classicNetwork: args?.classicNetwork,
             tags: args?.tags,
             securityGroupName: args?.securityGroupName,
             description: args?.description,

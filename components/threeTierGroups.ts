@@ -12,7 +12,7 @@ import {
     Problem,
     ValidationError,
 } from "../core";
-import { PortSpec, presetEntries } from "./plan";
+import { networkProblems, PortSpec, presetEntries } from "./plan";
 import { GroupPlanExtras, planSecureGroup, SecureGroup, SecureGroupArgs } from "./secureGroup";
 import { resolveSource, SecurityGroupLike, SecurityGroupSource } from "./sources";
 import { RuleSpec } from "./ruleSpec";
@@ -70,14 +70,21 @@ export interface ThreeTierDescription {
 }
 
 export interface ThreeTierGroupsArgs extends ThreeTierDescription {
-    /** The VPC of every tier. Defaults to none: classic-network groups (the policy pack advises a VPC). */
+    /** The VPC of every tier. Required unless `classicNetwork` is true. */
     readonly vpcId?: pulumi.Input<string>;
+    /**
+     * True builds the three tiers as classic-network groups, with no `vpcId`. Defaults to `false`: classic
+     * networks are legacy (the policy pack's `missing-vpc` flags every classic group), so tiers without `vpcId`
+     * fail unless asked for deliberately. Must not be true together with `vpcId`.
+     */
+    readonly classicNetwork?: boolean;
     /** Tags of every group: at least one, no empty values. `managed-by` and `tier` are added. Required. */
     readonly tags: Record<string, pulumi.Input<string>>;
 }
 
 const TYPE = "alicloud-secure-groups:index:ThreeTierGroups";
 const DESCRIPTION_KEYS = ["web", "app", "data", "admin"] as const;
+const GROUP_KEYS = ["vpcId", "classicNetwork", "tags"] as const;
 const INNER_TIERS = ["app", "data"] as const;
 type InnerTierName = (typeof INNER_TIERS)[number];
 
@@ -322,12 +329,12 @@ function validateDescription(args: ThreeTierGroupsArgs): { valid: ValidDescripti
         return { valid: { serves, adminKeys, adminTiers }, problems };
     }
     for (const key of Object.keys(args)) {
-        if (!(DESCRIPTION_KEYS as readonly string[]).includes(key) && key !== "vpcId" && key !== "tags") {
+        if (![...GROUP_KEYS, ...DESCRIPTION_KEYS].includes(key as (typeof GROUP_KEYS)[number])) {
             problems.push(
                 problem(
                     key,
                     (args as unknown as Record<string, unknown>)[key],
-                    `is not a setting; expected one of vpcId, tags, ${DESCRIPTION_KEYS.join(", ")}`,
+                    `is not a setting; expected one of ${[...GROUP_KEYS, ...DESCRIPTION_KEYS].join(", ")}`,
                 ),
             );
         }
@@ -388,7 +395,10 @@ function innerTierPlan(
             }
         });
     }
-    return { args: { vpcId: args.vpcId, tags: args.tags, tier, ingress }, fields };
+    return {
+        args: { vpcId: args.vpcId, classicNetwork: args.classicNetwork, tags: args.tags, tier, ingress },
+        fields,
+    };
 }
 
 /**
@@ -419,6 +429,7 @@ function webCheckPlan(args: ThreeTierGroupsArgs): TierPlan {
     return {
         args: {
             vpcId: args.vpcId,
+            classicNetwork: args.classicNetwork,
             tags: args.tags,
             tier: "web",
             ingress,
@@ -487,6 +498,7 @@ export class ThreeTierGroups extends pulumi.ComponentResource {
             `${name}-web`,
             {
                 vpcId: args.vpcId,
+                classicNetwork: args.classicNetwork,
                 tags: args.tags,
                 ...(webSpec.publicPorts !== undefined ? { publicPorts: webSpec.publicPorts } : {}),
                 ...(webSpec.publicCidrs !== undefined ? { publicCidrs: webSpec.publicCidrs } : {}),
@@ -540,7 +552,7 @@ function checkedDescription(name: string, args: ThreeTierGroupsArgs): ValidDescr
                 if (!(err instanceof ValidationError)) {
                     throw err;
                 }
-                // Tags are shared by every tier: report each problem once.
+                // Tags and the network are shared by every tier: report each problem once.
                 for (const found of err.problems.map((p) => describedProblem(p, plan.fields))) {
                     if (!problems.some((known) => known.message === found.message)) {
                         problems.push(found);
@@ -548,6 +560,10 @@ function checkedDescription(name: string, args: ThreeTierGroupsArgs): ValidDescr
                 }
             }
         }
+    } else if (isPlainObject(args)) {
+        // The tiers' plans, which check the network too, need a valid description: check the network alone,
+        // so that the user fixes both in one pass.
+        problems.push(...networkProblems(args.vpcId, args.classicNetwork));
     }
     if (problems.length > 0) {
         throw new ValidationError(context, problems);

@@ -46,8 +46,14 @@ export interface ServiceAccess {
 }
 
 export interface WebTierGroupArgs {
-    /** The VPC of the group. Defaults to none: a classic network, where public rules use the internet NIC. */
+    /** The VPC of the group. Required unless `classicNetwork` is true. */
     readonly vpcId?: pulumi.Input<string>;
+    /**
+     * True builds a classic-network group, with no `vpcId`, whose public rules use the internet NIC. Defaults
+     * to `false`: classic networks are legacy (the policy pack's `missing-vpc` flags every classic group), so a
+     * group without `vpcId` fails unless asked for deliberately. Must not be true together with `vpcId`.
+     */
+    readonly classicNetwork?: boolean;
     /** Tags of the group: at least one, no empty values. `managed-by` and `tier: web` are added. Required. */
     readonly tags: Record<string, pulumi.Input<string>>;
     /** The group's name in Alibaba Cloud. Defaults to the component's name. */
@@ -285,6 +291,7 @@ function planWebTierGroup(name: string, args: WebTierGroupArgs) {
         name,
         {
             vpcId: args?.vpcId,
+            classicNetwork: args?.classicNetwork,
             tags: args?.tags,
             securityGroupName: args?.securityGroupName,
             description: args?.description,

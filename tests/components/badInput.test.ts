@@ -34,7 +34,65 @@ interface BadCase {
     /** The argument the message must name, and the value as the message must quote it. */
     readonly field: string;
     readonly value: string;
+    /** The whole message about `field`, when the case pins it down. */
+    readonly message?: string | RegExp;
 }
+
+interface Network {
+    readonly vpcId?: string;
+    readonly classicNetwork?: boolean;
+}
+
+/** Every component that builds or fills a group, with everything but its network valid. */
+const networkBuilders: [string, (network: Network) => unknown][] = [
+    ["SecureGroup", (network) => new SecureGroup("bad", { ...network, tags })],
+    ["WebTierGroup", (network) => new WebTierGroup("bad", { ...network, tags })],
+    [
+        "ServiceGroupFromSource",
+        (network) =>
+            new ServiceGroupFromSource("bad", { ...network, tags, service: "mysql", sources: ["sg-app"] }),
+    ],
+    [
+        "RedisGroupFromSource",
+        (network) => new RedisGroupFromSource("bad", { ...network, tags, sources: ["sg-web"] }),
+    ],
+    [
+        "SecureGroup on an existing group",
+        (network) =>
+            new SecureGroup("bad", {
+                ...network,
+                existingSecurityGroupId: "sg-existing",
+                ingress: { https: { preset: "https", source: "sg-web" } },
+            }),
+    ],
+];
+
+const MISSING_VPC =
+    "vpcId must name the VPC of the group (got undefined); pass classicNetwork: true to build a classic-network group deliberately";
+
+const networkCases: BadCase[] = networkBuilders.flatMap(([component, build]): BadCase[] => [
+    {
+        name: `a ${component} without vpcId`,
+        build: () => build({}),
+        field: "vpcId",
+        value: "undefined",
+        message: MISSING_VPC,
+    },
+    {
+        name: `a ${component} without vpcId and with classicNetwork: false`,
+        build: () => build({ classicNetwork: false }),
+        field: "vpcId",
+        value: "undefined",
+        message: MISSING_VPC,
+    },
+    {
+        name: `a ${component} with both vpcId and classicNetwork: true`,
+        build: () => build({ vpcId: "vpc-1", classicNetwork: true }),
+        field: "classicNetwork",
+        value: "true",
+        message: /^classicNetwork .*vpcId.* \(got classicNetwork true, vpcId "vpc-1"\)$/,
+    },
+]);
 
 const cases: BadCase[] = [
     {
@@ -101,14 +159,22 @@ const cases: BadCase[] = [
     {
         name: "a risky port open to the Internet in a classic network",
         build: () =>
-            new SecureGroup("bad", { tags, ingress: { rule: { preset: "rdp", cidr: "0.0.0.0/0" } } }),
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { preset: "rdp", cidr: "0.0.0.0/0" } },
+            }),
         field: "ingress.rule.ports",
         value: '"3389/3389"',
     },
     {
         name: "every protocol open to the Internet",
         build: () =>
-            new SecureGroup("bad", { tags, ingress: { rule: { protocol: "all", cidr: "0.0.0.0/0" } } }),
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { protocol: "all", cidr: "0.0.0.0/0" } },
+            }),
         field: "ingress.rule.ports",
         value: '"-1/-1"',
     },
@@ -116,6 +182,7 @@ const cases: BadCase[] = [
         name: "intranet CIDR accept in a classic network",
         build: () =>
             new SecureGroup("bad", {
+                classicNetwork: true,
                 tags,
                 ingress: { rule: { preset: "ssh", cidr: "192.168.1.0/24", nicType: "intranet" } },
             }),
@@ -346,6 +413,7 @@ const cases: BadCase[] = [
         name: "a source group with the internet NIC",
         build: () =>
             new SecureGroup("bad", {
+                classicNetwork: true,
                 tags,
                 ingress: { rule: { preset: "https", source: "sg-web", nicType: "internet" } },
             }),
@@ -423,6 +491,19 @@ const cases: BadCase[] = [
         field: "adminAccess.from",
         value: "[]",
     },
+    ...networkCases,
+    {
+        name: "an empty vpcId",
+        build: secure({ vpcId: "" }),
+        field: "vpcId",
+        value: '""',
+    },
+    {
+        name: "a classicNetwork that is not a boolean, from plain JavaScript",
+        build: () => new SecureGroup("bad", { tags, classicNetwork: "yes" as unknown as boolean }),
+        field: "classicNetwork",
+        value: '"yes"',
+    },
 ];
 
 describe("components: bad input fails at construction, before anything is registered", () => {
@@ -452,6 +533,15 @@ describe("components: bad input fails at construction, before anything is regist
                 `no message names ${badCase.field} with ${badCase.value}: ${thrown.message}`,
             );
             assert.ok(thrown.message.includes(badCase.field), thrown.message);
+            const expected = badCase.message;
+            if (expected !== undefined) {
+                assert.ok(
+                    named.some((p) =>
+                        typeof expected === "string" ? p.message === expected : expected.test(p.message),
+                    ),
+                    `no message about ${badCase.field} reads ${String(expected)}: ${thrown.message}`,
+                );
+            }
             assert.deepStrictEqual(await settle(), [], "nothing is registered");
         });
     }
@@ -478,7 +568,11 @@ describe("components: bad input fails at construction, before anything is regist
             ingress: { ssh: { preset: "ssh", cidr: "10.0.0.0/8" } },
         });
         new WebTierGroup("public", { vpcId: "vpc-1", tags });
-        new SecureGroup("ping", { tags, ingress: { icmp: { preset: "icmp", cidr: "0.0.0.0/0" } } });
+        new SecureGroup("ping", {
+            classicNetwork: true,
+            tags,
+            ingress: { icmp: { preset: "icmp", cidr: "0.0.0.0/0" } },
+        });
         const names = (await settle()).map((r) => r.name);
         assert.ok(names.includes("ping-icmp"), "ping from the Internet reaches no service port");
         assert.ok(names.includes("deliberate-ssh"));

@@ -84,6 +84,7 @@ describe("components/SecureGroup", () => {
 
     it("backs a classic-network group on both NIC types, and lets CIDR rules default to internet there", async () => {
         new SecureGroup("classic", {
+            classicNetwork: true,
             tags: { owner: "team" },
             ingress: {
                 https: { preset: "https", cidr: "0.0.0.0/0" },

@@ -244,4 +244,34 @@ describe("components/RedisGroupFromSource", () => {
             "6380/6380",
         );
     });
+
+    it("builds a classic-network group when asked with classicNetwork, its baseline on both NICs", async () => {
+        new RedisGroupFromSource("legacy-cache", {
+            classicNetwork: true,
+            tags: { owner: "team" },
+            sources: ["sg-web"],
+        });
+        const resources = await settle();
+        assert.deepStrictEqual(resourceSet(resources), [
+            `${REDIS} legacy-cache`,
+            `${GROUP} legacy-cache`,
+            `${RULE} legacy-cache-allow-redis-from-members`,
+            `${RULE} legacy-cache-allow-redis-from-sg-web`,
+            `${RULE} legacy-cache-drop-baseline`,
+            `${RULE} legacy-cache-drop-baseline-internet`,
+            `${RULE} legacy-cache-drop-redis-from-anywhere`,
+        ]);
+        assert.ok(
+            !("vpcId" in find(resources, GROUP, "legacy-cache").inputs),
+            "a classic group names no VPC",
+        );
+        assert.deepStrictEqual(
+            ruleView(find(resources, RULE, "legacy-cache-allow-redis-from-sg-web")),
+            accept("6379/6379", "sg-web", "legacy-cache-id"),
+        );
+        assert.strictEqual(
+            find(resources, RULE, "legacy-cache-drop-baseline-internet").inputs.nicType,
+            "internet",
+        );
+    });
 });

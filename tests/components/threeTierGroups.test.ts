@@ -168,7 +168,7 @@ describe("components/ThreeTierGroups", () => {
         [
             "a misspelt tier",
             { datta: {} },
-            "datta is not a setting; expected one of vpcId, tags, web, app, data, admin (got {})",
+            "datta is not a setting; expected one of vpcId, classicNetwork, tags, web, app, data, admin (got {})",
         ],
         [
             "a misspelt preset",
@@ -238,6 +238,16 @@ describe("components/ThreeTierGroups", () => {
             'admin.from[0] must not be keyed web, app, data: give it another key, e.g. { group, key: "bastion" } (got "app")',
         ],
         ["SSH as a public port of the web tier", { web: { publicPorts: [22] } }, "web.publicPorts[0]"],
+        [
+            "tiers without vpcId",
+            { vpcId: undefined },
+            "vpcId must name the VPC of the group (got undefined); pass classicNetwork: true to build a classic-network group deliberately",
+        ],
+        [
+            "tiers with both vpcId and classicNetwork: true",
+            { classicNetwork: true },
+            'classicNetwork must be omitted when vpcId names a VPC: a group is either in a VPC or in the classic network (got classicNetwork true, vpcId "vpc-1")',
+        ],
     ];
     for (const [what, change, message] of bad) {
         it(`refuses ${what} before anything is registered, naming the field and value`, async () => {
@@ -259,6 +269,30 @@ describe("components/ThreeTierGroups", () => {
         });
     }
 
+    it("builds classic-network tiers when asked with classicNetwork, the public rules on the internet NIC", async () => {
+        new ThreeTierGroups("legacy", {
+            classicNetwork: true,
+            tags: { owner: "team" },
+            data: { serves: { mysql: ["app"] } },
+        });
+        const resources = await settle();
+        for (const tier of ["legacy-web", "legacy-app", "legacy-data"]) {
+            assert.ok(!("vpcId" in find(resources, GROUP, tier).inputs), `${tier} names no VPC`);
+            assert.strictEqual(
+                find(resources, RULE, `${tier}-drop-baseline-internet`).inputs.nicType,
+                "internet",
+            );
+        }
+        assert.strictEqual(
+            find(resources, RULE, "legacy-web-allow-https-from-internet").inputs.nicType,
+            "internet",
+        );
+        assert.deepStrictEqual(
+            ruleView(find(resources, RULE, "legacy-data-allow-mysql-from-app")),
+            fromGroup("legacy-app-id", "legacy-data-id", "3306/3306"),
+        );
+    });
+
     it("lets the web tier name a broad public block only when the description lists it", async () => {
         new ThreeTierGroups("wide", {
             vpcId: "vpc-1",
@@ -272,7 +306,7 @@ describe("components/ThreeTierGroups", () => {
         );
     });
 
-    it("reports every problem of a description at once", () => {
+    it("reports every problem of a description at once, a missing vpcId among them", () => {
         assert.throws(
             () =>
                 new ThreeTierGroups("bad", {
@@ -280,7 +314,29 @@ describe("components/ThreeTierGroups", () => {
                     app: { serves: { http: [] } },
                     data: { serves: { mysql: ["data"] } },
                 } as unknown as ThreeTierGroupsArgs),
-            (err: unknown) => err instanceof ValidationError && err.problems.length === 2,
+            (err: unknown) => {
+                assert.ok(err instanceof ValidationError, String(err));
+                assert.deepStrictEqual(err.problems.map((p) => p.field).sort(), [
+                    "app.serves.http",
+                    "data.serves.mysql[0]",
+                    "vpcId",
+                ]);
+                return true;
+            },
+        );
+    });
+
+    it("reports a missing vpcId once for the three tiers", () => {
+        assert.throws(
+            () => new ThreeTierGroups("bad", { tags: { owner: "team" } }),
+            (err: unknown) => {
+                assert.ok(err instanceof ValidationError, String(err));
+                assert.deepStrictEqual(
+                    err.problems.map((p) => p.field),
+                    ["vpcId"],
+                );
+                return true;
+            },
         );
     });
 });

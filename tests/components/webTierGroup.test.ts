@@ -74,7 +74,7 @@ describe("components/WebTierGroup", () => {
     });
 
     it("uses the internet NIC for the public rules in a classic network", async () => {
-        new WebTierGroup("classic-web", { tags: { owner: "team-web" } });
+        new WebTierGroup("classic-web", { classicNetwork: true, tags: { owner: "team-web" } });
         const resources = await settle();
         assert.deepStrictEqual(resourceSet(resources), [
             `${WEB} classic-web`,
