@@ -1,6 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import Ajv, { type ErrorObject } from "ajv";
-import { PORT_MAX, PORT_MIN, PRESET_NAMES, problem, Problem, ValidationError } from "../core";
+import {
+    PORT_MAX,
+    PORT_MIN,
+    PRESET_NAMES,
+    problem,
+    Problem,
+    throwIfProblems,
+    ValidationError,
+} from "../core";
 import { SourceGroupSpec } from "./sources";
 import {
     checkThreeTierGroups,
@@ -100,11 +108,14 @@ export const TIER_DESCRIPTION_SCHEMA = {
                 tiers: tierList(TIER_NAMES),
             },
         },
+        classicNetwork: { type: "boolean" },
     },
 } as const;
 
 /** A tier description as written in stack config. */
 export interface TierDescriptionConfig extends Omit<ThreeTierDescription, "admin"> {
+    /** True builds classic-network tiers, as {@link ThreeTierGroupsArgs.classicNetwork}. Defaults to `false`. */
+    readonly classicNetwork?: boolean;
     readonly admin?: {
         readonly from: readonly (string | { groupId: string; ownerId?: string; key?: string })[];
         readonly ports?: readonly number[];
@@ -170,22 +181,36 @@ function errorProblem(key: string, error: ErrorObject): Problem | undefined {
 export interface ParseTierDescriptionOptions {
     /** The config key, which every message names (`tiers.data.serves.mysql[0]`). Defaults to `"tiers"`. */
     readonly key?: string;
-    /** The VPC the tiers will be in: a web tier's public blocks are judged differently without one. */
+    /**
+     * The VPC the tiers will be in: a web tier's public blocks are judged differently without one. Required
+     * unless `classicNetwork` is true, here or in the description.
+     */
     readonly vpcId?: pulumi.Input<string>;
+    /**
+     * The program's choice of classic-network tiers, as {@link ThreeTierGroupsArgs.classicNetwork}; the
+     * description's own `classicNetwork` must agree with it. Defaults to the description's, else `false`.
+     */
+    readonly classicNetwork?: boolean;
     /** The config namespace, for the message's context. Defaults to none. */
     readonly namespace?: string;
 }
 
+/** A tier description in the component's terms, with the network choice the config made, if any. */
+export interface ParsedTierDescription extends ThreeTierDescription {
+    readonly classicNetwork?: boolean;
+}
+
 /**
  * Checks a tier description read from config against {@link TIER_DESCRIPTION_SCHEMA}, then as
- * {@link ThreeTierGroups} would for a group in `vpcId` (none: classic network), and returns it in the
- * component's terms. Every problem names the key as
- * written under `key` (`tiers.data.serves.mysql[0]`) and its value; throws a ValidationError listing them all.
+ * {@link ThreeTierGroups} would for tiers in `vpcId` (or classic-network tiers, when `classicNetwork` is true
+ * in the options or the description), and returns it in the component's terms. Every problem in the
+ * description names the key as written under `key` (`tiers.data.serves.mysql[0]`) and its value; throws a
+ * ValidationError listing them all.
  */
 export function parseTierDescription(
     value: unknown,
     options: ParseTierDescriptionOptions = {},
-): ThreeTierDescription {
+): ParsedTierDescription {
     const key = options.key ?? "tiers";
     const vpcId = options.vpcId;
     const context = `stack config ${options.namespace ? `${options.namespace}:` : ""}${key}`;
@@ -199,7 +224,8 @@ export function parseTierDescription(
         }
         throw new ValidationError(context, problems);
     }
-    const description: ThreeTierDescription = {
+    const description: ParsedTierDescription = {
+        ...(value.classicNetwork !== undefined ? { classicNetwork: value.classicNetwork } : {}),
         ...(value.web !== undefined ? { web: value.web } : {}),
         ...(value.app !== undefined ? { app: value.app } : {}),
         ...(value.data !== undefined ? { data: value.data } : {}),
@@ -220,28 +246,55 @@ export function parseTierDescription(
               }
             : {}),
     };
+    const problems: Problem[] = [];
+    if (
+        options.classicNetwork !== undefined &&
+        value.classicNetwork !== undefined &&
+        options.classicNetwork !== value.classicNetwork
+    ) {
+        problems.push(
+            problem(
+                `${key}.classicNetwork`,
+                value.classicNetwork,
+                `contradicts the program's classicNetwork: ${String(options.classicNetwork)}; set it in one place`,
+            ),
+        );
+    }
+    const configChoosesNetwork = options.classicNetwork === undefined && value.classicNetwork !== undefined;
+    const classicNetwork = options.classicNetwork ?? value.classicNetwork;
+    // vpcId is the program's argument, and so is classicNetwork unless the config set it: only what the
+    // config holds is named under its key.
+    const asWritten = (found: Problem): Problem =>
+        found.field === "vpcId" || (found.field === "classicNetwork" && !configChoosesNetwork)
+            ? found
+            : { field: `${key}.${found.field}`, value: found.value, message: `${key}.${found.message}` };
     try {
         // The schema cannot see everything (a CIDR's syntax, a port range's order): the component's checks can.
-        checkThreeTierGroups(key, { ...description, vpcId, tags: { description: "checked" } });
+        checkThreeTierGroups(key, {
+            ...description,
+            vpcId,
+            ...(classicNetwork !== undefined ? { classicNetwork } : {}),
+            tags: { description: "checked" },
+        });
     } catch (err) {
-        if (err instanceof ValidationError) {
-            throw new ValidationError(
-                context,
-                err.problems.map((found) => ({
-                    field: `${key}.${found.field}`,
-                    value: found.value,
-                    message: `${key}.${found.message}`,
-                })),
-            );
+        if (!(err instanceof ValidationError)) {
+            throw err;
         }
-        throw err;
+        problems.push(...err.problems.map(asWritten));
     }
+    throwIfProblems(context, problems);
     return description;
 }
 
 export interface ThreeTierGroupsFromConfigArgs {
-    /** The VPC of every tier. Defaults to none: classic-network groups. */
+    /** The VPC of every tier. Required unless `classicNetwork` is true, here or in the config. */
     readonly vpcId?: pulumi.Input<string>;
+    /**
+     * True builds classic-network tiers, with no `vpcId`; the config's `classicNetwork` may say so instead.
+     * Defaults to `false`: classic networks are legacy (the policy pack's `missing-vpc` flags every classic
+     * group), so tiers without `vpcId` fail unless asked for deliberately. Must not be true with `vpcId`.
+     */
+    readonly classicNetwork?: boolean;
     /** Tags of every group. Required. */
     readonly tags: Record<string, pulumi.Input<string>>;
     /** The config key holding the description, in the project's namespace. Defaults to `"tiers"`. */
@@ -279,8 +332,15 @@ export function threeTierGroupsFromConfig(
     const description = parseTierDescription(config.requireObject<unknown>(key), {
         key,
         vpcId: args.vpcId,
+        ...(args.classicNetwork !== undefined ? { classicNetwork: args.classicNetwork } : {}),
         namespace: config.name,
     });
-    const componentArgs: ThreeTierGroupsArgs = { ...description, vpcId: args.vpcId, tags: args.tags };
+    const classicNetwork = args.classicNetwork ?? description.classicNetwork;
+    const componentArgs: ThreeTierGroupsArgs = {
+        ...description,
+        vpcId: args.vpcId,
+        ...(classicNetwork !== undefined ? { classicNetwork } : {}),
+        tags: args.tags,
+    };
     return new ThreeTierGroups(name, componentArgs, opts);
 }
