@@ -130,11 +130,11 @@ describe("policies on every component default", () => {
         assert.deepEqual(format(await harness.preview(stack)), []);
     });
 
-    it("draws only missing-vpc on classic-network defaults (no vpcId), which the catalog advises against", async () => {
+    it("draws only missing-vpc on classic-network groups asked for with classicNetwork, which the catalog advises against", async () => {
         const recorded = await record(() => {
             const tags = { owner: "team-shop" };
-            const web = new WebTierGroup("web", { tags });
-            const cache = new RedisGroupFromSource("cache", { tags, sources: [web] });
+            const web = new WebTierGroup("web", { classicNetwork: true, tags });
+            const cache = new RedisGroupFromSource("cache", { classicNetwork: true, tags, sources: [web] });
             for (const [name, group] of [
                 ["vm-web", web],
                 ["vm-cache", cache],
