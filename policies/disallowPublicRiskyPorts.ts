@@ -3,7 +3,13 @@ import { internetExposures, InternetExposure } from "../core/effective";
 import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX } from "../core/limits";
 import { riskyPresetPorts } from "../core/presets";
 import { NIC_TYPES, NicType } from "../core/rule";
-import { evaluateAttachment, evaluateGroup, StackEvaluation, StackRule } from "../core/stack";
+import {
+    evaluateAttachment,
+    evaluateGroup,
+    StackAttachment,
+    StackEvaluation,
+    StackRule,
+} from "../core/stack";
 import { describeRule } from "./lib/describe";
 import { configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
 import { stackModel } from "./lib/stack";
@@ -31,6 +37,20 @@ interface Finding {
     readonly contexts: Set<string>;
 }
 
+/** An exposure with its rules resolved, so that it can be shared by every member of the same pool. */
+interface PoolExposure {
+    readonly port: number;
+    readonly rules: readonly StackRule[];
+}
+
+/** The groups an attachment pools, as a key: the same key means the same evaluation. */
+function poolKey(attachment: StackAttachment): string {
+    const refs = attachment.groups.map((ref) =>
+        ref.kind === "stack" ? `urn ${ref.group.urn}` : `id ${ref.id}`,
+    );
+    return `${attachment.unknownCount} ${refs.sort().join(" ")}`;
+}
+
 export const disallowPublicRiskyPorts: StackValidationPolicy = {
     name: "disallow-public-risky-ports",
     description:
@@ -41,15 +61,20 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
         const config = readSettings(args, settings);
         const model = stackModel(args);
         const findings = new Map<string, Finding>();
-        const record = (evaluation: StackEvaluation, context: string) => {
+        const exposuresOf = (evaluation: StackEvaluation): PoolExposure[] => {
             // An unknown rule might be a drop that closes the hole: can't tell yet.
             if (!evaluation.complete) {
-                return;
+                return [];
             }
             const exposures: InternetExposure[] = internetExposures(evaluation, config.riskyPorts, config);
+            return exposures.map((exposure) => ({
+                port: exposure.port,
+                rules: exposure.rules.map((index) => evaluation.stackRules[index]),
+            }));
+        };
+        const record = (exposures: readonly PoolExposure[], context: string) => {
             for (const exposure of exposures) {
-                for (const index of exposure.rules) {
-                    const rule = evaluation.stackRules[index];
+                for (const rule of exposure.rules) {
                     const finding = findings.get(rule.urn) ?? {
                         rule,
                         ports: new Set<number>(),
@@ -69,16 +94,26 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
             }
             for (const nicType of nicTypes(group.reading.vpc)) {
                 record(
-                    evaluateGroup(group, { direction: "ingress", nicType }),
+                    exposuresOf(evaluateGroup(group, { direction: "ingress", nicType })),
                     `security group ${group.name}`,
                 );
             }
         }
+        // Members of one tier join the same groups: each distinct pool is evaluated once, not once per member.
+        const pools = new Map<string, PoolExposure[]>();
         for (const member of model.members) {
             for (const attachment of member.attachments) {
                 const vpc = attachment.groups.every((ref) => ref.kind !== "stack" || ref.group.reading.vpc);
                 for (const nicType of nicTypes(vpc)) {
-                    record(evaluateAttachment(attachment, { direction: "ingress", nicType }), member.name);
+                    const key = `${nicType} ${poolKey(attachment)}`;
+                    let exposures = pools.get(key);
+                    if (!exposures) {
+                        exposures = exposuresOf(
+                            evaluateAttachment(attachment, { direction: "ingress", nicType }),
+                        );
+                        pools.set(key, exposures);
+                    }
+                    record(exposures, member.name);
                 }
             }
         }
