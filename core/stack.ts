@@ -254,8 +254,10 @@ export function joinStack(resources: readonly StackResourceInput[]): StackModel 
             member.attachments.push(joinAttachment(member, reading, resource, groupByUrn, resolve));
         }
         for (const attachment of member.attachments) {
+            // An attachment's groups are distinct (joinAttachment dedupes them), and the attachment is new: no
+            // membership test, which would make a group joined by n members cost n² here.
             for (const ref of attachment.groups) {
-                if (ref.kind === "stack" && !ref.group.attachments.includes(attachment)) {
+                if (ref.kind === "stack") {
                     ref.group.attachments.push(attachment);
                 }
             }
