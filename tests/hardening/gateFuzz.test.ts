@@ -121,7 +121,7 @@ describe("hardening: the gate over fuzzed programs", function () {
                         const flagged = new Set(
                             mine
                                 .filter((v) => v.policyName === "disallow-public-risky-ports")
-                                .map((v) => v.resourceName),
+                                .map((v) => v.resourceName ?? "(no resource)"),
                         );
                         const candidates = new Set(expected.exposures.flatMap((e) => e.accepts));
                         for (const name of flagged) {
