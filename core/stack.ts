@@ -312,6 +312,12 @@ function joinAttachment(
                 unresolved++;
             }
         }
+    } else if (
+        reading.fields.every((field) => dependencyUrns(resource, field).every((u) => groupByUrn.has(u)))
+    ) {
+        // Every unknown entry was computed from a dependency, and every dependency is a stack group now joined:
+        // a list naming one group twice leaves nothing unknown. Known unmatched ids stay unresolved, as above.
+        unresolved = leftovers.filter((id) => typeof id === "string").length;
     } else {
         unresolved = Math.max(0, leftovers.length - extra.length);
     }
