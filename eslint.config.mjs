@@ -3,7 +3,15 @@ import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
 export default tseslint.config(
-    { ignores: [".tmp/**", "node_modules/**", "dist/**", "**/node_modules/**", "templates/**/node_modules/**"] },
+    {
+        ignores: [
+            ".tmp/**",
+            "node_modules/**",
+            "dist/**",
+            "**/node_modules/**",
+            "templates/**/node_modules/**",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
