@@ -571,8 +571,9 @@ function ruleMatchesPort(
 
 /**
  * Ports of `ports` that the evaluation lets in from the open Internet over tcp or udp: every address of a
- * family, or more public addresses than one block of `minIpv4Prefix`/`minIpv6Prefix` bits holds (the set
- * version of `isOpenInternet`: a single office address is not the open Internet, nor is private space).
+ * family, or a contiguous allowed block holding more public addresses than one block of
+ * `minIpv4Prefix`/`minIpv6Prefix` bits (the set version of `isOpenInternet`, judged per block: a single
+ * office address is not the open Internet, nor is private space, nor an office address beside a /16).
  */
 export function internetExposures(
     evaluation: AccessEvaluation,
@@ -596,22 +597,40 @@ export function internetExposures(
             const threshold =
                 1n << (bits - BigInt(Math.max(0, Math.min(Number(bits), minimumPrefix(family, limits)))));
             for (const port of wanted) {
-                let everything = 0n;
-                let publicCount = 0n;
+                const matching = regions
+                    .filter((region) => region.ports.some((range) => range.from <= port && port <= range.to))
+                    .map((region) => ({
+                        peer: region.peer as Extract<PeerSpace, { kind: "addresses" }>,
+                        // A merged region may hold accepts of other ports: credit only those matching this one.
+                        rules: region.rules.filter((index) =>
+                            ruleMatchesPort(evaluation.rules[index], protocol, port),
+                        ),
+                    }))
+                    .sort((a, b) => (a.peer.first < b.peer.first ? -1 : a.peer.first > b.peer.first ? 1 : 0));
+                // DESIGN judges the open Internet per block: coalesce touching intervals into contiguous runs
+                // and judge each run alone, so an office /32 beside an unrelated public /16 is not blamed.
                 const deciders = new Set<number>();
-                for (const region of regions) {
-                    if (!region.ports.some((range) => range.from <= port && port <= range.to)) {
-                        continue;
+                let run: { first: bigint; last: bigint; rules: number[] } | undefined;
+                const judge = () => {
+                    if (!run) {
+                        return;
                     }
-                    const peer = region.peer as Extract<PeerSpace, { kind: "addresses" }>;
-                    everything += peer.last - peer.first + 1n;
-                    publicCount += publicAddressCount(peer.first, peer.last, family);
-                    // A merged region may hold accepts of other ports: credit only those matching this one.
-                    region.rules
-                        .filter((index) => ruleMatchesPort(evaluation.rules[index], protocol, port))
-                        .forEach((index) => deciders.add(index));
+                    const everything = run.first === 0n && run.last === FAMILY_SIZE[family] - 1n;
+                    if (everything || publicAddressCount(run.first, run.last, family) > threshold) {
+                        run.rules.forEach((index) => deciders.add(index));
+                    }
+                };
+                for (const { peer, rules } of matching) {
+                    if (run && peer.first <= run.last + 1n) {
+                        run.last = peer.last > run.last ? peer.last : run.last;
+                        run.rules.push(...rules);
+                    } else {
+                        judge();
+                        run = { first: peer.first, last: peer.last, rules: [...rules] };
+                    }
                 }
-                if (everything === FAMILY_SIZE[family] || publicCount > threshold) {
+                judge();
+                if (deciders.size > 0) {
                     exposures.push({ port, protocol, family, rules: [...deciders].sort((a, b) => a - b) });
                 }
             }

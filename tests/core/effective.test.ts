@@ -174,6 +174,23 @@ describe("core/effective", () => {
             ];
             assert.deepEqual(internetExposures(evaluateAccess(rules, ingress), risky), []);
         });
+        it("judges each contiguous block alone: an office /32 beside a public /16 is not the open Internet", () => {
+            const rules = [
+                accept({ peer: { kind: "cidr", cidr: "47.0.0.0/16" } }),
+                accept({ peer: { kind: "cidr", cidr: "203.0.113.7/32" } }),
+            ];
+            assert.deepEqual(internetExposures(evaluateAccess(rules, ingress), risky), []);
+        });
+        it("reports touching public blocks that together are broader than /16, crediting both accepts", () => {
+            const rules = [
+                accept({ peer: { kind: "cidr", cidr: "47.0.0.0/16" } }),
+                accept({ peer: { kind: "cidr", cidr: "47.1.0.0/16" } }),
+                accept({ peer: { kind: "cidr", cidr: "203.0.113.7/32" } }),
+            ];
+            assert.deepEqual(internetExposures(evaluateAccess(rules, ingress), risky), [
+                { port: 22, protocol: "tcp", family: "ipv4", rules: [0, 1] },
+            ]);
+        });
         it("honours a custom minimum prefix", () => {
             const rules = [accept({ peer: { kind: "cidr", cidr: "100.64.0.0/12" } })];
             assert.equal(internetExposures(evaluateAccess(rules, ingress), risky).length, 1);
