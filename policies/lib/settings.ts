@@ -56,9 +56,11 @@ export function countSetting(description: string, fallback: number): Setting<num
     };
 }
 
-export function stringListSetting(
+/** A list setting whose items must each pass `isItem`; any other value falls back to the default. */
+function listSetting(
     description: string,
     fallback: readonly string[],
+    isItem: (item: unknown) => boolean,
 ): Setting<readonly string[]> {
     return {
         schema: {
@@ -68,28 +70,22 @@ export function stringListSetting(
             default: [...fallback],
         },
         fallback,
-        read: (value) =>
-            Array.isArray(value) && value.every((item) => typeof item === "string" && item !== "")
-                ? value
-                : undefined,
+        read: (value) => (Array.isArray(value) && value.every(isItem) ? value : undefined),
     };
+}
+
+export function stringListSetting(
+    description: string,
+    fallback: readonly string[],
+): Setting<readonly string[]> {
+    return listSetting(description, fallback, (item) => typeof item === "string" && item !== "");
 }
 
 export function cidrListSetting(
     description: string,
     fallback: readonly string[],
 ): Setting<readonly string[]> {
-    return {
-        schema: {
-            type: "array",
-            description,
-            items: { type: "string", minLength: 1 },
-            default: [...fallback],
-        },
-        fallback,
-        read: (value) =>
-            Array.isArray(value) && value.every((item) => parseCidr(item) !== undefined) ? value : undefined,
-    };
+    return listSetting(description, fallback, (item) => parseCidr(item) !== undefined);
 }
 
 export function tagMapSetting(
