@@ -8,6 +8,7 @@ import { renderText } from "./render/text";
 import { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report } from "./report";
 import { runPacks } from "./runPacks";
 import { runProgram } from "./runProgram";
+import { RegisteredResources } from "./registeredResources";
 import { timed, writeProfile } from "./profile";
 
 export type ReportFormat = "text" | "json" | "sarif";
@@ -69,11 +70,13 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
     }));
     // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
-    const program = timed("program", () => runProgram(project));
+    // Each resource is analyzed as soon as the program registers it, as the engine does at step generation.
+    const registered = new RegisteredResources();
+    const program = timed("program", () => runProgram(project, { registered }));
     const resources = program.then((run) => run.resources);
     // Its failure is reported through `program`; packs that fail to start never await it.
     resources.catch(() => undefined);
-    const packsOutcome = timed("packs", () => runPacks(project, resources, { packs, configs }));
+    const packsOutcome = timed("packs", () => runPacks(project, resources, { packs, configs, registered }));
     const [ran, analyzed] = await Promise.allSettled([program, packsOutcome]);
     if (ran.status === "rejected") {
         throw ran.reason;

@@ -19,6 +19,8 @@ export interface HostSpec {
     readonly stack: string;
     readonly organization: string;
     readonly resultFile: string;
+    /** When set, each registered resource is appended here as one JSON line as soon as it is registered. */
+    readonly streamFile?: string;
 }
 
 export interface HostResult {
@@ -64,7 +66,15 @@ function main(): void {
     bypassPromiseDebugging(debuggable);
     captureSourcePositionOnly(sdkRequire("@pulumi/pulumi/resource"));
 
-    const monitor = new RecordingMonitor(spec, structproto, resproto);
+    // Each registration is appended to the stream file as it arrives, so the parent analyzes it while the
+    // program runs; the result file stays the complete record. A synchronous write, because a program builds
+    // its resources in long runs of microtasks during which an asynchronous channel would not be flushed.
+    const streamFd = spec.streamFile ? fs.openSync(spec.streamFile, "a") : undefined;
+    const report =
+        streamFd === undefined
+            ? undefined
+            : (resource: RecordedResource) => fs.writeSync(streamFd, JSON.stringify(resource) + "\n");
+    const monitor = new RecordingMonitor(spec, structproto, resproto, report);
     settings.setMockOptions(monitor, spec.project, spec.stack, true, spec.organization);
     const store = state.getStore();
     store.supportsSecrets = true;
@@ -195,6 +205,7 @@ class RecordingMonitor {
         private readonly spec: HostSpec,
         private readonly structproto: any,
         private readonly resproto: any,
+        private readonly report?: (resource: RecordedResource) => void,
     ) {}
 
     recorded(): RecordedResource[] {
@@ -242,6 +253,7 @@ class RecordingMonitor {
                 throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
             }
             this.resources.set(urn, record);
+            this.report?.(record);
             // In a preview the engine cannot know a new resource's id; its planned outputs are its inputs, and
             // every output the provider would compute stays unknown because the SDK treats absent outputs of
             // a dry run as unknown. The response has the shape the SDK itself synthesizes when it runs without

@@ -6,6 +6,7 @@ import { PolicyPackProcess, toViolation, type AnalyzerInfo, type Diagnostic } fr
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
 import { lap } from "./profile";
+import { RegisteredResources } from "./registeredResources";
 
 export interface PackConfigSource {
     readonly label: string;
@@ -20,6 +21,11 @@ export interface RunPacksOptions {
      * `--policy-pack-config` with `--policy-pack`).
      */
     readonly configs?: readonly PackConfigSource[];
+    /**
+     * Each resource as the program registers it, to analyze while the program runs; by default the resources
+     * are analyzed once `program` has settled.
+     */
+    readonly registered?: RegisteredResources;
     /** Requests in flight per pack; the analyzer answers each independently. */
     readonly concurrency?: number;
 }
@@ -30,23 +36,32 @@ export interface PacksOutcome {
     readonly inputs: Map<string, Record<string, unknown>>;
 }
 
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-    const results: R[] = new Array(items.length);
-    let next = 0;
-    const worker = async (): Promise<void> => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index]);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
+interface ResourceOutcome {
+    readonly inputs: Record<string, unknown>;
+    readonly applied: AppliedRemediation[][];
+    readonly found: Diagnostic[][];
+}
+
+/** The program's resources as a stream that ends when the program has finished or failed. */
+function registeredFrom(
+    program: readonly RecordedResource[] | Promise<readonly RecordedResource[]>,
+): RegisteredResources {
+    const registered = new RegisteredResources();
+    Promise.resolve(program).then(
+        (resources) => {
+            resources.forEach((resource) => registered.push(resource));
+            registered.end();
+        },
+        () => registered.end(),
+    );
+    return registered;
 }
 
 /**
  * Drives every pack as the engine does during a preview: `ConfigureStack`, `GetAnalyzerInfo`, `Configure` with
- * the reconciled config; then per resource every pack's `Remediate` (each pack seeing the previous one's
- * result) followed by every pack's `Analyze` on the remediated inputs; then one `AnalyzeStack` per pack. Every
+ * the reconciled config; then per resource, as soon as it is registered, every pack's `Remediate` (each pack
+ * seeing the previous one's result) followed by every pack's `Analyze` on the remediated inputs; then, once
+ * the program has finished, one `AnalyzeStack` per pack. Every
  * pack process and the engine server are stopped on every path.
  */
 export async function runPacks(
@@ -111,28 +126,22 @@ export async function runPacks(
         }
 
         mark = lap("packs.configure", mark);
-        // The packs start and are configured while the program still runs; analysis needs its resources.
-        const resources = await program;
-        mark = lap("packs.awaitProgram", mark);
-        const byUrn = new Map(resources.map((r) => [r.urn, r]));
-        const inputs = new Map<string, Record<string, unknown>>();
-        const remediations: AppliedRemediation[][] = processes.map(() => []);
-        const diagnostics: Diagnostic[][] = processes.map(() => []);
-        // Reads of existing resources are not steps the engine analyzes.
-        const analyzed = resources.filter((r) => !r.external);
+        const registered = options.registered ?? registeredFrom(program);
+        const known = registered.known();
         // A pack remediates only through policies at level `remediate` (the level is what turns a policy's
         // remediation on); asking a pack with none is a round trip per resource that cannot change anything.
         const remediating = infos.map((info) =>
             info.policies.some((p) => p.enforcementLevel === "remediate"),
         );
-        const perResource = await mapLimit(analyzed, options.concurrency ?? 8, async (resource) => {
+        const perResource = new Map<string, ResourceOutcome>();
+        const analyzeOne = async (resource: RecordedResource): Promise<ResourceOutcome> => {
             let current = resource.inputs;
             const applied: AppliedRemediation[][] = processes.map(() => []);
             for (const [index, pack] of processes.entries()) {
                 if (!remediating[index]) {
                     continue;
                 }
-                for (const remediation of await pack.remediate(resource, current, byUrn)) {
+                for (const remediation of await pack.remediate(resource, current, known)) {
                     if (remediation.properties) {
                         current = remediation.properties;
                     }
@@ -145,15 +154,47 @@ export async function runPacks(
                     });
                 }
             }
-            const found = await Promise.all(processes.map((pack) => pack.analyze(resource, current, byUrn)));
-            return { urn: resource.urn, inputs: current, applied, found };
-        });
-        for (const { urn, inputs: finalInputs, applied, found } of perResource) {
-            inputs.set(urn, finalInputs);
-            applied.forEach((list, index) => remediations[index].push(...list));
-            found.forEach((list, index) => diagnostics[index].push(...list));
+            const found = await Promise.all(processes.map((pack) => pack.analyze(resource, current, known)));
+            return { inputs: current, applied, found };
+        };
+        // As the engine analyzes each resource at step generation, each is analyzed as soon as the program
+        // registers it, while the program keeps running.
+        let nextIndex = 0;
+        const worker = async (): Promise<void> => {
+            for (;;) {
+                const resource = await registered.at(nextIndex++);
+                if (!resource || abort.signal.aborted) {
+                    return;
+                }
+                if (!resource.external) {
+                    perResource.set(resource.urn, await analyzeOne(resource));
+                }
+            }
+        };
+        const analysis = Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+        // Awaited only once the program has finished; a program failure is reported through `program`.
+        analysis.catch(() => undefined);
+        const resources = await program;
+        mark = lap("packs.analyzeDuringProgram", mark);
+        await analysis;
+        // The pack work the gate still waits for after the program has finished.
+        mark = lap("packs.analyzeTail", mark);
+
+        const byUrn = new Map(resources.map((r) => [r.urn, r]));
+        const inputs = new Map<string, Record<string, unknown>>();
+        const remediations: AppliedRemediation[][] = processes.map(() => []);
+        const diagnostics: Diagnostic[][] = processes.map(() => []);
+        // Collected in registration order, whatever order the answers came in. Reads of existing resources
+        // are not steps the engine analyzes.
+        for (const resource of resources) {
+            const outcome = perResource.get(resource.urn);
+            if (resource.external || !outcome) {
+                continue;
+            }
+            inputs.set(resource.urn, outcome.inputs);
+            outcome.applied.forEach((list, index) => remediations[index].push(...list));
+            outcome.found.forEach((list, index) => diagnostics[index].push(...list));
         }
-        mark = lap("packs.analyze", mark);
 
         // A custom resource's planned outputs in a preview are its (remediated) inputs; a component's are what
         // it registered.
