@@ -50,8 +50,12 @@ export function packageRoot(): string {
     }
 }
 
+/**
+ * The bundled pack beside this engine: `dist/policies` (compiled, as an installed package ships it) when the
+ * engine runs compiled, `policies/` (TypeScript, type-checked by the runner's ts-node) when it runs from sources.
+ */
 export function bundledPolicyPack(): string {
-    return path.join(packageRoot(), "policies");
+    return path.join(__dirname, "..", "policies");
 }
 
 export function toolVersion(): string {

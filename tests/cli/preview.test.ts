@@ -366,8 +366,9 @@ describe("alicloud-sg preview: exit 2", function () {
                 pid = p;
             },
         );
-        // Wait for the program host to be up, then interrupt the command as a terminal would.
-        for (let i = 0; i < 200 && processesMentioning("programHost").length === 0; i++) {
+        // Wait for the program host to be up, then interrupt the command as a terminal would. Starting it takes
+        // seconds when the rest of the suite loads both cores: the bound is generous.
+        for (let i = 0; i < 1200 && processesMentioning("programHost").length === 0; i++) {
             await new Promise((resolve) => setTimeout(resolve, 50));
         }
         assert.ok(processesMentioning("programHost").length > 0, "program host started");
