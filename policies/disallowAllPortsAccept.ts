@@ -1,4 +1,5 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { SecurityGroupRule } from "@pulumi/alicloud/ecs/securityGroupRule";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { hasPorts, isAllPorts } from "../core/ports";
 import { describeTraffic } from "./lib/describe";
 import { resourceRule } from "./lib/resourceRule";
@@ -10,7 +11,7 @@ export const disallowAllPortsAccept: ResourceValidationPolicy = {
         "Flags ingress accepts on every port or every protocol from anything but a source security group; open only the ports a service needs.",
     enforcementLevel: "advisory",
     configSchema: configSchema({}),
-    validateResource: (args, reportViolation) => {
+    validateResource: validateResourceOfType(SecurityGroupRule, (_props, args, reportViolation) => {
         const rule = resourceRule(args)?.rule;
         if (!rule || rule.direction !== "ingress" || rule.policy !== "accept" || rule.peer.kind === "group") {
             return;
@@ -22,5 +23,5 @@ export const disallowAllPortsAccept: ResourceValidationPolicy = {
                 `Rule ${args.name} allows ${describeTraffic(rule.protocol, rule.ports)} from ${peer}; allow only the protocols and ports the service needs, or authorize a source security group.`,
             );
         }
-    },
+    }),
 };

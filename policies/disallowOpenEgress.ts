@@ -1,4 +1,5 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { SecurityGroupRule } from "@pulumi/alicloud/ecs/securityGroupRule";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { isAnyAddress } from "../core/cidr";
 import { peerCidr } from "../core/rule";
 import { resourceRule } from "./lib/resourceRule";
@@ -10,7 +11,7 @@ export const disallowOpenEgress: ResourceValidationPolicy = {
         "Flags egress accepts of all protocols and ports to 0.0.0.0/0 or ::/0; allow only the destinations and ports the workload needs.",
     enforcementLevel: "advisory",
     configSchema: configSchema({}),
-    validateResource: (args, reportViolation) => {
+    validateResource: validateResourceOfType(SecurityGroupRule, (_props, args, reportViolation) => {
         const rule = resourceRule(args)?.rule;
         const cidr = rule ? peerCidr(rule.peer) : undefined;
         if (
@@ -25,5 +26,5 @@ export const disallowOpenEgress: ResourceValidationPolicy = {
                 `Rule ${args.name} allows all protocols to ${cidr.text}; allow egress only to the destinations and ports the workload needs.`,
             );
         }
-    },
+    }),
 };

@@ -1,4 +1,5 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { SecurityGroupRule } from "@pulumi/alicloud/ecs/securityGroupRule";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { DEFAULT_TRUSTED_ACCOUNTS } from "../core/policyDefaults";
 import { isKnown } from "../core/read";
 import { resourceRule } from "./lib/resourceRule";
@@ -17,7 +18,7 @@ export const disallowUntrustedCrossAccountSource: ResourceValidationPolicy = {
         "Flags rules that authorize a security group of another account (sourceGroupOwnerId or the deprecated sourceGroupOwnerAccount) not listed in trustedAccounts.",
     enforcementLevel: "advisory",
     configSchema: configSchema(settings),
-    validateResource: (args, reportViolation) => {
+    validateResource: validateResourceOfType(SecurityGroupRule, (_props, args, reportViolation) => {
         const read = resourceRule(args);
         const owner = read?.reading.sourceGroupOwner;
         if (!read || !isKnown(owner) || read.reading.peer?.field !== "sourceSecurityGroupId") {
@@ -30,5 +31,5 @@ export const disallowUntrustedCrossAccountSource: ResourceValidationPolicy = {
                 `Rule ${args.name} authorizes ${group} of account ${owner}, which is not in trustedAccounts; add the account to trustedAccounts if it is trusted, or remove the rule.`,
             );
         }
-    },
+    }),
 };

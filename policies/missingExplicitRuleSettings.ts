@@ -1,4 +1,5 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { SecurityGroupRule } from "@pulumi/alicloud/ecs/securityGroupRule";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { PROVIDER_DEFAULT_POLICY, PROVIDER_DEFAULT_PRIORITY } from "../core/limits";
 import { resourceRule } from "./lib/resourceRule";
 import { configSchema } from "./lib/settings";
@@ -15,7 +16,7 @@ export const missingExplicitRuleSettings: ResourceValidationPolicy = {
         "Flags rules that leave priority, policy or nicType to the provider, whose defaults (priority 1, accept) are unsafe.",
     enforcementLevel: "advisory",
     configSchema: configSchema({}),
-    validateResource: (args, reportViolation) => {
+    validateResource: validateResourceOfType(SecurityGroupRule, (_props, args, reportViolation) => {
         const read = resourceRule(args);
         if (!read) {
             return;
@@ -26,5 +27,5 @@ export const missingExplicitRuleSettings: ResourceValidationPolicy = {
                 `Rule ${args.name} leaves ${missing.join(", ")} to the provider (${missing.map((field) => DEFAULTS[field]).join("; ")}); set ${missing.length > 1 ? "them" : "it"} explicitly.`,
             );
         }
-    },
+    }),
 };

@@ -1,6 +1,8 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readGroup, SECURITY_GROUP_TYPE } from "../core/read";
+import { SecurityGroup } from "@pulumi/alicloud/ecs/securityGroup";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { readGroup } from "../core/read";
 import { configSchema } from "./lib/settings";
+import { proxyTarget } from "./lib/props";
 
 export const missingSecurityGroupDescription: ResourceValidationPolicy = {
     name: "missing-security-group-description",
@@ -8,11 +10,8 @@ export const missingSecurityGroupDescription: ResourceValidationPolicy = {
         "Flags security groups without a description or a name (securityGroupName), which leaves the console unable to say what a group is for.",
     enforcementLevel: "advisory",
     configSchema: configSchema({}),
-    validateResource: (args, reportViolation) => {
-        if (args.type !== SECURITY_GROUP_TYPE) {
-            return;
-        }
-        const group = readGroup(args.props);
+    validateResource: validateResourceOfType(SecurityGroup, (_props, args, reportViolation) => {
+        const group = readGroup(proxyTarget(args.props));
         const missing = [
             ...(group.description === undefined ? ["description"] : []),
             ...(group.name === undefined ? ["securityGroupName"] : []),
@@ -22,5 +21,5 @@ export const missingSecurityGroupDescription: ResourceValidationPolicy = {
                 `Security group ${args.name} has no ${missing.join(" and no ")}; set ${missing.join(" and ")} to say what it is for.`,
             );
         }
-    },
+    }),
 };

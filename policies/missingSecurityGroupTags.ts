@@ -1,8 +1,10 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { SecurityGroup } from "@pulumi/alicloud/ecs/securityGroup";
+import { remediateResourceOfType, ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { DEFAULT_REMEDIATION_TAGS, DEFAULT_REQUIRED_TAG_KEYS } from "../core/policyDefaults";
-import { isKnown, readGroup, readKey, SECURITY_GROUP_TYPE, UNKNOWN } from "../core/read";
+import { isKnown, readGroup, readKey, UNKNOWN } from "../core/read";
 import { describeValue } from "../core/problems";
 import { configSchema, readSettings, stringListSetting, tagMapSetting } from "./lib/settings";
+import { proxyTarget } from "./lib/props";
 
 const settings = {
     requiredTagKeys: stringListSetting(
@@ -48,23 +50,17 @@ export const missingSecurityGroupTags: ResourceValidationPolicy = {
         "Rejects security groups without tags, with an empty tag value or without a required tag key; at level remediate it adds the default tags.",
     enforcementLevel: "mandatory",
     configSchema: configSchema(settings),
-    validateResource: (args, reportViolation) => {
-        if (args.type !== SECURITY_GROUP_TYPE) {
-            return;
-        }
+    validateResource: validateResourceOfType(SecurityGroup, (_props, args, reportViolation) => {
         const config = readSettings(args, settings);
-        const problems = tagProblems(args.props, config.requiredTagKeys);
+        const problems = tagProblems(proxyTarget(args.props), config.requiredTagKeys);
         if (problems) {
             const keys = [...new Set([...config.requiredTagKeys, ...Object.keys(config.defaultTags)])];
             reportViolation(
                 `Security group ${args.name} ${problems.join(" and ")}; add non-empty tags${keys.length > 0 ? ` including ${keys.map((k) => describeValue(k)).join(", ")}` : ""} so that its owner can be found.`,
             );
         }
-    },
-    remediateResource: (args) => {
-        if (args.type !== SECURITY_GROUP_TYPE) {
-            return undefined;
-        }
+    }),
+    remediateResource: remediateResourceOfType(SecurityGroup, (_props, args) => {
         const config = readSettings(args, settings);
         if (!tagProblems(args.props, config.requiredTagKeys)) {
             return undefined;
@@ -89,5 +85,5 @@ export const missingSecurityGroupTags: ResourceValidationPolicy = {
             }
         }
         return props;
-    },
+    }),
 };

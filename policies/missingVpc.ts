@@ -1,6 +1,8 @@
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { readGroup, SECURITY_GROUP_TYPE } from "../core/read";
+import { SecurityGroup } from "@pulumi/alicloud/ecs/securityGroup";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { readGroup } from "../core/read";
 import { configSchema } from "./lib/settings";
+import { proxyTarget } from "./lib/props";
 
 export const missingVpc: ResourceValidationPolicy = {
     name: "missing-vpc",
@@ -8,11 +10,11 @@ export const missingVpc: ResourceValidationPolicy = {
         "Flags classic-network security groups (no vpcId): the classic network is shared between tenants and retired; create groups in a VPC.",
     enforcementLevel: "advisory",
     configSchema: configSchema({}),
-    validateResource: (args, reportViolation) => {
-        if (args.type === SECURITY_GROUP_TYPE && !readGroup(args.props).vpc) {
+    validateResource: validateResourceOfType(SecurityGroup, (_props, args, reportViolation) => {
+        if (!readGroup(proxyTarget(args.props)).vpc) {
             reportViolation(
                 `Security group ${args.name} has no vpcId, so it is a classic-network group; set vpcId to create it in a VPC.`,
             );
         }
-    },
+    }),
 };

@@ -1,6 +1,7 @@
 import { ResourceValidationArgs } from "@pulumi/policy";
 import { readRule, RuleReading, ruleFromReading, SECURITY_GROUP_RULE_TYPE } from "../../core/read";
 import { SecurityRule } from "../../core/rule";
+import { proxyTarget } from "./props";
 
 /**
  * A rule judged on its own (resource policies). Its group is another resource, so the NIC type default is
@@ -12,6 +13,6 @@ export function resourceRule(
     if (args.type !== SECURITY_GROUP_RULE_TYPE) {
         return undefined;
     }
-    const reading = readRule(args.props);
+    const reading = readRule(proxyTarget(args.props));
     return { reading, rule: ruleFromReading(reading, reading.nicType !== "internet") };
 }

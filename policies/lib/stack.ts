@@ -1,26 +1,6 @@
 import { StackValidationArgs } from "@pulumi/policy";
 import { joinStack, StackModel, StackResourceInput } from "../../core/stack";
-
-/** The key `@pulumi/policy`'s `unknownCheckingProxy` answers with its target (proxy.js `getSpecialProxyTarget`). */
-const PROXY_TARGET_KEY = "__getSpecialProxyTarget";
-
-/**
- * The deserialized props behind `@pulumi/policy`'s unknown-checking proxy. Every policy's stack model reads every
- * property of every resource, and through the proxy each read allocates a child proxy and each unknown throws an
- * error with a stack trace: most of a stack policy's time on a large stack. Core recognises the unknown
- * sentinels and `Secret` wrappers the proxy guards, so it reads the target with the same meaning.
- */
-export function proxyTarget(props: unknown): unknown {
-    if (typeof props !== "object" || props === null) {
-        return props;
-    }
-    try {
-        const target = (props as Record<string, unknown>)[PROXY_TARGET_KEY];
-        return typeof target === "object" && target !== null ? target : props;
-    } catch {
-        return props;
-    }
-}
+import { proxyTarget } from "./props";
 
 /**
  * The stack model of a stack policy's resources. `@pulumi/policy` hands `propertyDependencies` as resource
