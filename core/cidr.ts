@@ -42,47 +42,75 @@ function fromBigInt(family: IpFamily, value: bigint): string {
     return ipaddr.fromByteArray(bytes).toString();
 }
 
+/** Blocks already parsed, by the text given: a stack repeats a handful of blocks across thousands of rules. */
+const PARSED = new Map<string, Cidr | undefined>();
+/** Bounds {@link PARSED} in a long-lived process that meets endless distinct texts (fuzzing, a pack server). */
+const PARSED_LIMIT = 10_000;
+/** Each parsed block's address interval, computed once with the block. */
+const RANGES = new WeakMap<Cidr, AddressRange>();
+
 /**
  * Parses an IPv4 or IPv6 CIDR block, or a bare address (a host block, as the API accepts). Returns undefined
- * for anything else, including IPv4-mapped IPv6 forms that the API would read differently.
+ * for anything else, including IPv4-mapped IPv6 forms that the API would read differently. The block returned
+ * is frozen and may be shared between callers that gave the same text.
  */
 export function parseCidr(text: unknown): Cidr | undefined {
     if (typeof text !== "string") {
         return undefined;
     }
+    if (PARSED.has(text)) {
+        return PARSED.get(text);
+    }
+    const cidr = parseCidrText(text);
+    if (PARSED.size >= PARSED_LIMIT) {
+        PARSED.clear();
+    }
+    PARSED.set(text, cidr);
+    return cidr;
+}
+
+function parseCidrText(text: string): Cidr | undefined {
     const trimmed = text.trim();
+    const slash = trimmed.indexOf("/");
+    const addressText = slash < 0 ? trimmed : trimmed.slice(0, slash);
+    const prefixText = slash < 0 ? undefined : trimmed.slice(slash + 1);
+    // ipaddr.js accepts loose IPv4 forms such as "10.1/8"; insist on a strictly valid address part. Parsing
+    // with the family's own parser spares ipaddr.js's generic parse, which tries IPv6 first and throws.
+    let address: ipaddr.IPv4 | ipaddr.IPv6;
     try {
-        let address: ipaddr.IPv4 | ipaddr.IPv6;
-        let prefix: number;
-        if (trimmed.includes("/")) {
-            // ipaddr.js accepts loose forms such as "10.1/8"; insist on a strictly valid address part.
-            const [addressText, prefixText] = trimmed.split("/");
-            if (!ipaddr.isValid(addressText) || !/^\d{1,3}$/.test(prefixText)) {
-                return undefined;
-            }
-            if (!ipaddr.IPv4.isValidFourPartDecimal(addressText) && !ipaddr.IPv6.isValid(addressText)) {
-                return undefined;
-            }
-            [address, prefix] = ipaddr.parseCIDR(trimmed);
+        if (ipaddr.IPv4.isValidFourPartDecimal(addressText)) {
+            address = ipaddr.IPv4.parse(addressText);
+        } else if (ipaddr.IPv6.isValid(addressText)) {
+            address = ipaddr.IPv6.parse(addressText);
         } else {
-            if (!ipaddr.IPv4.isValidFourPartDecimal(trimmed) && !ipaddr.IPv6.isValid(trimmed)) {
-                return undefined;
-            }
-            address = ipaddr.parse(trimmed);
-            prefix = address.kind() === "ipv4" ? 32 : 128;
+            return undefined;
         }
-        const family: IpFamily = address.kind();
-        const bits = FAMILY_BITS[family];
-        const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
-        const network = fromBigInt(family, toBigInt(address) & mask);
-        return { text: trimmed, family, network, prefix };
     } catch {
         return undefined;
     }
+    const family: IpFamily = address.kind();
+    const bits = FAMILY_BITS[family];
+    if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) {
+        return undefined;
+    }
+    const prefix = prefixText === undefined ? bits : Number(prefixText);
+    if (prefix > bits) {
+        return undefined;
+    }
+    const mask = prefix === 0 ? 0n : ((1n << BigInt(prefix)) - 1n) << BigInt(bits - prefix);
+    const first = toBigInt(address) & mask;
+    const cidr: Cidr = Object.freeze({ text: trimmed, family, network: fromBigInt(family, first), prefix });
+    RANGES.set(cidr, Object.freeze({ family, first, last: first + (1n << BigInt(bits - prefix)) - 1n }));
+    return cidr;
 }
 
 /** The address interval a block covers. */
 export function cidrRange(cidr: Cidr): AddressRange {
+    const known = RANGES.get(cidr);
+    if (known) {
+        return known;
+    }
+    // A block built by hand rather than by parseCidr.
     const bits = BigInt(FAMILY_BITS[cidr.family]);
     const first = toBigInt(ipaddr.parse(cidr.network));
     const size = 1n << (bits - BigInt(cidr.prefix));

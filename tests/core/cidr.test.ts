@@ -121,6 +121,16 @@ describe("core/cidr", () => {
         assert.equal(parseCidr("2001:db8::1")!.prefix, 128);
     });
 
+    it("hands out blocks nobody can change, as a repeated text shares one parse", () => {
+        const cidr = parseCidr("10.0.0.0/8")!;
+        assert.ok(Object.isFrozen(cidr));
+        assert.throws(() => {
+            (cidr as { prefix: number }).prefix = 0;
+        }, TypeError);
+        assert.equal(parseCidr("10.0.0.0/8")!.prefix, 8);
+        assert.deepStrictEqual(cidrRange(parseCidr(" 10.0.0.0/8 ")!), cidrRange(cidr));
+    });
+
     it("refuses malformed blocks with a message naming field and value", () => {
         for (const text of [
             "10.0.0.0/33",
