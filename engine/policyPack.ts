@@ -178,12 +178,19 @@ export class PolicyPackProcess {
     }
 
     private call<Req, Res>(method: string, request: Req): Promise<Res> {
+        const fn = this.client[method] as (
+            req: Req,
+            callback: (err: grpcTypes.ServiceError | null, res: Res) => void,
+        ) => void;
+        return this.invoke(method, (callback) => fn.call(this.client, request, callback));
+    }
+
+    private invoke<Res>(
+        method: string,
+        send: (callback: (err: grpcTypes.ServiceError | null, res?: Res) => void) => void,
+    ): Promise<Res> {
         return new Promise<Res>((resolve, reject) => {
-            const fn = this.client[method] as (
-                req: Req,
-                callback: (err: grpcTypes.ServiceError | null, res: Res) => void,
-            ) => void;
-            fn.call(this.client, request, (err, response) => {
+            send((err, response) => {
                 if (err) {
                     const rpc = method.charAt(0).toUpperCase() + method.slice(1);
                     reject(
@@ -194,7 +201,7 @@ export class PolicyPackProcess {
                         ),
                     );
                 } else {
-                    resolve(response);
+                    resolve(response as Res);
                 }
             });
         });
@@ -268,47 +275,6 @@ export class PolicyPackProcess {
         await this.call("configure", req);
     }
 
-    private options(resource: RecordedResource): analyzerPbTypes.AnalyzerResourceOptions {
-        const { analyzerPb } = loadSdk();
-        const options = new analyzerPb.AnalyzerResourceOptions();
-        options.setProtect(resource.options.protect);
-        options.setIgnorechangesList(resource.options.ignoreChanges);
-        if (resource.options.deleteBeforeReplace !== undefined) {
-            options.setDeletebeforereplace(resource.options.deleteBeforeReplace);
-            options.setDeletebeforereplacedefined(true);
-        }
-        options.setAdditionalsecretoutputsList(resource.options.additionalSecretOutputs);
-        options.setAliasesList(resource.options.aliases);
-        const timeouts = new analyzerPb.AnalyzerResourceOptions.CustomTimeouts();
-        timeouts.setCreate(durationSeconds(resource.options.customTimeouts.create));
-        timeouts.setUpdate(durationSeconds(resource.options.customTimeouts.update));
-        timeouts.setDelete(durationSeconds(resource.options.customTimeouts.delete));
-        options.setCustomtimeouts(timeouts);
-        options.setParent(resource.parent ?? "");
-        return options;
-    }
-
-    private provider(
-        resource: RecordedResource,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): analyzerPbTypes.AnalyzerProviderResource | undefined {
-        if (!resource.provider) {
-            return undefined;
-        }
-        const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
-        const provider = byUrn.get(urn);
-        if (!provider) {
-            return undefined;
-        }
-        const { analyzerPb, struct } = loadSdk();
-        const message = new analyzerPb.AnalyzerProviderResource();
-        message.setType(provider.type);
-        message.setName(provider.name);
-        message.setUrn(provider.urn);
-        message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(provider.inputs) as never));
-        return message;
-    }
-
     private analyzeRequest(
         resource: RecordedResource,
         inputs: Record<string, unknown>,
@@ -320,8 +286,8 @@ export class PolicyPackProcess {
         req.setName(resource.name);
         req.setUrn(resource.urn);
         req.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(inputs) as never));
-        req.setOptions(this.options(resource));
-        const provider = this.provider(resource, byUrn);
+        req.setOptions(resourceOptions(resource));
+        const provider = providerResource(resource, byUrn);
         if (provider) {
             req.setProvider(provider);
         }
@@ -357,39 +323,23 @@ export class PolicyPackProcess {
         return diagnostics(response, resource.urn);
     }
 
-    /** `properties` maps each URN to the properties the stack analysis sees (outputs after remediation). */
-    async analyzeStack(
-        resources: readonly RecordedResource[],
-        properties: ReadonlyMap<string, Record<string, unknown>>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): Promise<Diagnostic[]> {
-        const { analyzerPb, struct } = loadSdk();
-        const req = new analyzerPb.AnalyzeStackRequest();
-        req.setResourcesList(
-            resources.map((resource) => {
-                const message = new analyzerPb.AnalyzerResource();
-                message.setType(resource.type);
-                message.setName(resource.name);
-                message.setUrn(resource.urn);
-                const props = properties.get(resource.urn) ?? resource.outputs;
-                message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(props) as never));
-                message.setOptions(this.options(resource));
-                const provider = this.provider(resource, byUrn);
-                if (provider) {
-                    message.setProvider(provider);
-                }
-                message.setParent(resource.parent ?? "");
-                message.setDependenciesList(resource.dependencies);
-                const propertyDependencies = message.getPropertydependenciesMap();
-                for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
-                    const deps = new analyzerPb.AnalyzerPropertyDependencies();
-                    deps.setUrnsList(urns);
-                    propertyDependencies.set(key, deps);
-                }
-                return message;
-            }),
+    /**
+     * `AnalyzeStack` over resources already encoded by {@link encodeStackResource}: the request is their
+     * concatenation, byte for byte the `AnalyzeStackRequest` that lists them in this order.
+     */
+    async analyzeStack(resources: readonly Uint8Array[]): Promise<Diagnostic[]> {
+        const { analyzerGrpc } = loadSdk();
+        const method = analyzerGrpc.AnalyzerService.analyzeStack;
+        const request = Buffer.concat(resources);
+        const response = await this.invoke<analyzerPbTypes.AnalyzeResponse>("analyzeStack", (callback) =>
+            this.client.makeUnaryRequest(
+                method.path,
+                (bytes: Buffer) => bytes,
+                method.responseDeserialize,
+                request,
+                callback,
+            ),
         );
-        const response = await this.call<unknown, analyzerPbTypes.AnalyzeResponse>("analyzeStack", req);
         return diagnostics(response, "");
     }
 
@@ -439,4 +389,83 @@ export function toViolation(d: Diagnostic): Violation {
         message: d.message,
         urn: d.urn || null,
     };
+}
+
+function resourceOptions(resource: RecordedResource): analyzerPbTypes.AnalyzerResourceOptions {
+    const { analyzerPb } = loadSdk();
+    const options = new analyzerPb.AnalyzerResourceOptions();
+    options.setProtect(resource.options.protect);
+    options.setIgnorechangesList(resource.options.ignoreChanges);
+    if (resource.options.deleteBeforeReplace !== undefined) {
+        options.setDeletebeforereplace(resource.options.deleteBeforeReplace);
+        options.setDeletebeforereplacedefined(true);
+    }
+    options.setAdditionalsecretoutputsList(resource.options.additionalSecretOutputs);
+    options.setAliasesList(resource.options.aliases);
+    const timeouts = new analyzerPb.AnalyzerResourceOptions.CustomTimeouts();
+    timeouts.setCreate(durationSeconds(resource.options.customTimeouts.create));
+    timeouts.setUpdate(durationSeconds(resource.options.customTimeouts.update));
+    timeouts.setDelete(durationSeconds(resource.options.customTimeouts.delete));
+    options.setCustomtimeouts(timeouts);
+    options.setParent(resource.parent ?? "");
+    return options;
+}
+
+/** The resource's explicit provider as the analyzer sees it, when the program registered one. */
+function providerResource(
+    resource: RecordedResource,
+    byUrn: ReadonlyMap<string, RecordedResource>,
+): analyzerPbTypes.AnalyzerProviderResource | undefined {
+    if (!resource.provider) {
+        return undefined;
+    }
+    const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
+    const provider = byUrn.get(urn);
+    if (!provider) {
+        return undefined;
+    }
+    const { analyzerPb, struct } = loadSdk();
+    const message = new analyzerPb.AnalyzerProviderResource();
+    message.setType(provider.type);
+    message.setName(provider.name);
+    message.setUrn(provider.urn);
+    message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(provider.inputs) as never));
+    return message;
+}
+
+/** Field 1 of `AnalyzeStackRequest`: `repeated AnalyzerResource resources`. */
+const STACK_RESOURCES_FIELD = 1;
+
+/**
+ * One resource of an `AnalyzeStack` request, encoded as the request carries it (an `AnalyzerResource` in field
+ * 1); `props` are the properties the stack analysis sees. The gate encodes each resource as soon as those are
+ * known, mostly while the program is still running, so that after the program only the joining is left.
+ */
+export function encodeStackResource(
+    resource: RecordedResource,
+    props: Record<string, unknown>,
+    byUrn: ReadonlyMap<string, RecordedResource>,
+): Uint8Array {
+    const { analyzerPb, struct, jspb } = loadSdk();
+    const message = new analyzerPb.AnalyzerResource();
+    message.setType(resource.type);
+    message.setName(resource.name);
+    message.setUrn(resource.urn);
+    message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(props) as never));
+    message.setOptions(resourceOptions(resource));
+    const provider = providerResource(resource, byUrn);
+    if (provider) {
+        message.setProvider(provider);
+    }
+    message.setParent(resource.parent ?? "");
+    message.setDependenciesList(resource.dependencies);
+    const propertyDependencies = message.getPropertydependenciesMap();
+    for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
+        const deps = new analyzerPb.AnalyzerPropertyDependencies();
+        deps.setUrnsList(urns);
+        propertyDependencies.set(key, deps);
+    }
+    const writer = new jspb.BinaryWriter();
+    writer.writeMessage(STACK_RESOURCES_FIELD, message, analyzerPb.AnalyzerResource.serializeBinaryToWriter);
+    return writer.getResultBuffer();
 }

@@ -2,7 +2,13 @@ import * as path from "path";
 import { EngineServer } from "./engineServer";
 import { GateError } from "./errors";
 import { reconcile, type PolicyPackConfigFile } from "./policyConfig";
-import { PolicyPackProcess, toViolation, type AnalyzerInfo, type Diagnostic } from "./policyPack";
+import {
+    encodeStackResource,
+    PolicyPackProcess,
+    toViolation,
+    type AnalyzerInfo,
+    type Diagnostic,
+} from "./policyPack";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
 import { lap } from "./profile";
@@ -29,6 +35,14 @@ export interface RunPacksOptions {
     /** Requests in flight per pack; the analyzer answers each independently. */
     readonly concurrency?: number;
 }
+
+/**
+ * Resources analyzed at once. A round trip is mostly waiting, not work: on the benchmark's 2,801-resource stack,
+ * with 8 in flight about 1,600 resources had been analyzed when the program ended and the rest took 0.7 s more;
+ * with 128, about 2,000 and 0.2 s. Results are collected by URN, in registration order, whatever order the
+ * answers come in.
+ */
+const ANALYZE_CONCURRENCY = 128;
 
 export interface PacksOutcome {
     readonly packs: PackResult[];
@@ -134,6 +148,8 @@ export async function runPacks(
             info.policies.some((p) => p.enforcementLevel === "remediate"),
         );
         const perResource = new Map<string, ResourceOutcome>();
+        /** Each resource as the `AnalyzeStack` request carries it, by URN. */
+        const stackEncoded = new Map<string, Uint8Array>();
         const analyzeOne = async (resource: RecordedResource): Promise<ResourceOutcome> => {
             let current = resource.inputs;
             const applied: AppliedRemediation[][] = processes.map(() => []);
@@ -167,11 +183,19 @@ export async function runPacks(
                     return;
                 }
                 if (!resource.external) {
-                    perResource.set(resource.urn, await analyzeOne(resource));
+                    const outcome = await analyzeOne(resource);
+                    perResource.set(resource.urn, outcome);
+                    // A custom resource's planned outputs in a preview are its (remediated) inputs, final now; a
+                    // component's outputs are registered later, so it is encoded once the program has finished.
+                    if (resource.custom) {
+                        stackEncoded.set(resource.urn, encodeStackResource(resource, outcome.inputs, known));
+                    }
                 }
             }
         };
-        const analysis = Promise.all(Array.from({ length: options.concurrency ?? 8 }, worker));
+        const analysis = Promise.all(
+            Array.from({ length: options.concurrency ?? ANALYZE_CONCURRENCY }, worker),
+        );
         // Awaited only once the program has finished; a program failure is reported through `program`.
         analysis.catch(() => undefined);
         const resources = await program;
@@ -198,15 +222,17 @@ export async function runPacks(
 
         // A custom resource's planned outputs in a preview are its (remediated) inputs; a component's are what
         // it registered.
-        const stackProperties = new Map<string, Record<string, unknown>>();
-        for (const resource of resources) {
-            stackProperties.set(
-                resource.urn,
-                resource.custom ? (inputs.get(resource.urn) ?? resource.outputs) : resource.outputs,
-            );
-        }
+        const stackResources = resources.map(
+            (resource) =>
+                stackEncoded.get(resource.urn) ??
+                encodeStackResource(
+                    resource,
+                    resource.custom ? (inputs.get(resource.urn) ?? resource.outputs) : resource.outputs,
+                    byUrn,
+                ),
+        );
         const stackDiagnostics = await Promise.all(
-            processes.map((pack) => pack.analyzeStack(resources, stackProperties, byUrn)),
+            processes.map((pack) => pack.analyzeStack(stackResources)),
         );
         stackDiagnostics.forEach((list, index) => diagnostics[index].push(...list));
         lap("packs.analyzeStack", mark);

@@ -12,6 +12,7 @@ import type * as enginePbTypes from "@pulumi/pulumi/proto/engine_pb";
 import type * as engineGrpcTypes from "@pulumi/pulumi/proto/engine_grpc_pb";
 import type * as structTypes from "google-protobuf/google/protobuf/struct_pb";
 import type * as emptyTypes from "google-protobuf/google/protobuf/empty_pb";
+import type * as jspbTypes from "google-protobuf";
 
 /** Directory of the `@pulumi/pulumi` package that `fromDir` resolves (the gate's own by default). */
 export function pulumiSdkDir(fromDir: string = __dirname): string {
@@ -28,6 +29,7 @@ export interface Sdk {
     readonly engineGrpc: typeof engineGrpcTypes;
     readonly struct: typeof structTypes;
     readonly empty: typeof emptyTypes;
+    readonly jspb: typeof jspbTypes;
 }
 
 let cached: Sdk | undefined;
@@ -47,6 +49,7 @@ export function loadSdk(): Sdk {
         engineGrpc: sdkRequire("./proto/engine_grpc_pb"),
         struct: sdkRequire("google-protobuf/google/protobuf/struct_pb"),
         empty: sdkRequire("google-protobuf/google/protobuf/empty_pb"),
+        jspb: sdkRequire("google-protobuf"),
     };
     return cached;
 }
