@@ -12,6 +12,7 @@ import { evaluateTargets, formatTable, type SizeResult } from "./report";
 
 const ROOT = path.join(__dirname, "..");
 const TS_NODE = require.resolve("ts-node/register/transpile-only");
+const BIN = path.join(ROOT, "bin", "alicloud-sg.js");
 const DEFAULT_SIZES = [700, 2800, 11200];
 
 interface Options {
@@ -75,13 +76,13 @@ async function runSize(workDir: string, target: number): Promise<SizeResult> {
     process.stderr.write("bench:   (b) alicloud-sg preview...\n");
     const profileFile = path.join(dir, "profile.json");
     const reportFile = path.join(dir, "report.json");
-    const gateScript =
-        `require(${JSON.stringify(path.join(ROOT, "cli"))}).main(process.argv.slice(1))` +
-        ".then((code) => { process.exitCode = code; })";
+    // The command as installed: the compiled CLI and its compiled bundled pack (`prebench` builds them).
+    const env: NodeJS.ProcessEnv = { ...process.env, [PROFILE_ENV]: profileFile };
+    delete env.ALICLOUD_SG_FROM_SOURCES;
     const gate = await measure(
         process.execPath,
-        ["-r", TS_NODE, "-e", gateScript, "preview", dir, "--format", "json", "--out", reportFile],
-        { cwd: ROOT, env: { ...process.env, [PROFILE_ENV]: profileFile } },
+        [BIN, "preview", dir, "--format", "json", "--out", reportFile],
+        { cwd: ROOT, env },
     );
     // 1 is a mandatory violation: the generated stack has some on purpose.
     if (gate.exitCode !== 0 && gate.exitCode !== 1) {
@@ -100,6 +101,9 @@ async function runSize(workDir: string, target: number): Promise<SizeResult> {
 
 async function main(): Promise<number> {
     const options = parseOptions(process.argv.slice(2));
+    if (!fs.existsSync(path.join(ROOT, "dist", "cli", "index.js"))) {
+        throw new Error("dist/ is missing: run `npm run build` (`npm run bench` does) first");
+    }
     fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
     // Under the package root so that the generated program resolves @pulumi/alicloud as a user's project would.
     const workDir = fs.mkdtempSync(path.join(ROOT, ".tmp", "bench-"));
