@@ -5,6 +5,12 @@ import { MANAGED_BY_TAG_KEY } from "./limits";
  * `configSchema` defaults and its fallbacks (when the engine sent no configuration) both read these.
  */
 
+/** The bundled pack's name, as `pulumi preview --policy-pack` reports it. */
+export const POLICY_PACK_NAME = "alicloud-secure-groups";
+
+/** The policy whose `riskyPorts` setting names the ports that must not face the open Internet. */
+export const RISKY_PORTS_POLICY = "disallow-public-risky-ports";
+
 /** Tag keys every security group must carry. Empty: any non-empty set of tags will do. */
 export const DEFAULT_REQUIRED_TAG_KEYS: readonly string[] = [];
 

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { POLICY_PACK_NAME, RISKY_PORTS_POLICY } from "../core/policyDefaults";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource, SourcePosition } from "./types";
 import { toDisplayValue } from "./wire";
@@ -116,6 +117,26 @@ export function buildReport(
         remediations: packs.flatMap((p) => p.remediations),
         sources,
     };
+}
+
+/**
+ * The ports the bundled pack judged as risky in this run: its `disallow-public-risky-ports` setting after
+ * defaults and `--policy-pack-config`. Undefined when that pack or policy did not run, or the setting is not a
+ * port list.
+ */
+export function configuredRiskyPorts(packs: readonly PackResult[]): readonly number[] | undefined {
+    for (const pack of packs) {
+        const policy = pack.name === POLICY_PACK_NAME ? pack.config[RISKY_PORTS_POLICY] : undefined;
+        const ports = policy?.properties.riskyPorts;
+        if (
+            policy?.enforcementLevel !== "disabled" &&
+            Array.isArray(ports) &&
+            ports.every(Number.isInteger)
+        ) {
+            return ports as number[];
+        }
+    }
+    return undefined;
 }
 
 /** DESIGN §3: 0 without a mandatory violation, 1 with at least one. */

@@ -1,7 +1,7 @@
 import * as path from "path";
 import { EngineServer } from "./engineServer";
 import { GateError } from "./errors";
-import { reconcile, type PolicyPackConfigFile } from "./policyConfig";
+import { reconcile, type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
 import {
     encodeStackResource,
     PolicyPackProcess,
@@ -114,6 +114,7 @@ export async function runPacks(
         mark = lap("packs.start", mark);
 
         const infos: AnalyzerInfo[] = [];
+        const packConfigs: Map<string, ReconciledPolicyConfig>[] = [];
         for (const pack of processes) {
             await pack.configureStack(project);
             infos.push(await pack.getAnalyzerInfo());
@@ -131,6 +132,7 @@ export async function runPacks(
                 configs.length === 1 ? allPolicyNames : undefined,
             );
             await pack.configure(reconciled);
+            packConfigs.push(reconciled);
             for (const policy of info.policies) {
                 const level = reconciled.get(policy.name)?.enforcementLevel;
                 if (level) {
@@ -238,6 +240,7 @@ export async function runPacks(
         lap("packs.analyzeStack", mark);
 
         const packs: PackResult[] = processes.map((pack, index) => ({
+            config: Object.fromEntries(packConfigs[index]),
             name: infos[index].name,
             version: infos[index].version,
             directory: path.relative(process.cwd(), pack.directory) || ".",

@@ -86,6 +86,10 @@ export interface PackResult {
     readonly version: string;
     readonly directory: string;
     readonly policies: PolicyDescription[];
+    /** Each policy's level and settings as the pack was configured for this run (defaults, then config files). */
+    readonly config: Readonly<
+        Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>
+    >;
     readonly violations: Violation[];
     readonly remediations: AppliedRemediation[];
     /** Messages the pack logged through the engine's `Log` service. */

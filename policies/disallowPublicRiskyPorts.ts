@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { internetExposures, InternetExposure } from "../core/effective";
 import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX } from "../core/limits";
+import { RISKY_PORTS_POLICY } from "../core/policyDefaults";
 import { riskyPresetPorts } from "../core/presets";
 import { NIC_TYPES, NicType } from "../core/rule";
 import {
@@ -52,7 +53,7 @@ function poolKey(attachment: StackAttachment): string {
 }
 
 export const disallowPublicRiskyPorts: StackValidationPolicy = {
-    name: "disallow-public-risky-ports",
+    name: RISKY_PORTS_POLICY,
     description:
         "Rejects security groups that effectively let the open Internet reach a risky port (SSH, RDP, databases, caches, Docker and the like), judged after priority resolution with an instance's groups pooled.",
     enforcementLevel: "mandatory",

@@ -17,8 +17,7 @@ import { missingSecurityGroupTags } from "./missingSecurityGroupTags";
 import { missingVpc } from "./missingVpc";
 import { preferSourceGroupAuthorization } from "./preferSourceGroupAuthorization";
 
-/** The pack's name, as `pulumi preview --policy-pack` reports it. */
-export const POLICY_PACK_NAME = "alicloud-secure-groups";
+export { POLICY_PACK_NAME } from "../core/policyDefaults";
 
 /** Every policy, in catalog order (DESIGN §5). Importing this module starts nothing. */
 export const POLICIES: readonly Policy[] = [

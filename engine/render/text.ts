@@ -1,4 +1,10 @@
-import { MOCK_LIMITATIONS, sourceLabel, type Report, type ReportViolation } from "../report";
+import {
+    configuredRiskyPorts,
+    MOCK_LIMITATIONS,
+    sourceLabel,
+    type Report,
+    type ReportViolation,
+} from "../report";
 import type { RecordedResource } from "../types";
 import { exposureLines } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
@@ -67,7 +73,9 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     lines.push("");
 
-    lines.push(...exposureLines(graphOfResources(report.resources), { risky: (text) => paint("red", text) }));
+    // Risky as the run's policy config says, so the section and disallow-public-risky-ports agree.
+    const graph = graphOfResources(report.resources, { riskyPorts: configuredRiskyPorts(report.packs) });
+    lines.push(...exposureLines(graph, { risky: (text) => paint("red", text) }));
     lines.push("");
 
     lines.push("Policies:");

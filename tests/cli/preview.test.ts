@@ -113,6 +113,20 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
         assert.deepStrictEqual([asJson.code, asText.code, asSarif.code], [1, 1, 1], asJson.stderr);
     });
 
+    it("marks as risky in the exposure section the ports this run's policy config names", async () => {
+        const sshFromInternet = /^ {4}.*tcp 22\/22 from [^;\n]*/m;
+        assert.match(asText.stdout.match(sshFromInternet)?.[0] ?? "", /\(risky: 22\)/, asText.stdout);
+        const config = tempFile(
+            "risky-ports.json",
+            JSON.stringify({ "disallow-public-risky-ports": { riskyPorts: [3389] } }),
+        );
+        const configured = await runCli(["preview", violationsDir, "--policy-pack-config", config]);
+        const line = configured.stdout.match(sshFromInternet)?.[0];
+        assert.ok(line, configured.stdout);
+        assert.doesNotMatch(line, /risky/);
+        assert.doesNotMatch(configured.stdout, /disallow-public-risky-ports/);
+    });
+
     it("JSON names the expected policies on the expected resources", () => {
         const doc = json(asJson);
         assert.deepStrictEqual(findings(doc, "mandatory"), expectedMandatory);
