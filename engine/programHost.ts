@@ -406,7 +406,9 @@ export function describeProgramError(
         return { message: `The program threw a non-Error value: ${String(err)}`, location: null };
     }
     for (const frame of (err.stack ?? "").split("\n").slice(1)) {
-        const match = /\(?((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame);
+        // The file starts the location: right after "at " or "(", so that a node internal such as
+        // "node:internal/modules/cjs/loader:1521:14" is not read as the file "/modules/cjs/loader".
+        const match = /(?:^\s*at |\()((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame);
         if (!match || match[1].includes(`${path.sep}node_modules${path.sep}`) || match[1] === __filename) {
             continue;
         }
