@@ -48,11 +48,32 @@ describe("the installed package", function () {
             installed,
             "--strip-components=1",
         ]);
+        // Everything npm would install for the app, but not this repository's own tools: a runtime import of a
+        // devDependency must fail here as it would for a user. The app brings ts-node and TypeScript itself.
+        const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+            devDependencies: Record<string, string>;
+        };
+        const appDependencies = new Set(["ts-node", "typescript"]);
+        const devOnly = new Set(
+            Object.keys(manifest.devDependencies).filter((name) => !appDependencies.has(name)),
+        );
+        const link = (name: string): void => {
+            if (!devOnly.has(name) && name !== PACKAGE) {
+                fs.symlinkSync(path.join(ROOT, "node_modules", name), path.join(app, "node_modules", name));
+            }
+        };
         for (const entry of fs.readdirSync(path.join(ROOT, "node_modules"))) {
-            if (entry.startsWith(".") || entry === PACKAGE) {
+            if (entry.startsWith(".")) {
                 continue;
             }
-            fs.symlinkSync(path.join(ROOT, "node_modules", entry), path.join(app, "node_modules", entry));
+            if (entry.startsWith("@")) {
+                fs.mkdirSync(path.join(app, "node_modules", entry), { recursive: true });
+                for (const scoped of fs.readdirSync(path.join(ROOT, "node_modules", entry))) {
+                    link(`${entry}/${scoped}`);
+                }
+            } else {
+                link(entry);
+            }
         }
         for (const file of ["Pulumi.yaml", "index.ts"]) {
             fs.copyFileSync(path.join(ROOT, "examples", "violations", file), path.join(app, file));
