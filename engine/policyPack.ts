@@ -280,18 +280,8 @@ export class PolicyPackProcess {
         inputs: Record<string, unknown>,
         byUrn: ReadonlyMap<string, RecordedResource>,
     ): analyzerPbTypes.AnalyzeRequest {
-        const { analyzerPb, struct } = loadSdk();
-        const req = new analyzerPb.AnalyzeRequest();
-        req.setType(resource.type);
-        req.setName(resource.name);
-        req.setUrn(resource.urn);
-        req.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(inputs) as never));
-        req.setOptions(resourceOptions(resource));
-        const provider = providerResource(resource, byUrn);
-        if (provider) {
-            req.setProvider(provider);
-        }
-        return req;
+        const { analyzerPb } = loadSdk();
+        return describeResource(new analyzerPb.AnalyzeRequest(), resource, inputs, byUrn);
     }
 
     async remediate(
@@ -391,6 +381,26 @@ export function toViolation(d: Diagnostic): Violation {
     };
 }
 
+/** The fields `AnalyzeRequest` and `AnalyzerResource` share: what one resource is, as a policy sees it. */
+function describeResource<Message extends analyzerPbTypes.AnalyzeRequest | analyzerPbTypes.AnalyzerResource>(
+    message: Message,
+    resource: RecordedResource,
+    props: Record<string, unknown>,
+    byUrn: ReadonlyMap<string, RecordedResource>,
+): Message {
+    const { struct } = loadSdk();
+    message.setType(resource.type);
+    message.setName(resource.name);
+    message.setUrn(resource.urn);
+    message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(props) as never));
+    message.setOptions(resourceOptions(resource));
+    const provider = providerResource(resource, byUrn);
+    if (provider) {
+        message.setProvider(provider);
+    }
+    return message;
+}
+
 function resourceOptions(resource: RecordedResource): analyzerPbTypes.AnalyzerResourceOptions {
     const { analyzerPb } = loadSdk();
     const options = new analyzerPb.AnalyzerResourceOptions();
@@ -446,17 +456,8 @@ export function encodeStackResource(
     props: Record<string, unknown>,
     byUrn: ReadonlyMap<string, RecordedResource>,
 ): Uint8Array {
-    const { analyzerPb, struct, jspb } = loadSdk();
-    const message = new analyzerPb.AnalyzerResource();
-    message.setType(resource.type);
-    message.setName(resource.name);
-    message.setUrn(resource.urn);
-    message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(props) as never));
-    message.setOptions(resourceOptions(resource));
-    const provider = providerResource(resource, byUrn);
-    if (provider) {
-        message.setProvider(provider);
-    }
+    const { analyzerPb, jspb } = loadSdk();
+    const message = describeResource(new analyzerPb.AnalyzerResource(), resource, props, byUrn);
     message.setParent(resource.parent ?? "");
     message.setDependenciesList(resource.dependencies);
     const propertyDependencies = message.getPropertydependenciesMap();
