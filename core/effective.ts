@@ -1,7 +1,16 @@
-import { AddressRange, BroadnessLimits, cidrRange, IpFamily, minimumPrefix, parseCidr, Cidr } from "./cidr";
+import {
+    AddressRange,
+    BroadnessLimits,
+    cidrRange,
+    IpFamily,
+    isOpenInternet,
+    minimumPrefix,
+    parseCidr,
+    Cidr,
+} from "./cidr";
 import { EVERY_PORT, hasPorts, NO_PORTS, PortRange, portRangeError, Protocol } from "./ports";
 import { PRIORITY_HIGHEST, PRIORITY_LOWEST } from "./limits";
-import { Direction, NicType, SecurityRule } from "./rule";
+import { Direction, NicType, peerCidr, SecurityRule } from "./rule";
 
 /**
  * Effective access: what a set of security group rules really allows once Alibaba's evaluation is applied.
@@ -569,6 +578,12 @@ function ruleMatchesPort(
     );
 }
 
+/** True when the rule's own peer is the open Internet (any address, or a broad public block). */
+function opensInternet(rule: SecurityRule<string> | undefined, limits: BroadnessLimits): boolean {
+    const cidr = rule ? peerCidr(rule.peer) : undefined;
+    return cidr !== undefined && isOpenInternet(cidr, limits);
+}
+
 /**
  * Ports of `ports` that the evaluation lets in from the open Internet over tcp or udp: every address of a
  * family, or a contiguous allowed block holding more public addresses than one block of
@@ -617,7 +632,13 @@ export function internetExposures(
                     }
                     const everything = run.first === 0n && run.last === FAMILY_SIZE[family] - 1n;
                     if (everything || publicAddressCount(run.first, run.last, family) > threshold) {
-                        run.rules.forEach((index) => deciders.add(index));
+                        // Blame the accepts whose own block is the open Internet: an office block decided inside
+                        // the run at a stronger priority does not expose it, and removing it would change
+                        // nothing. Only a run stitched from blocks that are each narrow blames them all.
+                        const broad = run.rules.filter((index) =>
+                            opensInternet(evaluation.rules[index], limits),
+                        );
+                        (broad.length > 0 ? broad : run.rules).forEach((index) => deciders.add(index));
                     }
                 };
                 for (const { peer, rules } of matching) {

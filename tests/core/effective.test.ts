@@ -191,6 +191,30 @@ describe("core/effective", () => {
                 { port: 22, protocol: "tcp", family: "ipv4", rules: [0, 1] },
             ]);
         });
+        it("blames the accept that opens the Internet, not an office block decided inside it first", () => {
+            const rules = [
+                accept({
+                    priority: 1,
+                    protocol: "all",
+                    ports: { from: -1, to: -1 },
+                    peer: { kind: "cidr", cidr: "47.0.0.0/24" },
+                }),
+                accept({ priority: 100, ports: { from: 1, to: 65535 } }),
+            ];
+            assert.deepEqual(internetExposures(evaluateAccess(rules, ingress), risky), [
+                { port: 22, protocol: "tcp", family: "ipv4", rules: [1] },
+                { port: 3306, protocol: "tcp", family: "ipv4", rules: [1] },
+            ]);
+        });
+        it("blames every accept of an Internet stitched from blocks that are each narrow", () => {
+            const rules = [
+                accept({ peer: { kind: "cidr", cidr: "0.0.0.0/1" } }),
+                accept({ peer: { kind: "cidr", cidr: "128.0.0.0/1" } }),
+            ];
+            assert.deepEqual(internetExposures(evaluateAccess(rules, ingress), risky, { minIpv4Prefix: 1 }), [
+                { port: 22, protocol: "tcp", family: "ipv4", rules: [0, 1] },
+            ]);
+        });
         it("honours a custom minimum prefix", () => {
             const rules = [accept({ peer: { kind: "cidr", cidr: "100.64.0.0/12" } })];
             assert.equal(internetExposures(evaluateAccess(rules, ingress), risky).length, 1);
