@@ -1,3 +1,5 @@
+import type { ReconciledPolicyConfig } from "./policyConfig";
+
 /** A position in the program's source, as the SDK captured it when the resource was constructed. */
 export interface SourcePosition {
     /** Absolute path of the source file. */
@@ -87,9 +89,7 @@ export interface PackResult {
     readonly directory: string;
     readonly policies: PolicyDescription[];
     /** Each policy's level and settings as the pack was configured for this run (defaults, then config files). */
-    readonly config: Readonly<
-        Record<string, { enforcementLevel: EnforcementLevel; properties: Record<string, unknown> }>
-    >;
+    readonly config: Readonly<Record<string, ReconciledPolicyConfig>>;
     readonly violations: Violation[];
     readonly remediations: AppliedRemediation[];
     /** Messages the pack logged through the engine's `Log` service. */
