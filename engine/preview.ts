@@ -51,11 +51,13 @@ export function packageRoot(): string {
 }
 
 /**
- * The bundled pack beside this engine: `dist/policies` (compiled, as an installed package ships it) when the
- * engine runs compiled, `policies/` (TypeScript, type-checked by the runner's ts-node) when it runs from sources.
+ * The bundled pack beside this engine: `dist/policy-pack` (built by scripts/build-policy-pack.mjs, the very
+ * directory `pulumi policy publish` uploads, as an installed package ships it) when the engine runs compiled,
+ * `policies/` (TypeScript, type-checked by the runner's ts-node) when it runs from sources.
  */
 export function bundledPolicyPack(): string {
-    return path.join(__dirname, "..", "policies");
+    const fromSources = path.extname(__filename) === ".ts";
+    return path.join(__dirname, "..", fromSources ? "policies" : "policy-pack");
 }
 
 export function toolVersion(): string {

@@ -20,6 +20,10 @@ export const disallowExcessSecurityGroups: StackValidationPolicy = {
     description:
         "Rejects instances, ENIs, instance sets, launch templates and scaling configurations that join more security groups than the quota allows or mix normal and enterprise groups.",
     enforcementLevel: "mandatory",
+    displayName: "Security groups per instance",
+    severity: "medium",
+    remediationSteps:
+        "Join at most maxGroupsPerInstance security groups (5, Alibaba Cloud's default quota per ENI) to each instance, ENI, instance set, launch template or scaling configuration, merging groups that serve one tier, and never mix normal and enterprise groups. Raise maxGroupsPerInstance only once Alibaba Cloud has raised the quota.",
     configSchema: configSchema(settings),
     validateStack: (args, reportViolation) => {
         const { maxGroupsPerInstance } = readSettings(args, settings);

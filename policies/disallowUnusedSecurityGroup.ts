@@ -7,6 +7,10 @@ export const disallowUnusedSecurityGroup: StackValidationPolicy = {
     description:
         "Flags security groups that no instance, ENI, instance set, launch template or scaling configuration of the stack joins and no rule names as its source.",
     enforcementLevel: "advisory",
+    displayName: "Unused security group",
+    severity: "low",
+    remediationSteps:
+        "Join the security group to the instances, ENIs, launch templates or scaling configurations it is for, or delete it.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         const model = stackModel(args);

@@ -9,6 +9,9 @@ export const missingSecurityGroupDescription: ResourceValidationPolicy = {
     description:
         "Flags security groups without a description or a name (securityGroupName), which leaves the console unable to say what a group is for.",
     enforcementLevel: "advisory",
+    displayName: "Security group description",
+    severity: "low",
+    remediationSteps: "Set description (or securityGroupName) on the security group to say what it is for.",
     configSchema: configSchema({}),
     validateResource: validateResourceOfType(SecurityGroup, (_props, args, reportViolation) => {
         const group = readGroup(proxyTarget(args.props));

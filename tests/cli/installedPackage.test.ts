@@ -86,9 +86,12 @@ describe("the installed package", function () {
         }
     });
 
-    it("ships the compiled policy pack with its manifest", function () {
-        for (const file of ["index.js", "policies.js", "PulumiPolicy.yaml", "package.json"]) {
-            assert.ok(files.includes(`dist/policies/${file}`), `dist/policies/${file} is not in the tarball`);
+    it("ships the publishable policy pack with its manifest and README", function () {
+        for (const file of ["index.js", "PulumiPolicy.yaml", "package.json", "README.md"]) {
+            assert.ok(
+                files.includes(`dist/policy-pack/${file}`),
+                `dist/policy-pack/${file} is not in the tarball`,
+            );
         }
         assert.deepStrictEqual(
             files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")),
@@ -112,7 +115,7 @@ describe("the installed package", function () {
         assert.strictEqual(installed.status, 1, installed.stderr + installed.stdout);
         assert.match(
             installed.stdout,
-            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policies\\)`),
+            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policy-pack\\)`),
             "the bundled pack is not the installed package's compiled one",
         );
         const { summary, violations } = repository.report;
