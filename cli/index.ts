@@ -90,6 +90,9 @@ export async function main(argv: readonly string[]): Promise<number> {
             }
             if (flags.format !== "text") {
                 process.stderr.write(`note: ${MOCK_LIMITATIONS}\n`);
+                for (const note of result.report.notes) {
+                    process.stderr.write(`note: ${note}\n`);
+                }
             }
             exitCode = result.exitCode;
         });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
-import { readPolicyPackConfig } from "./policyConfig";
+import { readPolicyPackConfig, unopenedEnvironmentsNote } from "./policyConfig";
 import { loadProject } from "./project";
 import { renderSarif } from "./render/sarif";
 import { renderText } from "./render/text";
@@ -72,7 +72,7 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
     // Config files are read before anything runs, so a malformed one fails fast.
     const configs = (options.policyPackConfigs ?? []).map((file) => ({
         label: `--policy-pack-config ${file}`,
-        config: readPolicyPackConfig(file),
+        ...readPolicyPackConfig(file),
     }));
     // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
@@ -92,7 +92,8 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
     }
     const run = ran.value;
     const outcome = analyzed.value;
-    const report = buildReport(project, run.resources, outcome.packs, outcome.inputs);
+    const notes = [unopenedEnvironmentsNote(configs)].filter((note) => note !== undefined);
+    const report = buildReport(project, run.resources, outcome.packs, outcome.inputs, notes);
     writeProfile();
     return { report, exitCode: exitCodeFor(report) };
 }

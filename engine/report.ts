@@ -35,6 +35,8 @@ export interface Report {
     readonly remediations: readonly AppliedRemediation[];
     /** Source position per URN, for text and SARIF. */
     readonly sources: ReadonlyMap<string, SourcePosition>;
+    /** What this run could not know beyond {@link MOCK_LIMITATIONS} (e.g. ESC environments), one line each. */
+    readonly notes: readonly string[];
 }
 
 /** What mocks cannot know, said in every report. */
@@ -67,6 +69,7 @@ export function buildReport(
     resources: readonly RecordedResource[],
     packs: readonly PackResult[],
     finalInputs: ReadonlyMap<string, Record<string, unknown>>,
+    notes: readonly string[] = [],
 ): Report {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const sources = new Map<string, SourcePosition>();
@@ -116,6 +119,7 @@ export function buildReport(
         packs,
         remediations: packs.flatMap((p) => p.remediations),
         sources,
+        notes,
     };
 }
 

@@ -56,6 +56,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const lines: string[] = [];
     lines.push(`Previewing ${document.project} (stack ${document.stack}), offline`);
     lines.push(paint("dim", MOCK_LIMITATIONS));
+    for (const note of report.notes) {
+        lines.push(paint("yellow", `note: ${note}`));
+    }
     lines.push("");
 
     const rows = treeRows(report.resources);
