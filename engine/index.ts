@@ -7,6 +7,7 @@ export { reconcile, readPolicyPackConfig, type PolicyPackConfigFile } from "./po
 export { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report, type ReportDocument } from "./report";
 export { renderText } from "./render/text";
 export { renderSarif } from "./render/sarif";
+export { renderMarkdown } from "./render/markdown";
 export {
     preview,
     renderReport,

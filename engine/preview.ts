@@ -3,6 +3,7 @@ import * as path from "path";
 import { GateError } from "./errors";
 import { readPolicyPackConfig, unopenedEnvironmentsNote } from "./policyConfig";
 import { loadProject } from "./project";
+import { renderMarkdown } from "./render/markdown";
 import { renderSarif } from "./render/sarif";
 import { renderText } from "./render/text";
 import { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report } from "./report";
@@ -11,8 +12,8 @@ import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
 import { timed, writeProfile } from "./profile";
 
-export type ReportFormat = "text" | "json" | "sarif";
-export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif"];
+export type ReportFormat = "text" | "json" | "sarif" | "markdown";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "markdown"];
 
 export interface PreviewOptions {
     readonly projectDir?: string;
@@ -64,6 +65,14 @@ export function toolVersion(): string {
     return JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version as string;
 }
 
+/** The package's home page (package.json `homepage`, without its `#readme` anchor), if it names one. */
+export function toolInformationUri(): string | undefined {
+    const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
+        homepage?: unknown;
+    };
+    return typeof manifest.homepage === "string" ? manifest.homepage.replace(/#readme$/, "") : undefined;
+}
+
 /** Runs the program and every pack over the analyzer protocol, and builds the report. */
 export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
     const project = loadProject(options.projectDir ?? ".", { stack: options.stack, config: options.config });
@@ -103,9 +112,15 @@ export function renderReport(report: Report, format: ReportFormat, color: boolea
         case "json":
             return JSON.stringify(report.document, null, 2) + "\n";
         case "sarif":
-            return renderSarif(report, { baseDir: process.cwd(), toolVersion: toolVersion() });
+            return renderSarif(report, {
+                baseDir: process.cwd(),
+                toolVersion: toolVersion(),
+                informationUri: toolInformationUri(),
+            });
         case "text":
             return renderText(report, { color });
+        case "markdown":
+            return renderMarkdown(report);
     }
 }
 

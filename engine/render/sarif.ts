@@ -1,78 +1,151 @@
+import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { MOCK_LIMITATIONS, type Report } from "../report";
+import { MOCK_LIMITATIONS, type Report, type ReportViolation } from "../report";
+import type { EnforcementLevel, PackResult, PolicyDescription, PolicySeverity } from "../types";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-const TOOL_URI = "https://github.com/alicloud-secure-groups/alicloud-secure-groups";
 
 export interface SarifOptions {
     /** Paths are made relative to this directory (the repository root in CI), as code scanning expects. */
     readonly baseDir: string;
     readonly toolVersion: string;
+    /** The tool's home page, from package.json; omitted when unknown. */
+    readonly informationUri?: string;
 }
 
 /**
- * SARIF 2.1.0: one rule per policy of every pack, one result per violation (`error` for mandatory, `warning`
- * for advisory), located at the resource's source file and line when the SDK captured one.
+ * `security-severity` as GitHub code scanning reads it: a score whose band (low < 4.0 ≤ medium < 7.0 ≤ high <
+ * 9.0 ≤ critical) is the policy's severity.
+ */
+export const SECURITY_SEVERITY: Readonly<Record<PolicySeverity, string>> = {
+    low: "3.0",
+    medium: "5.5",
+    high: "8.0",
+    critical: "9.5",
+};
+
+/** The key of a result's `partialFingerprints`: versioned, so a change of recipe starts new alerts. */
+export const FINGERPRINT_KEY = "policyResourceHash/v1";
+
+/** A rule's level before any result: a remediated violation that remains is reported as mandatory. */
+const DEFAULT_LEVELS: Readonly<Record<EnforcementLevel, "error" | "warning" | "none">> = {
+    mandatory: "error",
+    remediate: "error",
+    advisory: "warning",
+    disabled: "none",
+};
+
+const ruleId = (packName: string, policyName: string): string => `${packName}/${policyName}`;
+
+/** One SARIF rule per policy, carrying what the pack says for people: severity, help text and URL, controls. */
+function sarifRule(pack: PackResult, policy: PolicyDescription): Record<string, unknown> {
+    const tags = [
+        "security",
+        ...(policy.framework ? [`${policy.framework.name} ${policy.framework.reference}`] : []),
+    ];
+    return {
+        id: ruleId(pack.name, policy.name),
+        name: policy.name,
+        shortDescription: { text: policy.displayName || policy.description || policy.name },
+        fullDescription: { text: policy.description || policy.name },
+        ...(policy.remediationSteps ? { help: { text: policy.remediationSteps } } : {}),
+        ...(policy.url ? { helpUri: policy.url } : {}),
+        defaultConfiguration: { level: DEFAULT_LEVELS[policy.enforcementLevel] },
+        properties: {
+            policyPack: pack.name,
+            policyPackVersion: pack.version,
+            enforcementLevel: policy.enforcementLevel,
+            policyType: policy.type,
+            tags,
+            ...(policy.severity ? { "security-severity": SECURITY_SEVERITY[policy.severity] } : {}),
+            ...(policy.framework ? { framework: policy.framework } : {}),
+        },
+    };
+}
+
+/**
+ * Each violation's `partialFingerprints`: its pack, policy and resource URN, so an alert survives a rerun, a
+ * moved line and a reworded message. Violations of one policy on one resource (or on the stack) are told apart
+ * by their order, which is stable (the report sorts them by message).
+ */
+function fingerprints(violations: readonly ReportViolation[]): string[] {
+    const seen = new Map<string, number>();
+    return violations.map((v) => {
+        const hash = createHash("sha256")
+            .update(`${ruleId(v.policyPack, v.policyName)}\n${v.urn ?? ""}`)
+            .digest("hex");
+        const occurrence = seen.get(hash) ?? 0;
+        seen.set(hash, occurrence + 1);
+        return occurrence === 0 ? hash : `${hash}:${occurrence}`;
+    });
+}
+
+function sarifResult(
+    report: Report,
+    v: ReportViolation,
+    fingerprint: string,
+    ruleIndex: ReadonlyMap<string, number>,
+    baseDir: string,
+): Record<string, unknown> {
+    const id = ruleId(v.policyPack, v.policyName);
+    const source = v.urn ? report.sources.get(v.urn) : undefined;
+    const relative = source ? path.relative(baseDir, source.file) : undefined;
+    const inside = relative !== undefined && !relative.startsWith("..") && !path.isAbsolute(relative);
+    const logicalLocations = v.urn ? [{ fullyQualifiedName: v.urn, kind: "resource" }] : undefined;
+    return {
+        ruleId: id,
+        ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
+        level: v.enforcementLevel === "mandatory" ? "error" : "warning",
+        message: { text: v.message },
+        locations: source
+            ? [
+                  {
+                      physicalLocation: {
+                          artifactLocation: inside
+                              ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
+                              : { uri: pathToFileURL(source.file).href },
+                          region: { startLine: source.line, startColumn: source.column },
+                      },
+                      ...(logicalLocations ? { logicalLocations } : {}),
+                  },
+              ]
+            : logicalLocations
+              ? [{ logicalLocations }]
+              : [],
+        partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
+        properties: {
+            enforcementLevel: v.enforcementLevel,
+            urn: v.urn,
+            resourceType: v.resourceType,
+            resourceName: v.resourceName,
+        },
+    };
+}
+
+/**
+ * SARIF 2.1.0 as code scanning reads it: one rule per policy of every pack (with its `security-severity`,
+ * `helpUri` and help text), one result per violation (`error` for mandatory, `warning` for advisory) located at
+ * the resource's source file and line when the SDK captured one, fingerprinted by policy and URN.
  */
 export function renderSarif(report: Report, options: SarifOptions): string {
-    const rules: { id: string; name: string; shortDescription: { text: string }; properties: object }[] = [];
+    const rules: Record<string, unknown>[] = [];
     const ruleIndex = new Map<string, number>();
     for (const pack of report.packs) {
         for (const policy of pack.policies) {
-            const id = `${pack.name}/${policy.name}`;
-            if (ruleIndex.has(id)) {
-                continue;
+            const id = ruleId(pack.name, policy.name);
+            if (!ruleIndex.has(id)) {
+                ruleIndex.set(id, rules.length);
+                rules.push(sarifRule(pack, policy));
             }
-            ruleIndex.set(id, rules.length);
-            rules.push({
-                id,
-                name: policy.name,
-                shortDescription: { text: policy.description || policy.name },
-                properties: {
-                    policyPack: pack.name,
-                    policyPackVersion: pack.version,
-                    enforcementLevel: policy.enforcementLevel,
-                    policyType: policy.type,
-                },
-            });
         }
     }
-    const results = report.document.violations.map((v) => {
-        const id = `${v.policyPack}/${v.policyName}`;
-        const source = v.urn ? report.sources.get(v.urn) : undefined;
-        const relative = source ? path.relative(options.baseDir, source.file) : undefined;
-        const inside = relative !== undefined && !relative.startsWith("..") && !path.isAbsolute(relative);
-        return {
-            ruleId: id,
-            ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
-            level: v.enforcementLevel === "mandatory" ? "error" : "warning",
-            message: { text: v.message },
-            locations: source
-                ? [
-                      {
-                          physicalLocation: {
-                              artifactLocation: inside
-                                  ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
-                                  : { uri: pathToFileURL(source.file).href },
-                              region: { startLine: source.line, startColumn: source.column },
-                          },
-                          ...(v.urn
-                              ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] }
-                              : {}),
-                      },
-                  ]
-                : v.urn
-                  ? [{ logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] }]
-                  : [],
-            properties: {
-                enforcementLevel: v.enforcementLevel,
-                urn: v.urn,
-                resourceType: v.resourceType,
-                resourceName: v.resourceName,
-            },
-        };
-    });
+    const violations = report.document.violations;
+    const printed = fingerprints(violations);
+    const results = violations.map((v, index) =>
+        sarifResult(report, v, printed[index], ruleIndex, options.baseDir),
+    );
+    const notes = [MOCK_LIMITATIONS, ...report.notes];
     const sarif = {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -81,7 +154,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                 tool: {
                     driver: {
                         name: "alicloud-sg",
-                        informationUri: TOOL_URI,
+                        ...(options.informationUri ? { informationUri: options.informationUri } : {}),
                         version: options.toolVersion,
                         rules,
                     },
@@ -90,7 +163,10 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                 invocations: [
                     {
                         executionSuccessful: true,
-                        toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
+                        toolExecutionNotifications: notes.map((text) => ({
+                            level: "note",
+                            message: { text },
+                        })),
                     },
                 ],
                 results,

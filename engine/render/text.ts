@@ -6,7 +6,7 @@ import {
     type ReportViolation,
 } from "../report";
 import type { RecordedResource } from "../types";
-import { exposureLines } from "../graph/exposure";
+import { exposureLines, type ExposureOptions } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
 
 export interface TextOptions {
@@ -50,6 +50,15 @@ function resourceLabel(v: ReportViolation): string {
     return v.resourceType && v.resourceName ? `${v.resourceType}: ${v.resourceName}` : "stack";
 }
 
+/**
+ * The exposure section of a report: risky as the run's policy config says, so the section and
+ * disallow-public-risky-ports agree.
+ */
+export function reportExposureLines(report: Report, options: ExposureOptions = {}): string[] {
+    const graph = graphOfResources(report.resources, { riskyPorts: configuredRiskyPorts(report.packs) });
+    return exposureLines(graph, options);
+}
+
 export function renderText(report: Report, options: TextOptions): string {
     const paint = painter(options.color);
     const { document } = report;
@@ -76,9 +85,7 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     lines.push("");
 
-    // Risky as the run's policy config says, so the section and disallow-public-risky-ports agree.
-    const graph = graphOfResources(report.resources, { riskyPorts: configuredRiskyPorts(report.packs) });
-    lines.push(...exposureLines(graph, { risky: (text) => paint("red", text) }));
+    lines.push(...reportExposureLines(report, { risky: (text) => paint("red", text) }));
     lines.push("");
 
     lines.push("Policies:");

@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { FIXTURES, lineOf, processesMentioning, runCli, type CliResult } from "./run";
 import type { ReportDocument } from "../../engine/report";
+import { assertValidSarif } from "../engine/sarifSchema";
 
 const violationsDir = path.join(FIXTURES, "programs", "violations");
 const violationsProgram = path.join(violationsDir, "index.ts");
@@ -166,6 +167,7 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
 
     it("SARIF 2.1.0 has one rule per policy and one result per violation", () => {
         const sarif = JSON.parse(asSarif.stdout);
+        assertValidSarif(sarif);
         const doc = json(asJson);
         assert.strictEqual(sarif.version, "2.1.0");
         const run = sarif.runs[0];
