@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { renderSarif, type SarifOptions } from "../../engine/render/sarif";
 import type { Report } from "../../engine/report";
+import type { PackResult, PolicyDescription, RecordedResource, Violation } from "../../engine/types";
 import { assertValidSarif } from "./sarifSchema";
 import {
     BARE,
@@ -51,6 +52,16 @@ function sarifRun(input: Report): SarifRun {
     return log.runs[0] as SarifRun;
 }
 
+/** The SARIF run of the bundled pack's `policies` over `resources`, having found `violations`. */
+function runWith(
+    resources: RecordedResource[],
+    policies: PolicyDescription[],
+    violations: Violation[],
+    ...otherPacks: PackResult[]
+): SarifRun {
+    return sarifRun(report(resources, [pack("alicloud-secure-groups", policies, violations), ...otherPacks]));
+}
+
 const ruleInputs = (line: number) =>
     resource(
         RULE_TYPE,
@@ -64,18 +75,11 @@ describe("engine/render/sarif: SARIF as code scanning reads it", () => {
 
     it("gives each rule the policy's security-severity, help, helpUri and benchmark controls", () => {
         const rule = ruleInputs(14);
-        const run = sarifRun(
-            report(
-                [group, rule],
-                [
-                    pack(
-                        "alicloud-secure-groups",
-                        [RISKY, TAGS, DESCRIPTION],
-                        [violation(RISKY, rule.urn, "Open.")],
-                    ),
-                    pack("acme-extra", [BARE], []),
-                ],
-            ),
+        const run = runWith(
+            [group, rule],
+            [RISKY, TAGS, DESCRIPTION],
+            [violation(RISKY, rule.urn, "Open.")],
+            pack("acme-extra", [BARE], []),
         );
         const [risky, tags, description, bare] = run.tool.driver.rules;
         assert.deepStrictEqual(
@@ -111,30 +115,21 @@ describe("engine/render/sarif: SARIF as code scanning reads it", () => {
     });
 
     it("fingerprints a result by policy and URN: the same across runs, moved lines and reworded messages", () => {
-        const before = sarifRun(
-            report(
-                [group, ruleInputs(14)],
-                [
-                    pack(
-                        "alicloud-secure-groups",
-                        [RISKY],
-                        [violation(RISKY, ruleInputs(14).urn, "Port 22 is open.")],
-                    ),
-                ],
-            ),
-        ).results[0];
-        const after = sarifRun(
-            report(
-                [group, ruleInputs(31)],
-                [
-                    pack(
-                        "alicloud-secure-groups",
-                        [RISKY],
-                        [violation(RISKY, ruleInputs(31).urn, "Port 22 is open to the Internet.")],
-                    ),
-                ],
-            ),
-        ).results[0];
+        const resultAt = (line: number, message: string) =>
+            sarifRun(
+                report(
+                    [group, ruleInputs(line)],
+                    [
+                        pack(
+                            "alicloud-secure-groups",
+                            [RISKY],
+                            [violation(RISKY, ruleInputs(line).urn, message)],
+                        ),
+                    ],
+                ),
+            ).results[0];
+        const before = resultAt(14, "Port 22 is open.");
+        const after = resultAt(31, "Port 22 is open to the Internet.");
         assert.strictEqual(before.locations[0].physicalLocation?.region.startLine, 14);
         assert.strictEqual(after.locations[0].physicalLocation?.region.startLine, 31);
         assert.deepStrictEqual(before.partialFingerprints, {
@@ -145,22 +140,15 @@ describe("engine/render/sarif: SARIF as code scanning reads it", () => {
 
     it("tells apart two results of one policy on one resource, and stack-level results", () => {
         const rule = ruleInputs(14);
-        const run = sarifRun(
-            report(
-                [group, rule],
-                [
-                    pack(
-                        "alicloud-secure-groups",
-                        [RISKY, TAGS],
-                        [
-                            violation(RISKY, rule.urn, "Port 22 is open."),
-                            violation(RISKY, rule.urn, "Port 3389 is open."),
-                            violation(TAGS, group.urn, "No tags."),
-                            violation(TAGS, null, "The stack has no tagged group."),
-                        ],
-                    ),
-                ],
-            ),
+        const run = runWith(
+            [group, rule],
+            [RISKY, TAGS],
+            [
+                violation(RISKY, rule.urn, "Port 22 is open."),
+                violation(RISKY, rule.urn, "Port 3389 is open."),
+                violation(TAGS, group.urn, "No tags."),
+                violation(TAGS, null, "The stack has no tagged group."),
+            ],
         );
         const printed = run.results.map((r) => r.partialFingerprints["policyResourceHash/v1"]);
         assert.strictEqual(new Set(printed).size, 4, printed.join("\n"));
