@@ -122,7 +122,7 @@ export function renderMarkdown(report: Report): string {
             ? `❌ ${summary.mandatory} mandatory, ${summary.advisory} advisory policy violation${summary.mandatory + summary.advisory === 1 ? "" : "s"}`
             : `✅ no mandatory policy violation, ${summary.advisory} advisory`;
     const head = [
-        `**alicloud-sg preview** ${codeSpan(document.project, false)} (stack ${codeSpan(document.stack, false)}): ${verdict} · ${summary.resources} resource${summary.resources === 1 ? "" : "s"}`,
+        `**alicloud-sg** ${codeSpan(document.project, false)} (stack ${codeSpan(document.stack, false)}): ${verdict} · ${summary.resources} resource${summary.resources === 1 ? "" : "s"}`,
     ];
 
     const byUrn = new Map(report.resources.map((r) => [r.urn, r]));

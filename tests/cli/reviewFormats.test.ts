@@ -84,7 +84,7 @@ describe("alicloud-sg preview --format markdown and sarif: reviews where they ha
         assert.strictEqual(markdown.code, 1, markdown.stderr);
         assert.match(
             markdown.stdout.split("\n")[0],
-            /^\*\*alicloud-sg preview\*\* `fixture-violations` \(stack `dev`\): ❌ 4 mandatory, \d+ advisory policy violations · 6 resources$/,
+            /^\*\*alicloud-sg\*\* `fixture-violations` \(stack `dev`\): ❌ 4 mandatory, \d+ advisory policy violations · 6 resources$/,
         );
         assert.deepStrictEqual(mandatoryRows(markdown.stdout), EXPECTED_MANDATORY);
         assert.match(markdown.stdout, /^<details>\n<summary>\d+ advisory violations?<\/summary>$/m);

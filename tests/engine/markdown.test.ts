@@ -192,7 +192,7 @@ describe("engine/render/markdown: the report as a pull-request comment", () => {
         const lines = markdown.split("\n");
         assert.strictEqual(
             lines[0],
-            "**alicloud-sg preview** `network` (stack `prod`): ❌ 1 mandatory, 1 advisory policy violations · 2 resources",
+            "**alicloud-sg** `network` (stack `prod`): ❌ 1 mandatory, 1 advisory policy violations · 2 resources",
         );
         const headings = parser
             .parse(markdown, {})
@@ -241,7 +241,7 @@ describe("engine/render/markdown: the report as a pull-request comment", () => {
         );
         assert.strictEqual(
             markdown.split("\n")[0],
-            "**alicloud-sg preview** `network` (stack `prod`): ✅ no mandatory policy violation, 1 advisory · 1 resource",
+            "**alicloud-sg** `network` (stack `prod`): ✅ no mandatory policy violation, 1 advisory · 1 resource",
         );
         const tokens = parser.parse(markdown, {});
         assert.strictEqual(
