@@ -1,9 +1,11 @@
 import { spawn, type ChildProcess } from "child_process";
+import { randomUUID } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { Writable } from "stream";
 import { childEntry } from "./childEntry";
+import { CHILD_TOKEN_ENV, killMarkedProcesses } from "./processTree";
 
 /**
  * Nothing the gate starts outlives it, and nothing it writes to disk stays there. Every child the gate starts
@@ -13,7 +15,7 @@ import { childEntry } from "./childEntry";
  * out-of-memory killer, a V8 heap abort) the reaper process (`engine/reaper.ts`) does it when the gate's pipe
  * to it closes.
  */
-const liveGroups = new Map<number, ChildProcess>();
+const liveGroups = new Map<number, string>();
 const tempDirs = new Set<string>();
 let hooked = false;
 let reaperInput: Writable | undefined;
@@ -51,6 +53,7 @@ export function cleanUpNow(): void {
     for (const pgid of liveGroups.keys()) {
         killGroup(pgid);
     }
+    killMarkedProcesses(new Set(liveGroups.values()));
     liveGroups.clear();
     for (const dir of tempDirs) {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -73,28 +76,43 @@ function hookProcessExit(): void {
 }
 
 /**
- * Tracks `child`, which must have been spawned `detached` (the leader of its own process group), until
- * {@link endGroup} ends it; returns that function. The whole group is killed, so that a process the child
- * started (a program's helper that inherited its stdio) does not outlive it either.
+ * The environment entry that marks a child about to be started, and everything it starts: pass it in the
+ * child's environment and the child itself to {@link trackChild}.
  */
-export function trackChild(child: ChildProcess): () => void {
+export function childMarker(): { readonly env: Record<string, string>; readonly token: string } {
+    const token = randomUUID();
+    return { env: { [CHILD_TOKEN_ENV]: token }, token };
+}
+
+/**
+ * Tracks `child`, which must have been spawned `detached` (the leader of its own process group) with the
+ * environment of `marker`; returns the function that ends it. The whole group is killed, and every process
+ * carrying the marker, so that a process the child started (a program's helper holding its stdio, one that
+ * left the group) does not outlive it either.
+ */
+export function trackChild(child: ChildProcess, marker: { readonly token: string }): () => void {
     hookProcessExit();
     const pgid = child.pid;
     if (pgid === undefined) {
         return () => undefined;
     }
-    liveGroups.set(pgid, child);
+    liveGroups.set(pgid, marker.token);
     tellReaper(`group ${pgid}`);
+    tellReaper(`token ${marker.token}`);
     return () => endGroup(pgid);
 }
 
-/** Kills the process group led by `pgid` (the child and everything it started) and stops tracking it. */
+/** Kills the process group led by `pgid` and every process carrying its marker, and stops tracking it. */
 function endGroup(pgid: number): void {
-    if (!liveGroups.delete(pgid)) {
+    const token = liveGroups.get(pgid);
+    if (token === undefined) {
         return;
     }
+    liveGroups.delete(pgid);
     killGroup(pgid);
+    killMarkedProcesses(new Set([token]));
     tellReaper(`-group ${pgid}`);
+    tellReaper(`-token ${token}`);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as analyzerPbTypes from "@pulumi/pulumi/proto/analyzer_pb";
-import { trackChild } from "./children";
+import { childMarker, trackChild } from "./children";
 import type { GateOutput } from "./output";
 import { GateError } from "./errors";
 import { type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
@@ -114,10 +114,12 @@ export class PolicyPackProcess {
         }
         // The CLI runs the runner of the SDK the pack itself resolves.
         const runner = path.join(pulumiSdkDir(packDir), "cmd", "run-policy-pack", "index.js");
+        const marker = childMarker();
         const child = spawn(process.execPath, [runner, engineAddress, packDir], {
             cwd: packDir,
             env: {
                 ...process.env,
+                ...marker.env,
                 PULUMI_CONFIG: JSON.stringify(project.config),
                 PULUMI_NODEJS_ORGANIZATION: project.organization,
                 PULUMI_NODEJS_PROJECT: project.name,
@@ -130,7 +132,7 @@ export class PolicyPackProcess {
             signal,
             killSignal: "SIGKILL",
         });
-        const endGroup = trackChild(child);
+        const endGroup = trackChild(child, marker);
         signal?.addEventListener("abort", endGroup);
         let stderr = "";
         child.stderr.on("data", (chunk: Buffer) => {

@@ -5,13 +5,16 @@
  * SIGKILL, the kernel's out-of-memory killer and a V8 heap abort run no code. So the gate starts this small
  * process first, in its own process group (a terminal's Ctrl-C or `timeout` does not reach it), and tells it on
  * its stdin, one line each, what to clean up: `group <pgid>` for a process group the gate started (the program
- * host, each policy pack), `dir <path>` for a private temporary directory, and `-group`/`-dir` once the gate has
- * cleaned up one itself. When stdin ends — the gate exited, however it exited — the reaper kills every group
+ * host, each policy pack), `token <t>` for the environment marker its processes carry (`engine/processTree.ts`),
+ * `dir <path>` for a private temporary directory, and `-group`/`-token`/`-dir` once the gate has cleaned up one
+ * itself. When stdin ends — the gate exited, however it exited — the reaper kills every group
  * still listed, removes every directory still listed, and exits. It reads nothing else and writes nothing.
  */
 import * as fs from "fs";
+import { killMarkedProcesses } from "./processTree";
 
 const groups = new Set<number>();
+const tokens = new Set<string>();
 const dirs = new Set<string>();
 
 function apply(line: string): void {
@@ -27,6 +30,12 @@ function apply(line: string): void {
             break;
         case "-group":
             groups.delete(Number(argument));
+            break;
+        case "token":
+            tokens.add(argument);
+            break;
+        case "-token":
+            tokens.delete(argument);
             break;
         case "dir":
             dirs.add(argument);
@@ -47,6 +56,7 @@ function reap(): void {
             }
         }
     }
+    killMarkedProcesses(tokens);
     for (const dir of dirs) {
         fs.rmSync(dir, { recursive: true, force: true });
     }

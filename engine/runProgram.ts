@@ -5,7 +5,7 @@ import { GateError } from "./errors";
 import { HOST_SPEC_ENV, type HostResult, type HostSpec } from "./programHost";
 import type { ProjectSettings } from "./project";
 import type { ProgramRun, RecordedResource, SourcePosition } from "./types";
-import { privateTempDir, trackChild } from "./children";
+import { childMarker, privateTempDir, trackChild } from "./children";
 import { childEntry } from "./childEntry";
 import type { RegisteredResources } from "./registeredResources";
 import type { GateOutput } from "./output";
@@ -174,13 +174,14 @@ function runHost(
     env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
+        const marker = childMarker();
         const child = spawn(process.execPath, args, {
             cwd,
-            env,
+            env: { ...env, ...marker.env },
             stdio: ["ignore", "pipe", "pipe"],
             detached: true,
         });
-        const endGroup = trackChild(child);
+        const endGroup = trackChild(child, marker);
         const stdout = new ConsoleCapture();
         const stderr = new ConsoleCapture();
         // The program's own console output must not reach our stdout: JSON output owns it.

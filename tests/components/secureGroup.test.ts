@@ -262,6 +262,42 @@ describe("components/SecureGroup", () => {
         assert.deepStrictEqual(JSON.parse(JSON.stringify(args)), copy, "the caller's args are not mutated");
     });
 
+    it("never prints a secret CIDR it refuses: the error says [secret] where the value would be", async () => {
+        const errors: unknown[] = [];
+        const previous = process.listeners("unhandledRejection");
+        process.removeAllListeners("unhandledRejection");
+        const listener = (error: unknown) => errors.push(error);
+        process.on("unhandledRejection", listener);
+        try {
+            new SecureGroup("admin", {
+                vpcId: "vpc-1",
+                tags: { owner: "team" },
+                ingress: { ssh: { preset: "ssh", cidr: pulumi.secret("10.99.0.0/8") } },
+            });
+            await settle();
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            // The SDK rejects every promise that depended on the rule's input, each with the same error.
+            const messages = new Set(errors.map((error) => (error as Error).message));
+            assert.deepStrictEqual(
+                [...messages].map((message) => message.replace(/^error serializing property "cidrIp": /, "")),
+                [
+                    'SecureGroup "admin": ingress.ssh.cidr opens intranet access to the broad block [secret] (/8); ' +
+                        "name a narrower block, or list it in allowBroadCidrs to allow it deliberately (got [secret])",
+                ],
+            );
+            for (const error of errors) {
+                for (const problem of (error as { problems?: { value: unknown }[] }).problems ?? []) {
+                    assert.strictEqual(problem.value, "[secret]");
+                }
+            }
+        } finally {
+            process.removeListener("unhandledRejection", listener);
+            for (const handler of previous) {
+                process.on("unhandledRejection", handler as NodeJS.UnhandledRejectionListener);
+            }
+        }
+    });
+
     it("checks a CIDR given as an Output when it resolves, and never creates that rule if it is too broad", async () => {
         const errors: unknown[] = [];
         const previous = process.listeners("unhandledRejection");
