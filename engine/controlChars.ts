@@ -8,8 +8,10 @@
  * C0 and C1 controls and DEL, the Unicode line and paragraph separators, and the bidirectional overrides and
  * isolates that reorder what a terminal or a browser shows ("Trojan Source").
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is what this module is for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 const CONTROL_EXCEPT_LINE_BREAKS =
+    // eslint-disable-next-line no-control-regex -- finding control characters is what this module is for
     /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
 
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };

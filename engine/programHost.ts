@@ -262,8 +262,8 @@ class RecordingMonitor {
             if (this.resources.has(urn)) {
                 throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
             }
+            this.checkSize(record, JSON.stringify(inputs).length);
             const serialized = JSON.stringify(record);
-            this.checkSize(record, serialized.length);
             this.resources.set(urn, record);
             this.report?.(serialized);
             // In a preview the engine cannot know a new resource's id; its planned outputs are its inputs, and

@@ -116,7 +116,9 @@ describe("alicloud-sg preview: oversized and malformed input", function () {
         assert.strictEqual(result.code, 2, result.stderr);
         assert.ok(
             result.stderr.startsWith(
-                "alicloud-sg: program failed: Resource 'sg-huge' (alicloud:ecs/securityGroup:SecurityGroup) has " +
+                "alicloud-sg: program failed: failed to register new resource sg-huge " +
+                    "[alicloud:ecs/securityGroup:SecurityGroup]: " +
+                    "Resource 'sg-huge' (alicloud:ecs/securityGroup:SecurityGroup) has " +
                     "17.0 MB of inputs; the offline gate records at most 16.0 MB per resource (at index.js:" +
                     `${lineOf(program, 'new alicloud.ecs.SecurityGroup("sg-huge"')}:`,
             ),
@@ -219,6 +221,7 @@ describe("alicloud-sg: names with control characters", function () {
 
     it("cannot forge a line of the text report: every control character is escaped, one summary line", () => {
         assert.strictEqual(text.code, 1, text.stderr);
+        // eslint-disable-next-line no-control-regex -- the test looks for control characters
         assert.ok(!/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/.test(text.stdout), JSON.stringify(text.stdout));
         const lines = text.stdout.trimEnd().split("\n");
         assert.deepStrictEqual(
@@ -235,6 +238,7 @@ describe("alicloud-sg: names with control characters", function () {
         for (const format of ["mermaid", "dot"]) {
             const output = graphs.get(format) as string;
             assert.ok(
+                // eslint-disable-next-line no-control-regex -- the test looks for control characters
                 !/[\u0000-\u0009\u000b-\u001f\u007f\u202e]/.test(output),
                 `${format}: ${JSON.stringify(output)}`,
             );
