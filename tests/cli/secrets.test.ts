@@ -168,7 +168,11 @@ describe("alicloud-sg: secrets kept", function () {
     });
 
     it("leaves no file behind in its temp directory on any of these paths", () => {
-        const left = fs.readdirSync(tmp).filter((entry) => !["report.sarif", "failed.sarif"].includes(entry));
+        const left = fs
+            .readdirSync(tmp)
+            .filter((entry) => !["report.sarif", "failed.sarif"].includes(entry))
+            // ts-node's compile cache (the tests run the sources) is not the gate's.
+            .filter((entry) => !entry.startsWith("v8-compile-cache"));
         assert.deepStrictEqual(left, []);
     });
 });
