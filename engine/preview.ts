@@ -2,8 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
 import { readPolicyPackConfig } from "./policyConfig";
-import { loadProject } from "./project";
-import { recordSecretConfig } from "./secrets";
+import { loadProjectRecordingSecrets } from "./secrets";
 import type { GateOutput } from "./output";
 import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
@@ -77,13 +76,7 @@ export function toolVersion(): string {
 
 /** Runs the program and every pack over the analyzer protocol, and builds the report. */
 export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
-    const project = loadProject(options.projectDir ?? ".", {
-        stack: options.stack,
-        config: options.config,
-        configFile: options.configFile,
-        secretConfig: options.secretConfig,
-    });
-    recordSecretConfig(project, options.output?.secrets);
+    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
     const packs =
         options.policyPacks && options.policyPacks.length > 0 ? options.policyPacks : [bundledPolicyPack()];
     // Config files are read before anything runs, so a malformed one fails fast.

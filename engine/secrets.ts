@@ -11,7 +11,7 @@ import { parseCidr } from "../core/cidr";
 import { OUTPUT_VALUE_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "./wire";
 import { escapeControlCharacters } from "./controlChars";
 import type { RecordedResource } from "./types";
-import type { ProjectSettings } from "./project";
+import { loadProject, type ProjectOptions, type ProjectSettings } from "./project";
 
 /**
  * Values shorter than this are scrubbed from free text (messages, console output) only as whole words, and are
@@ -188,8 +188,16 @@ export class SecretValues {
     }
 }
 
-/** Records the values of the project's secret config keys (structured ones as JSON and by their leaves). */
-export function recordSecretConfig(project: ProjectSettings, secrets: SecretValues | undefined): void {
+/**
+ * Loads the project as {@link loadProject} does, and records the values of its secret config keys (structured
+ * ones as JSON and by their leaves) as secrets of the run.
+ */
+export function loadProjectRecordingSecrets(
+    projectDir: string,
+    options: ProjectOptions,
+    secrets: SecretValues | undefined,
+): ProjectSettings {
+    const project = loadProject(projectDir, options);
     for (const key of project.secretKeys) {
         const value = project.config[key];
         if (value === undefined || !secrets) {
@@ -202,6 +210,7 @@ export function recordSecretConfig(project: ProjectSettings, secrets: SecretValu
             // A plain string.
         }
     }
+    return project;
 }
 
 function isJson(text: string): boolean {

@@ -1,7 +1,6 @@
-import { loadProject } from "../project";
 import { runProgram } from "../runProgram";
 import type { GateOutput } from "../output";
-import { recordSecretConfig } from "../secrets";
+import { loadProjectRecordingSecrets } from "../secrets";
 import { renderDot } from "./dot";
 import { renderMermaid } from "./mermaid";
 import { graphDocument, graphOfResources, type GraphModel } from "./model";
@@ -36,13 +35,7 @@ export interface StackGraph {
 
 /** Runs the project's program under mocks (as `preview` does) and builds the graph of what it declares. */
 export async function graphProject(options: GraphCommandOptions = {}): Promise<StackGraph> {
-    const project = loadProject(options.projectDir ?? ".", {
-        stack: options.stack,
-        config: options.config,
-        configFile: options.configFile,
-        secretConfig: options.secretConfig,
-    });
-    recordSecretConfig(project, options.output?.secrets);
+    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
     const run = await runProgram(project, { output: options.output });
     return { project: project.name, stack: project.stack, graph: graphOfResources(run.resources) };
 }

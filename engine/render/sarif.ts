@@ -68,6 +68,25 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             },
         };
     });
+    return sarifLog(options, rules, {
+        invocations: [
+            {
+                executionSuccessful: true,
+                toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
+            },
+        ],
+        results,
+        properties: {
+            project: report.document.project,
+            stack: report.document.stack,
+            summary: report.document.summary,
+            remediations: report.remediations,
+        },
+    });
+}
+
+/** A SARIF 2.1.0 log of one run of the gate: the tool, its rules, the source root, then `run`'s own parts. */
+function sarifLog(options: SarifOptions, rules: readonly object[], run: Record<string, unknown>): string {
     const sarif = {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -82,19 +101,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                     },
                 },
                 originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(options.baseDir + path.sep).href } },
-                invocations: [
-                    {
-                        executionSuccessful: true,
-                        toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
-                    },
-                ],
-                results,
-                properties: {
-                    project: report.document.project,
-                    stack: report.document.stack,
-                    summary: report.document.summary,
-                    remediations: report.remediations,
-                },
+                ...run,
             },
         ],
     };
@@ -128,47 +135,21 @@ export function renderSarifError(error: GateError, options: SarifOptions): strin
     const locations = error.source
         ? [{ physicalLocation: physicalLocation(error.source, options.baseDir) }]
         : [];
-    const sarif = {
-        $schema: SARIF_SCHEMA,
-        version: "2.1.0",
-        runs: [
+    const rule = {
+        id,
+        name: `${error.kind}-error`,
+        shortDescription: { text: `The gate could not judge the stack: the ${error.kind} is bad.` },
+    };
+    return sarifLog(options, [rule], {
+        invocations: [
             {
-                tool: {
-                    driver: {
-                        name: "alicloud-sg",
-                        informationUri: TOOL_URI,
-                        version: options.toolVersion,
-                        rules: [
-                            {
-                                id,
-                                name: `${error.kind}-error`,
-                                shortDescription: {
-                                    text: `The gate could not judge the stack: the ${error.kind} is bad.`,
-                                },
-                            },
-                        ],
-                    },
-                },
-                originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(options.baseDir + path.sep).href } },
-                invocations: [
-                    {
-                        executionSuccessful: false,
-                        exitCode: 2,
-                        toolExecutionNotifications: [
-                            {
-                                level: "error",
-                                message: { text: error.message },
-                                descriptor: { id },
-                                locations,
-                            },
-                        ],
-                    },
-                ],
-                results: [
-                    { ruleId: id, ruleIndex: 0, level: "error", message: { text: error.message }, locations },
+                executionSuccessful: false,
+                exitCode: 2,
+                toolExecutionNotifications: [
+                    { level: "error", message: { text: error.message }, descriptor: { id }, locations },
                 ],
             },
         ],
-    };
-    return JSON.stringify(sarif, null, 2) + "\n";
+        results: [{ ruleId: id, ruleIndex: 0, level: "error", message: { text: error.message }, locations }],
+    });
 }
