@@ -36,3 +36,13 @@ export function escapeControlCharacters(text: string): string {
 export function escapeControlCharactersInLines(text: string): string {
     return text.replace(CONTROL_EXCEPT_LINE_BREAKS, visible);
 }
+
+/**
+ * A JSON document with the characters `JSON.stringify` leaves raw (DEL, C1 controls, line separators, bidi
+ * controls) written as `\uXXXX`: the same string to a parser, inert on a terminal.
+ */
+export function escapeControlCharactersInJson(json: string): string {
+    return json.replace(CONTROL_EXCEPT_LINE_BREAKS, (char) =>
+        char === "\r" ? char : `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`,
+    );
+}

@@ -1,8 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { escapeControlCharactersInLines } from "./controlChars";
+import { escapeControlCharactersInJson, escapeControlCharactersInLines } from "./controlChars";
 import { GateError, errorMessage } from "./errors";
-import { SecretValues } from "./secrets";
+import { isJson, SecretValues } from "./secrets";
 
 /** An SGR colour sequence, the only escape a report written to a terminal may carry. */
 const SGR = new RegExp(`(${String.fromCharCode(27)}\\[[0-9;]*m)`);
@@ -35,13 +35,17 @@ export class GateOutput {
      * text renderer added for a terminal; every other control character is escaped.
      */
     document(text: string, options: { out?: string; color?: boolean } = {}): void {
-        const scrubbed = this.secrets.scrubDocument(text);
-        const safe = options.color
-            ? scrubbed
-                  .split(SGR)
-                  .map((part, index) => (index % 2 === 1 ? part : escapeControlCharactersInLines(part)))
-                  .join("")
-            : escapeControlCharactersInLines(scrubbed);
+        // Parsed once: every JSON format is scrubbed and escaped as JSON, so that it stays JSON.
+        const json = isJson(text);
+        const scrubbed = this.secrets.scrubDocument(text, json);
+        const safe = json
+            ? escapeControlCharactersInJson(scrubbed)
+            : options.color
+              ? scrubbed
+                    .split(SGR)
+                    .map((part, index) => (index % 2 === 1 ? part : escapeControlCharactersInLines(part)))
+                    .join("")
+              : escapeControlCharactersInLines(scrubbed);
         if (options.out) {
             fs.writeFileSync(options.out, safe);
         } else {

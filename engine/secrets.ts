@@ -138,7 +138,7 @@ export class SecretValues {
      * text by text after decoding character references, anything else as text in every spelling the gate's
      * renderers give a value. Only values of at least {@link MIN_DOCUMENT_SECRET_LENGTH} characters are scrubbed.
      */
-    scrubDocument(document: string): string {
+    scrubDocument(document: string, json: boolean = isJson(document)): string {
         if (this.documentPattern === null) {
             this.documentPattern = patternOf(this.longSpellings(), 0);
         }
@@ -146,7 +146,7 @@ export class SecretValues {
         if (!pattern) {
             return document;
         }
-        if (isJson(document)) {
+        if (json) {
             return document.replace(/"(?:[^"\\]|\\.)*"/gu, (token) => {
                 const decoded = JSON.parse(token) as string;
                 const scrubbed = decoded.replace(pattern, SECRET_LABEL);
@@ -213,7 +213,8 @@ export function loadProjectRecordingSecrets(
     return project;
 }
 
-function isJson(text: string): boolean {
+/** Whether `text` is a JSON document (an object or an array), as every JSON format the gate writes is. */
+export function isJson(text: string): boolean {
     const start = text.trimStart()[0];
     if (start !== "{" && start !== "[") {
         return false;

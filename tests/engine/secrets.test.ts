@@ -5,7 +5,9 @@ import { renderDot } from "../../engine/graph/dot";
 import { renderMermaid } from "../../engine/graph/mermaid";
 import { renderSvg } from "../../engine/graph/svg";
 import type { GraphModel } from "../../engine/graph/model";
+import { GateOutput } from "../../engine/output";
 import { SecretValues } from "../../engine/secrets";
+import { PassThrough } from "stream";
 import type { RecordedResource } from "../../engine/types";
 import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "../../engine/wire";
 
@@ -170,5 +172,32 @@ describe("engine/controlChars: names cannot forge lines or break XML", () => {
             escapeControlCharactersInLines("line one\n\tline two\rforged\u001b[31m"),
             "line one\n\tline two\\rforged\\x1b[31m",
         );
+    });
+});
+
+describe("engine/output: the one way out for reports, graphs and diagnostics", () => {
+    function written(document: string, options: { color?: boolean } = {}, secret?: string): string {
+        const stdout = new PassThrough();
+        const output = new GateOutput(new SecretValues(), stdout, new PassThrough());
+        if (secret) {
+            output.secrets.addValue(secret);
+        }
+        output.document(document, options);
+        return String(stdout.read() ?? "");
+    }
+
+    it("keeps a JSON document JSON: what JSON.stringify leaves raw becomes \\u escapes, same strings parsed", () => {
+        const name = "web\u2028\u0085\u202e\u007fprod";
+        const document = JSON.stringify({ resources: [{ name, description: "vault-token-77" }] }, null, 2);
+        const out = written(document, {}, "vault-token-77");
+        assert.ok(!/[\u007f-\u009f\u2028\u202e]/.test(out), JSON.stringify(out));
+        assert.deepStrictEqual(JSON.parse(out), { resources: [{ name, description: "[secret]" }] });
+    });
+
+    it("keeps a text report's colour on a terminal and escapes every other escape sequence", () => {
+        const red = (text: string) => `\u001b[31m${text}\u001b[0m`;
+        const out = written(`${red("[mandatory]")} web\u001b]0;title\u0007 ok\n`, { color: true });
+        assert.strictEqual(out, `${red("[mandatory]")} web\\x1b]0;title\\x07 ok\n`);
+        assert.strictEqual(written(`${red("x")}\n`), "\\x1b[31mx\\x1b[0m\n");
     });
 });
