@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject } from "ajv";
-import * as fs from "fs";
 import { GateError, errorMessage } from "./errors";
+import { parseBounded, readBoundedFile } from "./inputLimits";
 import type { EnforcementLevel } from "./types";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
@@ -51,11 +51,15 @@ export interface PolicyPackConfigRead {
  * {@link reconcile}.
  */
 export function readPolicyPackConfig(file: string): PolicyPackConfigRead {
+    const label = `--policy-pack-config ${file}`;
     let parsed: unknown;
     try {
-        const text = fs.readFileSync(file, "utf8");
-        parsed = text.trim() === "" ? {} : JSON.parse(text);
+        const text = readBoundedFile(file, label, "config");
+        parsed = text.trim() === "" ? {} : parseBounded(text, JSON.parse, label, "config");
     } catch (err) {
+        if (err instanceof GateError) {
+            throw err;
+        }
         throw new GateError(
             "config",
             `--policy-pack-config ${file}: not a readable JSON file: ${errorMessage(err)}`,

@@ -1,4 +1,6 @@
-import { MOCK_LIMITATIONS, type Report, type ReportViolation } from "../report";
+import { escapeControlCharacters as visible } from "../controlChars";
+import type { GateError } from "../errors";
+import { MOCK_LIMITATIONS, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { PolicyDescription } from "../types";
 import { reportExposureLines } from "./text";
 
@@ -9,20 +11,9 @@ import { reportExposureLines } from "./text";
 export const MARKDOWN_MAX_CHARS = 60_000;
 
 /**
- * Characters that must not reach a reader raw: C0 and C1 controls (newlines included: a cell is one line),
- * bidirectional overrides and isolates (which can make a name read as another), line and paragraph separators.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** `text` with every invisible character spelt out (`\u001b`), so what a name really holds is seen. */
-export function visible(text: string): string {
-    return text.replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/**
- * Plain Markdown text: each character that could start markup (emphasis, code, links, HTML, entities, tables,
- * strikethrough, math) is backslash-escaped, which CommonMark and GitHub read as the character itself.
+ * Plain Markdown text on one line: control and bidirectional characters spelt out (`\x1b`, `\u202e`), and each
+ * character that could start markup (emphasis, code, links, HTML, entities, tables, strikethrough, math)
+ * backslash-escaped, which CommonMark and GitHub read as the character itself.
  */
 export function markdownText(text: string): string {
     return visible(text).replace(/[\\`*_[\]<>|~&$!#]/g, (char) => `\\${char}`);
@@ -186,4 +177,19 @@ export function renderMarkdown(report: Report): string {
         ...tail,
     );
     return lines.join("\n") + "\n";
+}
+
+/**
+ * What a run that could not judge the stack (exit 2) leaves for the pull request: the summary line says so and
+ * why, at the user's file and line when known, so that a sticky comment does not keep an earlier verdict.
+ */
+export function renderMarkdownError(error: GateError, projectDir: string): string {
+    const at = error.source ? ` (${codeSpan(sourceLabel(error.source, projectDir) ?? "", false)})` : "";
+    return (
+        [
+            `**alicloud-sg**: ⛔ could not judge the stack: the ${error.kind} is bad${at}.`,
+            "",
+            ...error.message.split("\n").map((line) => `    ${visible(line)}`),
+        ].join("\n") + "\n"
+    );
 }

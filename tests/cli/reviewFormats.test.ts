@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import MarkdownIt from "markdown-it";
 import { assertValidSarif } from "../engine/sarifSchema";
-import { FIXTURES, ROOT, runCli, type CliResult } from "./run";
+import { FIXTURES, lineOf, ROOT, runCli, type CliResult } from "./run";
 
 const violationsDir = path.join(FIXTURES, "programs", "violations");
 
@@ -171,5 +171,19 @@ describe("alicloud-sg preview --format markdown and sarif: reviews where they ha
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    it("markdown at exit 2: says the stack could not be judged, why and where, so no earlier verdict stays", async () => {
+        const program = path.join(FIXTURES, "programs", "throws", "index.ts");
+        const refused = await runCli(["preview", path.dirname(program), "--format", "markdown"]);
+        assert.strictEqual(refused.code, 2, refused.stderr);
+        const message = refused.stderr.replace(/^alicloud-sg: /, "").trimEnd();
+        const tokens = new MarkdownIt({ html: true }).parse(refused.stdout, {});
+        assert.strictEqual(
+            tokens[1].content,
+            `**alicloud-sg**: ⛔ could not judge the stack: the program is bad (\`index.ts:${lineOf(program, "throw new Error")}\`).`,
+        );
+        const block = tokens.find((token) => token.type === "code_block");
+        assert.strictEqual(block?.content, `${message}\n`);
     });
 });

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import MarkdownIt from "markdown-it";
 import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../../engine/render/markdown";
 import { MOCK_LIMITATIONS } from "../../engine/report";
+import { SecretValues } from "../../engine/secrets";
 import { UNKNOWN } from "../../engine/wire";
 import {
     BARE,
@@ -120,7 +121,7 @@ describe("engine/render/markdown: the report as a pull-request comment", () => {
                 "disallow-public-risky-ports (critical)",
                 "SecurityGroupRule web-ssh",
                 "index.ts:14",
-                "Rule web allows tcp 22 | from 0.0.0.0/0\n<img src=x onerror=alert(1)> `code` \\u001b[31mred\\u001b[0m \\u202eevil",
+                "Rule web allows tcp 22 | from 0.0.0.0/0\n<img src=x onerror=alert(1)> `code` \\x1b[31mred\\x1b[0m \\u202eevil",
             ],
             [
                 "missing-security-group-tags (low)",
@@ -165,7 +166,7 @@ describe("engine/render/markdown: the report as a pull-request comment", () => {
             !markdown.includes("\u001b") && !markdown.includes("\u202e"),
             "a raw control character reached the Markdown",
         );
-        assert.ok(markdown.includes("\\\\u001b\\[31mred"), markdown);
+        assert.ok(markdown.includes("\\\\x1b\\[31mred"), markdown);
     });
 
     it("opens with one summary line, then the mandatory table, the folded advisory one, exposure and notes", () => {
@@ -279,6 +280,36 @@ describe("engine/render/markdown: the report as a pull-request comment", () => {
             "SecurityGroup tier-0-web",
             "index.ts:10",
             'Security group tier-0-web has no tags; add non-empty tags including "owner".',
+        ]);
+    });
+
+    it("lets the gate scrub a secret from it in the spellings Markdown gives (escaped text, table code spans)", () => {
+        const secretName = "db|main_[prod]*";
+        const group = resource(GROUP_TYPE, secretName, { vpcId: "vpc-1" }, 12);
+        const markdown = renderMarkdown(
+            report(
+                [group],
+                [
+                    pack(
+                        "alicloud-secure-groups",
+                        [TAGS],
+                        [violation(TAGS, group.urn, `Security group ${secretName} has no tags.`)],
+                    ),
+                ],
+            ),
+        );
+        const secrets = new SecretValues();
+        secrets.addValue(secretName);
+        const scrubbed = secrets.scrubDocument(markdown);
+        assert.ok(!scrubbed.includes("main"), scrubbed);
+        const [mandatory] = tables(parser.parse(scrubbed, {}));
+        assert.deepStrictEqual(mandatory.rows, [
+            [
+                "missing-security-group-tags (low)",
+                "SecurityGroup [secret]",
+                "index.ts:12",
+                "Security group [secret] has no tags.",
+            ],
         ]);
     });
 });
