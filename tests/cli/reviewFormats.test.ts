@@ -3,17 +3,9 @@ import * as fs from "fs";
 import * as path from "path";
 import MarkdownIt from "markdown-it";
 import { assertValidSarif } from "../engine/sarifSchema";
-import { FIXTURES, lineOf, ROOT, runCli, type CliResult } from "./run";
+import { FIXTURES, lineOf, ROOT, runCli, VIOLATIONS_FIXTURE_MANDATORY, type CliResult } from "./run";
 
 const violationsDir = path.join(FIXTURES, "programs", "violations");
-
-// Designed into the fixture (see tests/cli/preview.test.ts).
-const EXPECTED_MANDATORY = [
-    "disallow-broad-intranet-cidr@allow-intranet",
-    "disallow-broad-intranet-cidr@allow-ssh",
-    "disallow-public-risky-ports@allow-ssh",
-    "missing-security-group-tags@sg-untagged",
-];
 
 interface SarifLog {
     runs: {
@@ -86,7 +78,7 @@ describe("alicloud-sg preview --format markdown and sarif: reviews where they ha
             markdown.stdout.split("\n")[0],
             /^\*\*alicloud-sg\*\* `fixture-violations` \(stack `dev`\): ❌ 4 mandatory, \d+ advisory policy violations · 6 resources$/,
         );
-        assert.deepStrictEqual(mandatoryRows(markdown.stdout), EXPECTED_MANDATORY);
+        assert.deepStrictEqual(mandatoryRows(markdown.stdout), VIOLATIONS_FIXTURE_MANDATORY);
         assert.match(markdown.stdout, /^<details>\n<summary>\d+ advisory violations?<\/summary>$/m);
         assert.match(markdown.stdout, /^ {4}sg-web +tcp 22\/22 from Internet \(risky: 22\)$/m);
     });
