@@ -1,10 +1,11 @@
 /**
- * What can make the gate fail before it can judge the stack: the program, the pack, the config or the
- * arguments. The CLI prints `message` alone and exits 2, so the message must name what and where.
+ * What can make the gate fail before it can judge the stack: the program, the pack, the config, the
+ * arguments, or (`input`) a stack export or account read that `audit` cannot read. The CLI prints `message`
+ * alone and exits 2, so the message must name what and where.
  */
 export class GateError extends Error {
     constructor(
-        public readonly kind: "program" | "pack" | "config" | "arguments" | "project",
+        public readonly kind: "program" | "pack" | "config" | "arguments" | "project" | "input",
         message: string,
     ) {
         super(message);

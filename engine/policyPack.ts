@@ -306,11 +306,25 @@ export class PolicyPackProcess {
         inputs: Record<string, unknown>,
         byUrn: ReadonlyMap<string, RecordedResource>,
     ): Promise<Diagnostic[]> {
+        return (await this.analyzeWithApplicability(resource, inputs, byUrn)).diagnostics;
+    }
+
+    /** `Analyze`, with the policies the pack said do not apply to the resource and why. */
+    async analyzeWithApplicability(
+        resource: RecordedResource,
+        inputs: Record<string, unknown>,
+        byUrn: ReadonlyMap<string, RecordedResource>,
+    ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
         const response = await this.call<unknown, analyzerPbTypes.AnalyzeResponse>(
             "analyze",
             this.analyzeRequest(resource, inputs, byUrn),
         );
-        return diagnostics(response, resource.urn);
+        return {
+            diagnostics: diagnostics(response, resource.urn),
+            notApplicable: response
+                .getNotApplicableList()
+                .map((entry) => ({ policyName: entry.getPolicyName(), reason: entry.getReason() })),
+        };
     }
 
     /**

@@ -1,6 +1,6 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { MOCK_LIMITATIONS, type Report } from "../report";
+import type { Report } from "../report";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_URI = "https://github.com/alicloud-secure-groups/alicloud-secure-groups";
@@ -90,7 +90,9 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                 invocations: [
                     {
                         executionSuccessful: true,
-                        toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
+                        toolExecutionNotifications: [
+                            { level: "note", message: { text: report.origin.limitations } },
+                        ],
                     },
                 ],
                 results,

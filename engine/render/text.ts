@@ -1,10 +1,4 @@
-import {
-    configuredRiskyPorts,
-    MOCK_LIMITATIONS,
-    sourceLabel,
-    type Report,
-    type ReportViolation,
-} from "../report";
+import { configuredRiskyPorts, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { RecordedResource } from "../types";
 import { exposureLines } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
@@ -54,8 +48,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const paint = painter(options.color);
     const { document } = report;
     const lines: string[] = [];
-    lines.push(`Previewing ${document.project} (stack ${document.stack}), offline`);
-    lines.push(paint("dim", MOCK_LIMITATIONS));
+    const audit = report.origin.kind === "audit";
+    lines.push(report.origin.title);
+    lines.push(paint("dim", report.origin.limitations));
     lines.push("");
 
     const rows = treeRows(report.resources);
@@ -63,8 +58,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const nameWidth = Math.max(4, ...rows.map((row) => row.resource.name.length));
     lines.push(`     ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  Plan    Source`);
     for (const { resource, prefix } of rows) {
-        const plan = resource.external ? "read" : "create";
-        const mark = resource.external ? paint("dim", ">-") : paint("green", " +");
+        // What is deployed is unchanged by an audit: `same`, as a preview shows resources it leaves alone.
+        const plan = resource.external ? "read" : audit ? "same" : "create";
+        const mark = resource.external ? paint("dim", ">-") : audit ? "  " : paint("green", " +");
         const source = sourceLabel(report.sources.get(resource.urn), report.projectDir) ?? "";
         lines.push(
             ` ${mark}  ${(prefix + resource.type).padEnd(typeWidth)}  ${resource.name.padEnd(nameWidth)}  ` +
@@ -74,7 +70,10 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push("");
 
     // Risky as the run's policy config says, so the section and disallow-public-risky-ports agree.
-    const graph = graphOfResources(report.resources, { riskyPorts: configuredRiskyPorts(report.packs) });
+    const graph = graphOfResources(report.resources, {
+        riskyPorts: configuredRiskyPorts(report.packs),
+        deployed: audit,
+    });
     lines.push(...exposureLines(graph, { risky: (text) => paint("red", text) }));
     lines.push("");
 
@@ -110,9 +109,14 @@ export function renderText(report: Report, options: TextOptions): string {
             const what = resource ? `${resource.type}: ${resource.name}` : r.urn;
             const label = r.diagnostic
                 ? paint("yellow", "[remediation skipped]")
-                : paint("green", "[remediated]");
+                : audit
+                  ? paint("yellow", "[would remediate]")
+                  : paint("green", "[remediated]");
+            const effect = audit
+                ? "Not applied: an audit reports what the policy would change."
+                : "Inputs were changed before Analyze.";
             lines.push(`        - ${label}  ${paint("bold", r.policyName)}  (${what})`);
-            lines.push(`          ${r.diagnostic ?? `${r.description} Inputs were changed before Analyze.`}`);
+            lines.push(`          ${r.diagnostic ?? `${r.description} ${effect}`}`);
         }
         for (const log of pack.logs) {
             lines.push(`        ${paint("dim", `${log.severity}: ${log.message}`)}`);
@@ -126,7 +130,9 @@ export function renderText(report: Report, options: TextOptions): string {
             : paint("green", `${summary.mandatory} mandatory`);
     lines.push(
         `Resources: ${summary.resources} · Policy violations: ${verdict}, ${summary.advisory} advisory` +
-            (report.remediations.length > 0 ? ` · ${report.remediations.length} remediated` : ""),
+            (report.remediations.length > 0
+                ? ` · ${report.remediations.length} ${audit ? "to remediate" : "remediated"}`
+                : ""),
     );
     return lines.join("\n") + "\n";
 }
