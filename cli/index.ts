@@ -1,13 +1,14 @@
 import { Command, CommanderError, Option } from "commander";
 import * as fs from "fs";
+import { audit, graphAuditSource } from "../engine/audit";
 import { GateError, errorMessage } from "../engine/errors";
 import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
 import {
-    MOCK_LIMITATIONS,
     preview,
     renderReport,
     REPORT_FORMATS,
     toolVersion,
+    type PreviewResult,
     type ReportFormat,
 } from "../engine/preview";
 
@@ -32,6 +33,36 @@ interface GraphFlags {
     config: string[];
     format: GraphFormat;
     out?: string;
+    stackExport?: string;
+    aliyun?: string;
+}
+
+interface AuditFlags {
+    stackExport?: string;
+    aliyun?: string;
+    policyPack: string[];
+    policyPackConfig: string[];
+    format: ReportFormat;
+    out?: string;
+}
+
+function writeOutput(output: string, out: string | undefined): void {
+    if (out) {
+        fs.writeFileSync(out, output);
+    } else {
+        process.stdout.write(output);
+    }
+}
+
+/** Writes a `preview` or `audit` report as asked, and says what the gate could not know; the exit status. */
+function emitReport(result: PreviewResult, flags: { format: ReportFormat; out?: string }): number {
+    const color =
+        !flags.out && flags.format === "text" && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    writeOutput(renderReport(result.report, flags.format, color), flags.out);
+    if (flags.format !== "text") {
+        process.stderr.write(`note: ${result.report.origin.limitations}\n`);
+    }
+    return result.exitCode;
 }
 
 /** Parses `argv` (without node and script), runs the command and resolves to its exit status. */
@@ -77,28 +108,14 @@ export async function main(argv: readonly string[]): Promise<number> {
                 policyPacks: flags.policyPack,
                 policyPackConfigs: flags.policyPackConfig,
             });
-            const color =
-                !flags.out &&
-                flags.format === "text" &&
-                process.stdout.isTTY === true &&
-                !process.env.NO_COLOR;
-            const output = renderReport(result.report, flags.format, color);
-            if (flags.out) {
-                fs.writeFileSync(flags.out, output);
-            } else {
-                process.stdout.write(output);
-            }
-            if (flags.format !== "text") {
-                process.stderr.write(`note: ${MOCK_LIMITATIONS}\n`);
-            }
-            exitCode = result.exitCode;
+            exitCode = emitReport(result, flags);
         });
     program
         .command("graph")
         .description(
             "Draw who can reach whom: effective ingress between security groups, the Internet and peers",
         )
-        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", ".")
+        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml (default: .)")
         .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
         .option(
             "--config <KEY=VALUE>",
@@ -108,14 +125,58 @@ export async function main(argv: readonly string[]): Promise<number> {
         )
         .addOption(new Option("--format <FORMAT>", "graph format").choices(GRAPH_FORMATS).default("mermaid"))
         .option("--out <FILE>", "write the graph to FILE instead of stdout")
-        .action(async (projectDir: string, flags: GraphFlags) => {
-            const stackGraph = await graphProject({ projectDir, stack: flags.stack, config: flags.config });
-            const output = await renderGraph(stackGraph, flags.format);
-            if (flags.out) {
-                fs.writeFileSync(flags.out, output);
-            } else {
-                process.stdout.write(output);
+        .option("--stack-export <FILE>", "draw what a pulumi stack export holds instead of running a program")
+        .option("--aliyun <DIR>", "draw an account from aliyun CLI responses instead of running a program")
+        .action(async (projectDir: string | undefined, flags: GraphFlags) => {
+            const deployed = flags.stackExport !== undefined || flags.aliyun !== undefined;
+            if (
+                deployed &&
+                (projectDir !== undefined || flags.stack !== undefined || flags.config.length > 0)
+            ) {
+                throw new GateError(
+                    "arguments",
+                    "graph draws a program (PROJECT_DIR, --stack, --config) or what is deployed " +
+                        "(--stack-export or --aliyun), not both",
+                );
             }
+            const stackGraph = deployed
+                ? graphAuditSource({ stackExport: flags.stackExport, aliyun: flags.aliyun })
+                : await graphProject({
+                      projectDir: projectDir ?? ".",
+                      stack: flags.stack,
+                      config: flags.config,
+                  });
+            writeOutput(await renderGraph(stackGraph, flags.format), flags.out);
+        });
+    program
+        .command("audit")
+        .description(
+            "Run the policy packs over what is deployed: a pulumi stack export or an account's aliyun CLI responses",
+        )
+        .option("--stack-export <FILE>", "the output of pulumi stack export (versions 3 and 4)")
+        .option("--aliyun <DIR>", "a directory of aliyun CLI responses (README: Audit what is deployed)")
+        .option(
+            "--policy-pack <DIR>",
+            "policy pack directory (repeatable; default: the bundled pack)",
+            collect,
+            [],
+        )
+        .option(
+            "--policy-pack-config <FILE>",
+            "policy config JSON, as for pulumi preview (repeatable)",
+            collect,
+            [],
+        )
+        .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
+        .option("--out <FILE>", "write the report to FILE instead of stdout")
+        .action(async (flags: AuditFlags) => {
+            const result = await audit({
+                stackExport: flags.stackExport,
+                aliyun: flags.aliyun,
+                policyPacks: flags.policyPack,
+                policyPackConfigs: flags.policyPackConfig,
+            });
+            exitCode = emitReport(result, flags);
         });
     try {
         await program.parseAsync([...argv], { from: "user" });
