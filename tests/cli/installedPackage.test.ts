@@ -97,6 +97,13 @@ describe("the installed package", function () {
         );
     });
 
+    it("ships the script that collects an account for audit --aliyun", function () {
+        assert.ok(
+            files.includes("scripts/collect-aliyun.mjs"),
+            "scripts/collect-aliyun.mjs is not in the tarball",
+        );
+    });
+
     it("gates a program with its bundled pack and finds what the repository's gate finds", async function () {
         const installedBin = path.join(app, "node_modules", PACKAGE, "bin", "alicloud-sg.js");
         const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
