@@ -179,3 +179,69 @@ export function formatTable(
     );
     return lines.join("\n") + "\n";
 }
+
+/** The account audit: `alicloud-sg audit --aliyun` over a generated account (`bench/account.ts`). */
+export interface AccountResult {
+    readonly groups: number;
+    readonly rules: number;
+    readonly instances: number;
+    readonly audit: Measurement;
+    readonly phases: Readonly<Record<string, number>>;
+    readonly summary: { resources: number; mandatory: number; advisory: number };
+}
+
+/** The issue's targets for an account of 5,000 groups, 50,000 rules and 20,000 instances. */
+export const MAX_ACCOUNT_SECONDS = 60;
+export const MAX_ACCOUNT_BYTES = 2 * 2 ** 30;
+
+export function accountTargets(result: AccountResult): Target[] {
+    const seconds = result.audit.wallMs / 1000;
+    return [
+        {
+            name: "account audit time",
+            limit: `< ${MAX_ACCOUNT_SECONDS} s`,
+            value: `${fixed(seconds, 1)} s`,
+            pass: seconds < MAX_ACCOUNT_SECONDS,
+        },
+        {
+            name: "account audit peak memory (all processes)",
+            limit: `< ${megabytes(MAX_ACCOUNT_BYTES)}`,
+            value: megabytes(result.audit.peakRssBytes),
+            pass: result.audit.peakRssBytes < MAX_ACCOUNT_BYTES,
+        },
+    ];
+}
+
+export function formatAccount(result: AccountResult, targets: readonly Target[], machine: string): string {
+    const phase = (name: string) => seconds(result.phases[name] ?? 0);
+    const lines = [
+        `Account audit ${machine}: ${result.groups} groups, ${result.rules} rules, ${result.instances} instances ` +
+            `(${result.summary.resources} resources; ${result.summary.mandatory} mandatory, ${result.summary.advisory} advisory)`,
+        "",
+        ...table([
+            ["time", "peak", "load", "pack start", "Analyze", "AnalyzeStack"],
+            [
+                seconds(result.audit.wallMs),
+                megabytes(result.audit.peakRssBytes),
+                phase("load"),
+                seconds((result.phases["packs.start"] ?? 0) + (result.phases["packs.configure"] ?? 0)),
+                seconds(
+                    (result.phases["packs.analyzeDuringProgram"] ?? 0) +
+                        (result.phases["packs.analyzeTail"] ?? 0),
+                ),
+                phase("packs.analyzeStack"),
+            ],
+        ]),
+        "",
+        ...table([
+            ["target", "limit", "measured", "result"],
+            ...targets.map((t) => [
+                t.name,
+                t.limit,
+                t.value,
+                t.pass === undefined ? "n/a" : t.pass ? "PASS" : "FAIL",
+            ]),
+        ]),
+    ];
+    return lines.join("\n") + "\n";
+}

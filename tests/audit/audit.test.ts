@@ -355,6 +355,39 @@ describe("alicloud-sg audit", function () {
             );
         });
 
+        it("judges each resource on its inputs and the stack on its outputs, where a refresh saw drift", async () => {
+            // The console widened the HTTPS rule to every protocol; `pulumi refresh` recorded it in the outputs only.
+            const drifted = shopExport();
+            const resources = (
+                drifted.deployment as { resources: { urn: string; outputs: Record<string, unknown> }[] }
+            ).resources;
+            const https = resources.find((r) => r.urn.endsWith("::web-https")) as {
+                outputs: Record<string, unknown>;
+            };
+            https.outputs = { ...https.outputs, ipProtocol: "all", portRange: "-1/-1" };
+            const result = await alicloudSg([
+                "audit",
+                "--stack-export",
+                writeTemp("drift.json", drifted),
+                "--format",
+                "json",
+            ]);
+            assert.strictEqual(result.code, 1, result.stderr);
+            // Stack policies see the drift; disallow-all-ports-accept, a resource policy, sees the inputs (tcp 443).
+            assert.deepStrictEqual(
+                findings(result).map((finding) => [finding.level, finding.policy, finding.resource]),
+                [
+                    ["mandatory", "disallow-broad-intranet-cidr", "web-https"],
+                    ["mandatory", "disallow-broad-intranet-cidr", "web-ssh"],
+                    // Every risky port is now open through web-https, which decides each of them first.
+                    ["mandatory", "disallow-public-risky-ports", "web-https"],
+                    ["advisory", "disallow-unused-security-group", "shared"],
+                    ["advisory", "enable-inner-access-drop", "web"],
+                    ["advisory", "missing-drop-baseline", "web"],
+                ],
+            );
+        });
+
         it("reads version 4", async () => {
             const result = await alicloudSg([
                 "audit",

@@ -270,5 +270,14 @@ describe("scripts/collect-aliyun.mjs", function () {
             ],
         });
         assert.deepStrictEqual(result.calls, []);
+        // The README lists the same policy for whoever sets up the account.
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const audit = readme.slice(
+            readme.indexOf("<!-- section:audit -->"),
+            readme.indexOf("<!-- /section:audit -->"),
+        );
+        const block = /```json\n([\s\S]*?)```/.exec(audit);
+        assert.ok(block, "no RAM policy in the README's audit section");
+        assert.deepStrictEqual(JSON.parse(block[1]), JSON.parse(result.stdout));
     });
 });
