@@ -74,7 +74,14 @@ export function renderText(report: Report, options: TextOptions): string {
         riskyPorts: configuredRiskyPorts(report.packs),
         deployed: audit,
     });
-    lines.push(...exposureLines(graph, { risky: (text) => paint("red", text) }));
+    lines.push(
+        ...exposureLines(graph, {
+            risky: (text) => paint("red", text),
+            ...(audit
+                ? { incompleteBecause: "some rules or groups were not read, or are outside what was read" }
+                : {}),
+        }),
+    );
     lines.push("");
 
     lines.push("Policies:");

@@ -252,6 +252,22 @@ describe("alicloud-sg audit", function () {
             ]);
         });
 
+        it("says in the text report what the Internet reaches and which groups were read in part", async () => {
+            const result = await alicloudSg(["audit", "--aliyun", path.join(FIXTURES, "partial-account")]);
+            assert.strictEqual(result.code, 1, result.stderr);
+            const lines = result.stdout.split("\n");
+            const start = lines.indexOf("Exposure (what the Internet can reach, after priority resolution):");
+            const because = "(incomplete: some rules or groups were not read, or are outside what was read)";
+            assert.deepStrictEqual(lines.slice(start + 1, start + 3), [
+                `    bastion (sg-2zedescribed00000001) (worker-1 (i-2zeworker00000000001))  tcp 22/22 from Internet (risky: 22) ${because}`,
+                `    batch (sg-2zelisted0000000001) (worker-1 (i-2zeworker00000000001))     nothing ${because}`,
+            ]);
+            assert.strictEqual(
+                lines[0],
+                `Auditing aliyun (stack cn-beijing) from Alibaba Cloud API responses in ${path.join(FIXTURES, "partial-account")}`,
+            );
+        });
+
         it("reports a remediation it would make without making it, and still the violation", async () => {
             const config = writeTemp("remediate.json", {
                 "missing-security-group-tags": {
