@@ -80,6 +80,7 @@ export class PolicyPackProcess {
         engineAddress: string,
         project: ProjectSettings,
         signal?: AbortSignal,
+        nodeArgs: readonly string[] = [],
     ): Promise<PolicyPackProcess> {
         const packDir = path.resolve(directory);
         if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
@@ -87,7 +88,7 @@ export class PolicyPackProcess {
         }
         // The CLI runs the runner of the SDK the pack itself resolves.
         const runner = path.join(pulumiSdkDir(packDir), "cmd", "run-policy-pack", "index.js");
-        const child = spawn(process.execPath, [runner, engineAddress, packDir], {
+        const child = spawn(process.execPath, [...nodeArgs, runner, engineAddress, packDir], {
             cwd: packDir,
             env: {
                 ...process.env,

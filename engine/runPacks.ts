@@ -41,6 +41,8 @@ export interface RunPacksOptions {
      * advisory violation); `AnalyzeStack` sees every resource's outputs.
      */
     readonly snapshot?: boolean;
+    /** Options for the `node` running each pack (a heap size), before the runner's own arguments. */
+    readonly packNodeArgs?: readonly string[];
 }
 
 /**
@@ -108,7 +110,9 @@ export async function runPacks(
     try {
         const engineAddress = await engine.start();
         const started = await Promise.allSettled(
-            options.packs.map((dir) => PolicyPackProcess.start(dir, engineAddress, project, abort.signal)),
+            options.packs.map((dir) =>
+                PolicyPackProcess.start(dir, engineAddress, project, abort.signal, options.packNodeArgs),
+            ),
         );
         for (const result of started) {
             if (result.status === "fulfilled") {

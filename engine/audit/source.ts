@@ -22,6 +22,8 @@ export interface LoadedStack {
     readonly limitations: string;
     /** How the report's first line names what was read (`stack export stack.json`). */
     readonly description: string;
+    /** The size of what was read, in bytes. */
+    readonly bytes: number;
 }
 
 /** What an audited resource has in place of a program's resource options: none of them apply. */

@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "../errors";
 import type { RecordedOptions, RecordedResource, SourcePosition } from "../types";
@@ -309,5 +310,6 @@ export function loadStackExport(file: string, projectDir: string = process.cwd()
         rootStackUrn: rootStackUrn ?? fallbackRoot,
         limitations: LIMITATIONS,
         description: `stack export ${file}`,
+        bytes: fs.statSync(file).size,
     };
 }

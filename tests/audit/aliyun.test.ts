@@ -495,6 +495,13 @@ describe("audit: reading aliyun CLI responses", () => {
 
         it("draws internet-NIC and intranet access together, and marks the group read in part", () => {
             const graph = graphAuditSource({ aliyun: dir }).graph;
+            const group = (id: string, instances: string[]) => ({ id, label: id, kind: "group", instances });
+            assert.deepStrictEqual(graphDocument(graph).nodes, [
+                { id: "internet", label: "Internet", kind: "internet", instances: [] },
+                group("legacy-app (sg-m5eapp000000000000002)", ["legacy-app-1 (i-m5eapp000000000000001)"]),
+                group("legacy-web (sg-m5eweb000000000000001)", ["legacy-web-1 (i-m5eweb000000000000001)"]),
+                { id: "cidr:10.161.0.0/16", label: "10.161.0.0/16", kind: "cidr", instances: [] },
+            ]);
             assert.deepStrictEqual(graphDocument(graph).edges, [
                 {
                     from: "internet",
@@ -546,14 +553,27 @@ describe("audit: reading aliyun CLI responses", () => {
 
         it("draws the known access and marks the pool with unknown rules incomplete", () => {
             const graph = graphAuditSource({ aliyun: dir }).graph;
-            assert.deepStrictEqual(graphDocument(graph).edges, [
-                {
-                    from: "internet",
-                    to: "bastion (sg-2zedescribed00000001)",
-                    protocol: "tcp",
-                    ports: ["22/22"],
-                },
-            ]);
+            const group = (id: string) => ({
+                id,
+                label: id,
+                kind: "group",
+                instances: ["worker-1 (i-2zeworker00000000001)"],
+            });
+            assert.deepStrictEqual(graphDocument(graph), {
+                nodes: [
+                    { id: "internet", label: "Internet", kind: "internet", instances: [] },
+                    group("bastion (sg-2zedescribed00000001)"),
+                    group("batch (sg-2zelisted0000000001)"),
+                ],
+                edges: [
+                    {
+                        from: "internet",
+                        to: "bastion (sg-2zedescribed00000001)",
+                        protocol: "tcp",
+                        ports: ["22/22"],
+                    },
+                ],
+            });
             assert.deepStrictEqual([...graph.incomplete].sort(), [
                 "bastion (sg-2zedescribed00000001)",
                 "batch (sg-2zelisted0000000001)",

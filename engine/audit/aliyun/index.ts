@@ -184,8 +184,10 @@ export function loadAliyunDir(dir: string): LoadedStack {
         MEMBER_KINDS.map((kind) => [kind, new Map()]),
     );
 
+    let bytes = 0;
     for (const file of files) {
         const doc = readJsonFile(file, `--aliyun ${file}`);
+        bytes += fs.statSync(file).size;
         const action = recogniseAliyunAction(doc);
         if (!action || !isRecord(doc)) {
             throw badFile(file, doc);
@@ -271,6 +273,7 @@ export function loadAliyunDir(dir: string): LoadedStack {
         rootStackUrn: null,
         limitations: LIMITATIONS,
         description: `Alibaba Cloud API responses in ${dir}`,
+        bytes,
     };
 }
 
