@@ -122,6 +122,18 @@ function table(rows: readonly (readonly string[])[]): string[] {
     );
 }
 
+function targetTable(targets: readonly Target[]): string[] {
+    return table([
+        ["target", "limit", "measured", "result"],
+        ...targets.map((t) => [
+            t.name,
+            t.limit,
+            t.value,
+            t.pass === undefined ? "n/a" : t.pass ? "PASS" : "FAIL",
+        ]),
+    ]);
+}
+
 const seconds = (ms: number): string => `${fixed(ms / 1000, 1)} s`;
 const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
 
@@ -165,18 +177,7 @@ export function formatTable(
             ]),
         ]),
     );
-    lines.push(
-        "",
-        ...table([
-            ["target", "limit", "measured", "result"],
-            ...targets.map((t) => [
-                t.name,
-                t.limit,
-                t.value,
-                t.pass === undefined ? "n/a" : t.pass ? "PASS" : "FAIL",
-            ]),
-        ]),
-    );
+    lines.push("", ...targetTable(targets));
     return lines.join("\n") + "\n";
 }
 
@@ -233,15 +234,7 @@ export function formatAccount(result: AccountResult, targets: readonly Target[],
             ],
         ]),
         "",
-        ...table([
-            ["target", "limit", "measured", "result"],
-            ...targets.map((t) => [
-                t.name,
-                t.limit,
-                t.value,
-                t.pass === undefined ? "n/a" : t.pass ? "PASS" : "FAIL",
-            ]),
-        ]),
+        ...targetTable(targets),
     ];
     return lines.join("\n") + "\n";
 }

@@ -46,6 +46,23 @@ interface AuditFlags {
     out?: string;
 }
 
+/** The packs to run and their config, as `preview` and `audit` take them. */
+function withPacks(command: Command): Command {
+    return command
+        .option(
+            "--policy-pack <DIR>",
+            "policy pack directory (repeatable; default: the bundled pack)",
+            collect,
+            [],
+        )
+        .option(
+            "--policy-pack-config <FILE>",
+            "policy config JSON, as for pulumi preview (repeatable)",
+            collect,
+            [],
+        );
+}
+
 function writeOutput(output: string, out: string | undefined): void {
     if (out) {
         fs.writeFileSync(out, output);
@@ -73,24 +90,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         .version(toolVersion())
         .exitOverride()
         .showHelpAfterError();
-    program
-        .command("preview")
-        .description(
-            "Run a Pulumi program under the SDK's mock runtime and its policy packs over the analyzer protocol",
-        )
-        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", ".")
-        .option(
-            "--policy-pack <DIR>",
-            "policy pack directory (repeatable; default: the bundled pack)",
-            collect,
-            [],
-        )
-        .option(
-            "--policy-pack-config <FILE>",
-            "policy config JSON, as for pulumi preview (repeatable)",
-            collect,
-            [],
-        )
+    withPacks(
+        program
+            .command("preview")
+            .description(
+                "Run a Pulumi program under the SDK's mock runtime and its policy packs over the analyzer protocol",
+            )
+            .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", "."),
+    )
         .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
         .option(
             "--config <KEY=VALUE>",
@@ -148,25 +155,15 @@ export async function main(argv: readonly string[]): Promise<number> {
                   });
             writeOutput(await renderGraph(stackGraph, flags.format), flags.out);
         });
-    program
-        .command("audit")
-        .description(
-            "Run the policy packs over what is deployed: a pulumi stack export or an account's aliyun CLI responses",
-        )
+    withPacks(
+        program
+            .command("audit")
+            .description(
+                "Run the policy packs over what is deployed: a pulumi stack export or an account's aliyun CLI responses",
+            ),
+    )
         .option("--stack-export <FILE>", "the output of pulumi stack export (versions 3 and 4)")
         .option("--aliyun <DIR>", "a directory of aliyun CLI responses (README: Audit what is deployed)")
-        .option(
-            "--policy-pack <DIR>",
-            "policy pack directory (repeatable; default: the bundled pack)",
-            collect,
-            [],
-        )
-        .option(
-            "--policy-pack-config <FILE>",
-            "policy config JSON, as for pulumi preview (repeatable)",
-            collect,
-            [],
-        )
         .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
         .option("--out <FILE>", "write the report to FILE instead of stdout")
         .action(async (flags: AuditFlags) => {

@@ -143,74 +143,44 @@ async function eachLimited(list, limit, work) {
 
 async function collectRegion(options, region) {
     const dir = join(options.out, region);
-    const base = { RegionId: region };
-    const groupPages = await pages(
-        options,
-        "ecs",
-        "DescribeSecurityGroups",
-        base,
-        { kind: "token", size: 100 },
-        join(dir, "DescribeSecurityGroups"),
+    /** Every page of one call in this region, written under `<dir>/<file>.<page>.json`. */
+    const regionPages = (product, api, paging, params = {}, file = api) =>
+        pages(options, product, api, { RegionId: region, ...params }, paging, join(dir, file));
+    const byToken = (size) => ({ kind: "token", size });
+    const byPage = { kind: "page", size: 50 };
+
+    const groups = (await regionPages("ecs", "DescribeSecurityGroups", byToken(100))).flatMap((page) =>
+        items(page, "SecurityGroups", "SecurityGroup"),
     );
-    const groups = groupPages.flatMap((page) => items(page, "SecurityGroups", "SecurityGroup"));
     await eachLimited(groups, options.concurrency, async (group) => {
         const id = group.SecurityGroupId;
         // A VPC group's rules come in one call; a classic-network group's, one call per NIC type.
-        const nicTypes = group.VpcId ? [undefined] : ["internet", "intranet"];
-        for (const nicType of nicTypes) {
-            await pages(
-                options,
+        for (const nicType of group.VpcId ? [undefined] : ["internet", "intranet"]) {
+            const file = `DescribeSecurityGroupAttribute.${id}${nicType ? `.${nicType}` : ""}`;
+            await regionPages(
                 "ecs",
                 "DescribeSecurityGroupAttribute",
-                { ...base, SecurityGroupId: id, NicType: nicType },
-                { kind: "token", size: 1000 },
-                join(dir, `DescribeSecurityGroupAttribute.${id}${nicType ? `.${nicType}` : ""}`),
+                byToken(1000),
+                { SecurityGroupId: id, NicType: nicType },
+                file,
             );
         }
     });
-    await pages(
-        options,
-        "ecs",
-        "DescribeInstances",
-        base,
-        { kind: "token", size: 100 },
-        join(dir, "DescribeInstances"),
+    await regionPages("ecs", "DescribeInstances", byToken(100));
+    await regionPages("ecs", "DescribeNetworkInterfaces", byToken(500));
+    const templates = (await regionPages("ecs", "DescribeLaunchTemplates", byPage)).flatMap((page) =>
+        items(page, "LaunchTemplateSets", "LaunchTemplateSet"),
     );
-    await pages(
-        options,
-        "ecs",
-        "DescribeNetworkInterfaces",
-        base,
-        { kind: "token", size: 500 },
-        join(dir, "DescribeNetworkInterfaces"),
-    );
-    const templatePages = await pages(
-        options,
-        "ecs",
-        "DescribeLaunchTemplates",
-        base,
-        { kind: "page", size: 50 },
-        join(dir, "DescribeLaunchTemplates"),
-    );
-    const templates = templatePages.flatMap((page) => items(page, "LaunchTemplateSets", "LaunchTemplateSet"));
-    await eachLimited(templates, options.concurrency, (template) =>
-        pages(
-            options,
+    await eachLimited(templates, options.concurrency, ({ LaunchTemplateId: id }) =>
+        regionPages(
             "ecs",
             "DescribeLaunchTemplateVersions",
-            { ...base, LaunchTemplateId: template.LaunchTemplateId, DefaultVersion: true, DetailFlag: true },
-            { kind: "page", size: 50 },
-            join(dir, `DescribeLaunchTemplateVersions.${template.LaunchTemplateId}`),
+            byPage,
+            { LaunchTemplateId: id, DefaultVersion: true, DetailFlag: true },
+            `DescribeLaunchTemplateVersions.${id}`,
         ),
     );
-    await pages(
-        options,
-        "ess",
-        "DescribeScalingConfigurations",
-        base,
-        { kind: "page", size: 50 },
-        join(dir, "DescribeScalingConfigurations"),
-    );
+    await regionPages("ess", "DescribeScalingConfigurations", byPage);
     return { groups: groups.length };
 }
 
