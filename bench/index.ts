@@ -176,10 +176,14 @@ async function main(): Promise<number> {
             );
         }
         if (options.account) {
+            const loadBefore = os.loadavg()[0];
             const account = await runAccount(workDir);
             const accountChecks = accountTargets(account);
             targets.push(...accountChecks);
-            const machine = `(${os.cpus().length} CPUs, Node ${process.version})`;
+            // Wall time depends on what else runs: the machine's load is part of the figure.
+            const machine =
+                `(${os.cpus().length} CPUs, Node ${process.version}, load average ` +
+                `${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after)`;
             process.stdout.write(
                 `${results.length > 0 ? "\n" : ""}${formatAccount(account, accountChecks, machine)}`,
             );

@@ -220,9 +220,10 @@ export function formatAccount(result: AccountResult, targets: readonly Target[],
             `(${result.summary.resources} resources; ${result.summary.mandatory} mandatory, ${result.summary.advisory} advisory)`,
         "",
         ...table([
-            ["time", "peak", "load", "pack start", "Analyze", "AnalyzeStack"],
+            ["time", "cpu (all processes)", "peak", "load", "pack start", "Analyze", "AnalyzeStack"],
             [
                 seconds(result.audit.wallMs),
+                `${fixed(result.audit.cpuSeconds, 1)} s`,
                 megabytes(result.audit.peakRssBytes),
                 phase("load"),
                 seconds((result.phases["packs.start"] ?? 0) + (result.phases["packs.configure"] ?? 0)),
