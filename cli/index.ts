@@ -1,10 +1,13 @@
 import { Command, CommanderError, Option } from "commander";
-import * as fs from "fs";
 import { audit, graphAuditSource } from "../engine/audit";
 import { GateError, errorMessage } from "../engine/errors";
 import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
+import { checkOutFile, GateOutput } from "../engine/output";
+import { secretConfigFromEnvironment } from "../engine/project";
+import { DEFAULT_PACK_CALL_TIMEOUT_MS } from "../engine/policyPack";
 import {
     preview,
+    renderErrorReport,
     renderReport,
     REPORT_FORMATS,
     toolVersion,
@@ -24,13 +27,16 @@ interface PreviewFlags {
     policyPackConfig: string[];
     stack?: string;
     config: string[];
+    configFile?: string;
     format: ReportFormat;
     out?: string;
+    packTimeout?: string;
 }
 
 interface GraphFlags {
     stack?: string;
     config: string[];
+    configFile?: string;
     format: GraphFormat;
     out?: string;
     stackExport?: string;
@@ -44,6 +50,24 @@ interface AuditFlags {
     policyPackConfig: string[];
     format: ReportFormat;
     out?: string;
+    packTimeout?: string;
+}
+
+/** The environment variable that sets `--pack-timeout` when the flag is not given. */
+const PACK_TIMEOUT_ENV = "ALICLOUD_SG_PACK_TIMEOUT";
+
+/** `--pack-timeout` (or its environment variable) in milliseconds. */
+function packTimeoutMs(flag: string | undefined): number {
+    const given = flag ?? process.env[PACK_TIMEOUT_ENV];
+    if (given === undefined || given === "") {
+        return DEFAULT_PACK_CALL_TIMEOUT_MS;
+    }
+    const seconds = Number(given);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+        const name = flag !== undefined ? "--pack-timeout" : PACK_TIMEOUT_ENV;
+        throw new GateError("arguments", `${name} must be a number of seconds above 0 (got "${given}")`);
+    }
+    return seconds * 1000;
 }
 
 /** The packs to run and their config, as `preview` and `audit` take them. */
@@ -63,60 +87,101 @@ function withPacks(command: Command): Command {
         );
 }
 
-function writeOutput(output: string, out: string | undefined): void {
-    if (out) {
-        fs.writeFileSync(out, output);
-    } else {
-        process.stdout.write(output);
-    }
+/** Where a report goes and how long a pack may take, as `preview` and `audit` take them. */
+function withReport(command: Command): Command {
+    return command
+        .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
+        .option("--out <FILE>", "write the report to FILE instead of stdout");
 }
 
-/** Writes a `preview` or `audit` report as asked, and says what the gate could not know; the exit status. */
-function emitReport(result: PreviewResult, flags: { format: ReportFormat; out?: string }): number {
-    const color =
-        !flags.out && flags.format === "text" && process.stdout.isTTY === true && !process.env.NO_COLOR;
-    writeOutput(renderReport(result.report, flags.format, color), flags.out);
-    if (flags.format !== "text") {
-        process.stderr.write(`note: ${result.report.origin.limitations}\n`);
+function withPackTimeout(command: Command): Command {
+    return command.option(
+        "--pack-timeout <SECONDS>",
+        `how long a policy pack may take to answer one call (default ${DEFAULT_PACK_CALL_TIMEOUT_MS / 1000}; env ${PACK_TIMEOUT_ENV})`,
+    );
+}
+
+/**
+ * Runs `preview` or `audit` and writes its report as asked, saying what the gate could not know; resolves to the
+ * exit status. Exit 2 still writes the requested report, so CI has something to upload and annotate; a text
+ * report on a terminal would only repeat the message on stderr.
+ */
+async function report(
+    output: GateOutput,
+    flags: { format: ReportFormat; out?: string },
+    projectDir: string,
+    run: () => Promise<PreviewResult>,
+): Promise<number> {
+    // Before the run, so that a run of minutes cannot end with its report lost.
+    if (flags.out) {
+        checkOutFile(flags.out);
     }
-    return result.exitCode;
+    try {
+        const result = await run();
+        const color =
+            !flags.out && flags.format === "text" && process.stdout.isTTY === true && !process.env.NO_COLOR;
+        output.document(renderReport(result.report, flags.format, color), { out: flags.out, color });
+        if (flags.format !== "text") {
+            output.diagnostic(`note: ${result.report.origin.limitations}\n`);
+        }
+        return result.exitCode;
+    } catch (err) {
+        if (err instanceof GateError && (flags.out || flags.format !== "text")) {
+            output.document(renderErrorReport(err, flags.format, projectDir), { out: flags.out });
+        }
+        throw err;
+    }
 }
 
 /** Parses `argv` (without node and script), runs the command and resolves to its exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
     let exitCode = 0;
+    // Every report, graph and diagnostic of this command goes out through here, scrubbed of the run's secrets.
+    const output = new GateOutput();
     const program = new Command("alicloud-sg")
         .description("Offline Pulumi policy gate for Alibaba Cloud security groups")
         .version(toolVersion())
         .exitOverride()
         .showHelpAfterError();
-    withPacks(
-        program
-            .command("preview")
-            .description(
-                "Run a Pulumi program under the SDK's mock runtime and its policy packs over the analyzer protocol",
+    withPackTimeout(
+        withReport(
+            withPacks(
+                program
+                    .command("preview")
+                    .description(
+                        "Run a Pulumi program under the SDK's mock runtime and its policy packs over the analyzer protocol",
+                    )
+                    .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", "."),
             )
-            .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", "."),
-    )
-        .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
-        .option(
-            "--config <KEY=VALUE>",
-            "stack config value, overriding Pulumi.<stack>.yaml (repeatable)",
-            collect,
-            [],
-        )
-        .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
-        .option("--out <FILE>", "write the report to FILE instead of stdout")
-        .action(async (projectDir: string, flags: PreviewFlags) => {
-            const result = await preview({
+                .option(
+                    "--stack <NAME>",
+                    "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)",
+                )
+                .option(
+                    "--config <KEY=VALUE>",
+                    "stack config value, overriding Pulumi.<stack>.yaml (repeatable)",
+                    collect,
+                    [],
+                ),
+        ).option(
+            "--config-file <FILE>",
+            "use the stack config in FILE rather than Pulumi.<stack>.yaml, as pulumi preview --config-file",
+        ),
+    ).action(async (projectDir: string, flags: PreviewFlags) => {
+        exitCode = await report(output, flags, projectDir, () =>
+            preview({
                 projectDir,
                 stack: flags.stack,
                 config: flags.config,
+                configFile: flags.configFile,
+                secretConfig: secretConfigFromEnvironment(),
                 policyPacks: flags.policyPack,
                 policyPackConfigs: flags.policyPackConfig,
-            });
-            exitCode = emitReport(result, flags);
-        });
+                output,
+                packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
+            }),
+        );
+    });
     program
         .command("graph")
         .description(
@@ -132,14 +197,23 @@ export async function main(argv: readonly string[]): Promise<number> {
         )
         .addOption(new Option("--format <FORMAT>", "graph format").choices(GRAPH_FORMATS).default("mermaid"))
         .option("--out <FILE>", "write the graph to FILE instead of stdout")
+        .option(
+            "--config-file <FILE>",
+            "use the stack config in FILE rather than Pulumi.<stack>.yaml, as pulumi preview --config-file",
+        )
         .option("--stack-export <FILE>", "draw what a pulumi stack export holds instead of running a program")
         .option("--aliyun <DIR>", "draw an account from aliyun CLI responses instead of running a program")
         .action(async (projectDir: string | undefined, flags: GraphFlags) => {
+            if (flags.out) {
+                checkOutFile(flags.out);
+            }
             const deployed = flags.stackExport !== undefined || flags.aliyun !== undefined;
-            if (
-                deployed &&
-                (projectDir !== undefined || flags.stack !== undefined || flags.config.length > 0)
-            ) {
+            const programGiven =
+                projectDir !== undefined ||
+                flags.stack !== undefined ||
+                flags.config.length > 0 ||
+                flags.configFile !== undefined;
+            if (deployed && programGiven) {
                 throw new GateError(
                     "arguments",
                     "graph draws a program (PROJECT_DIR, --stack, --config) or what is deployed " +
@@ -147,34 +221,44 @@ export async function main(argv: readonly string[]): Promise<number> {
                 );
             }
             const stackGraph = deployed
-                ? graphAuditSource({ stackExport: flags.stackExport, aliyun: flags.aliyun })
+                ? graphAuditSource({ stackExport: flags.stackExport, aliyun: flags.aliyun, output })
                 : await graphProject({
                       projectDir: projectDir ?? ".",
                       stack: flags.stack,
                       config: flags.config,
+                      configFile: flags.configFile,
+                      secretConfig: secretConfigFromEnvironment(),
+                      output,
                   });
-            writeOutput(await renderGraph(stackGraph, flags.format), flags.out);
+            output.document(await renderGraph(stackGraph, flags.format), { out: flags.out });
         });
-    withPacks(
-        program
-            .command("audit")
-            .description(
-                "Run the policy packs over what is deployed: a pulumi stack export or an account's aliyun CLI responses",
+    withPackTimeout(
+        withReport(
+            withPacks(
+                program
+                    .command("audit")
+                    .description(
+                        "Run the policy packs over what is deployed: a pulumi stack export or an account's aliyun CLI responses",
+                    )
+                    .option("--stack-export <FILE>", "the output of pulumi stack export (versions 3 and 4)")
+                    .option(
+                        "--aliyun <DIR>",
+                        "a directory of aliyun CLI responses (README: Audit what is deployed)",
+                    ),
             ),
-    )
-        .option("--stack-export <FILE>", "the output of pulumi stack export (versions 3 and 4)")
-        .option("--aliyun <DIR>", "a directory of aliyun CLI responses (README: Audit what is deployed)")
-        .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
-        .option("--out <FILE>", "write the report to FILE instead of stdout")
-        .action(async (flags: AuditFlags) => {
-            const result = await audit({
+        ),
+    ).action(async (flags: AuditFlags) => {
+        exitCode = await report(output, flags, ".", () =>
+            audit({
                 stackExport: flags.stackExport,
                 aliyun: flags.aliyun,
                 policyPacks: flags.policyPack,
                 policyPackConfigs: flags.policyPackConfig,
-            });
-            exitCode = emitReport(result, flags);
-        });
+                output,
+                packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
+            }),
+        );
+    });
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;
@@ -183,7 +267,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
         }
         const message = err instanceof GateError ? err.message : `unexpected error: ${errorMessage(err)}`;
-        process.stderr.write(`alicloud-sg: ${message}\n`);
+        output.diagnostic(`alicloud-sg: ${message}\n`);
         return EXIT_BAD_INPUT;
     }
 }

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { GateError } from "../errors";
 import { graphOfResources } from "../graph/model";
+import type { GateOutput } from "../output";
 import type { StackGraph } from "../graph";
 import { packSelection, type PreviewOptions, type PreviewResult } from "../preview";
 import { DEFAULT_ORGANIZATION, type ProjectSettings } from "../project";
@@ -20,10 +21,12 @@ export type { LoadedStack } from "./source";
 export interface AuditSource {
     readonly stackExport?: string;
     readonly aliyun?: string;
+    /** Where diagnostics go and the run's secrets: a plaintext secret of an export is recorded there. */
+    readonly output?: GateOutput;
 }
 
 export interface AuditOptions
-    extends AuditSource, Pick<PreviewOptions, "policyPacks" | "policyPackConfigs"> {}
+    extends AuditSource, Pick<PreviewOptions, "policyPacks" | "policyPackConfigs" | "packCallTimeoutMs"> {}
 
 /** Reads the one source given. */
 export function loadAuditSource(source: AuditSource): LoadedStack {
@@ -34,7 +37,7 @@ export function loadAuditSource(source: AuditSource): LoadedStack {
         );
     }
     return source.stackExport !== undefined
-        ? loadStackExport(source.stackExport)
+        ? loadStackExport(source.stackExport, process.cwd(), source.output?.secrets)
         : loadAliyunDir(source.aliyun as string);
 }
 
@@ -96,6 +99,8 @@ export async function audit(options: AuditOptions): Promise<PreviewResult> {
             configs,
             snapshot: true,
             packNodeArgs: packHeap(loaded.bytes),
+            output: options.output,
+            callTimeoutMs: options.packCallTimeoutMs,
         }),
     );
     const origin: ReportOrigin = {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { parse, ParseErrorCode, type ParseError } from "jsonc-parser";
 import { GateError, errorMessage } from "../errors";
+import { MAX_NESTING_DEPTH } from "../inputLimits";
 import type { RecordedOptions, RecordedResource } from "../types";
 
 /**
@@ -49,7 +50,13 @@ export function readJsonFile(file: string, label: string): unknown {
     }
     try {
         return JSON.parse(text);
-    } catch {
+    } catch (err) {
+        if (err instanceof RangeError) {
+            throw new GateError(
+                "input",
+                `${label}: nested too deeply to read (at most ${MAX_NESTING_DEPTH} levels)`,
+            );
+        }
         throw new GateError("input", `${label}: not valid JSON: ${syntaxErrorAt(text)}`);
     }
 }

@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "../errors";
+import { MAX_NESTING_DEPTH } from "../inputLimits";
+import type { SecretValues } from "../secrets";
 import type { RecordedOptions, RecordedResource, SourcePosition } from "../types";
 import { RESOURCE_REF_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "../wire";
 import { recogniseAliyunResponse } from "./aliyun/responses";
@@ -38,13 +40,22 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const URN_PREFIX = "urn:pulumi:";
 const URN_DELIMITER = "::";
 
-/** A value of the wire form with every secret redacted; throws a message naming the property path. */
+/** Throws a message naming the property path and what is wrong with it (never its value). */
 type Fail = (where: string, problem: string) => never;
 
+/** Receives each plaintext secret of the export, so that the last line of defence knows it. */
+type SecretSeen = (value: unknown) => void;
+
 /** `stack.DeserializePropertyValue`, with a redacting decrypter. */
-function deserializeValue(value: unknown, where: string, fail: Fail): unknown {
+function deserializeValue(value: unknown, where: string, fail: Fail, seen: SecretSeen, depth = 0): unknown {
+    if (typeof value === "object" && value !== null && depth >= MAX_NESTING_DEPTH) {
+        // Every consumer after this one, down to the protobuf encoding, recurses.
+        fail(where, `is nested deeper than ${MAX_NESTING_DEPTH} levels`);
+    }
     if (Array.isArray(value)) {
-        return value.map((item, index) => deserializeValue(item, `${where}[${index}]`, fail));
+        return value.map((item, index) =>
+            deserializeValue(item, `${where}[${index}]`, fail, seen, depth + 1),
+        );
     }
     if (!isRecord(value)) {
         return value;
@@ -52,7 +63,7 @@ function deserializeValue(value: unknown, where: string, fail: Fail): unknown {
     if (!(SIG_KEY in value)) {
         const result: Record<string, unknown> = {};
         for (const [key, inner] of Object.entries(value)) {
-            result[key] = deserializeValue(inner, `${where}.${key}`, fail);
+            result[key] = deserializeValue(inner, `${where}.${key}`, fail, seen, depth + 1);
         }
         return result;
     }
@@ -63,6 +74,9 @@ function deserializeValue(value: unknown, where: string, fail: Fail): unknown {
             const plaintext = typeof value.plaintext === "string";
             if (ciphertext === plaintext) {
                 fail(where, "is a malformed secret: exactly one of ciphertext or plaintext must be given");
+            }
+            if (plaintext) {
+                seen(plaintextValue(value.plaintext as string));
             }
             // Never decrypted, never parsed: the value itself must not reach a pack, a report or a message.
             return { [SIG_KEY]: SECRET_SIG, value: SECRET_LABEL };
@@ -102,6 +116,15 @@ function deserializeValue(value: unknown, where: string, fail: Fail): unknown {
             return Buffer.from(value.value as string, "base64").toString("utf8");
         default:
             return fail(where, `has an unrecognized signature ${JSON.stringify(sig)}`);
+    }
+}
+
+/** A `--show-secrets` value is the secret's JSON; a text that is not JSON is the secret itself. */
+function plaintextValue(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
     }
 }
 
@@ -182,7 +205,12 @@ const LIMITATIONS =
  * out, as `AnalyzeSnapshot` skips them; the stack resource and providers stay, as the engine analyzes them too.
  * Source positions (`sourcePosition`) are read relative to `projectDir`.
  */
-export function loadStackExport(file: string, projectDir: string = process.cwd()): LoadedStack {
+export function loadStackExport(
+    file: string,
+    projectDir: string = process.cwd(),
+    secrets?: SecretValues,
+): LoadedStack {
+    const secretSeen: SecretSeen = (value) => secrets?.addValue(value);
     const label = `--stack-export ${file}`;
     const doc = readJsonFile(file, label);
     if (!isRecord(doc) || !("version" in doc) || !("deployment" in doc)) {
@@ -247,7 +275,9 @@ export function loadStackExport(file: string, projectDir: string = process.cwd()
             if (!isRecord(value)) {
                 fail(key, "must be an object");
             }
-            return withoutInternalKeys(deserializeValue(value, key, fail) as Record<string, unknown>);
+            return withoutInternalKeys(
+                deserializeValue(value, key, fail, secretSeen) as Record<string, unknown>,
+            );
         };
         const inputs = props("inputs");
         const outputs = props("outputs");

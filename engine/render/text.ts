@@ -2,6 +2,7 @@ import { configuredRiskyPorts, sourceLabel, type Report, type ReportViolation } 
 import type { RecordedResource } from "../types";
 import { exposureLines } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
+import { escapeControlCharacters as oneLine } from "../controlChars";
 
 export interface TextOptions {
     /** ANSI colour; the CLI turns it on only when stdout is a terminal. */
@@ -41,7 +42,12 @@ function treeRows(resources: readonly RecordedResource[]): TreeRow[] {
 }
 
 function resourceLabel(v: ReportViolation): string {
-    return v.resourceType && v.resourceName ? `${v.resourceType}: ${v.resourceName}` : "stack";
+    return v.resourceType && v.resourceName ? oneLine(`${v.resourceType}: ${v.resourceName}`) : "stack";
+}
+
+/** A message's own lines, each indented under its entry and escaped, so none can pass for a line of the report. */
+function messageLines(message: string, indent: string): string[] {
+    return message.split("\n").map((line) => `${indent}${oneLine(line)}`);
 }
 
 export function renderText(report: Report, options: TextOptions): string {
@@ -49,21 +55,25 @@ export function renderText(report: Report, options: TextOptions): string {
     const { document } = report;
     const lines: string[] = [];
     const audit = report.origin.kind === "audit";
-    lines.push(report.origin.title);
-    lines.push(paint("dim", report.origin.limitations));
+    lines.push(oneLine(report.origin.title));
+    lines.push(paint("dim", oneLine(report.origin.limitations)));
     lines.push("");
 
-    const rows = treeRows(report.resources);
-    const typeWidth = Math.max(4, ...rows.map((row) => row.prefix.length + row.resource.type.length));
-    const nameWidth = Math.max(4, ...rows.map((row) => row.resource.name.length));
+    const rows = treeRows(report.resources).map((row) => ({
+        ...row,
+        type: oneLine(row.resource.type),
+        name: oneLine(row.resource.name),
+    }));
+    const typeWidth = Math.max(4, ...rows.map((row) => row.prefix.length + row.type.length));
+    const nameWidth = Math.max(4, ...rows.map((row) => row.name.length));
     lines.push(`     ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  Plan    Source`);
-    for (const { resource, prefix } of rows) {
+    for (const { resource, prefix, type, name } of rows) {
         // What is deployed is unchanged by an audit: `same`, as a preview shows resources it leaves alone.
         const plan = resource.external ? "read" : audit ? "same" : "create";
         const mark = resource.external ? paint("dim", ">-") : audit ? "  " : paint("green", " +");
-        const source = sourceLabel(report.sources.get(resource.urn), report.projectDir) ?? "";
+        const source = oneLine(sourceLabel(report.sources.get(resource.urn), report.projectDir) ?? "");
         lines.push(
-            ` ${mark}  ${(prefix + resource.type).padEnd(typeWidth)}  ${resource.name.padEnd(nameWidth)}  ` +
+            ` ${mark}  ${(prefix + type).padEnd(typeWidth)}  ${name.padEnd(nameWidth)}  ` +
                 `${plan.padEnd(6)}  ${paint("dim", source)}`.trimEnd(),
         );
     }
@@ -74,13 +84,12 @@ export function renderText(report: Report, options: TextOptions): string {
         riskyPorts: configuredRiskyPorts(report.packs),
         deployed: audit,
     });
+    const because = audit ? "some rules or groups were not read, or are outside what was read" : undefined;
+    // Escaped line by line first; the colour's own escapes are added after.
     lines.push(
-        ...exposureLines(graph, {
-            risky: (text) => paint("red", text),
-            ...(audit
-                ? { incompleteBecause: "some rules or groups were not read, or are outside what was read" }
-                : {}),
-        }),
+        ...exposureLines(graph, { incompleteBecause: because }).map((line) =>
+            oneLine(line).replace(/ \(risky: [\d, ]+\)/g, (risky) => paint("red", risky)),
+        ),
     );
     lines.push("");
 
@@ -96,24 +105,22 @@ export function renderText(report: Report, options: TextOptions): string {
             : violations.length > 0
               ? paint("yellow", "!")
               : paint("green", "✓");
-        lines.push(`    ${status} ${pack.name}@v${pack.version} (${pack.directory})`);
+        lines.push(`    ${status} ${oneLine(`${pack.name}@v${pack.version} (${pack.directory})`)}`);
         for (const v of violations) {
             const level =
                 v.enforcementLevel === "mandatory"
                     ? paint("red", "[mandatory]")
                     : paint("yellow", "[advisory]");
-            lines.push(`        - ${level}  ${paint("bold", v.policyName)}  (${resourceLabel(v)})`);
-            for (const messageLine of v.message.split("\n")) {
-                lines.push(`          ${messageLine}`);
-            }
+            lines.push(`        - ${level}  ${paint("bold", oneLine(v.policyName))}  (${resourceLabel(v)})`);
+            lines.push(...messageLines(v.message, "          "));
             if (v.source) {
-                lines.push(`          ${paint("dim", `at ${v.source}`)}`);
+                lines.push(`          ${paint("dim", `at ${oneLine(v.source)}`)}`);
             }
         }
         const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
         for (const r of pack.remediations) {
             const resource = byUrn.get(r.urn);
-            const what = resource ? `${resource.type}: ${resource.name}` : r.urn;
+            const what = oneLine(resource ? `${resource.type}: ${resource.name}` : r.urn);
             const label = r.diagnostic
                 ? paint("yellow", "[remediation skipped]")
                 : audit
@@ -122,11 +129,13 @@ export function renderText(report: Report, options: TextOptions): string {
             const effect = audit
                 ? "Not applied: an audit reports what the policy would change."
                 : "Inputs were changed before Analyze.";
-            lines.push(`        - ${label}  ${paint("bold", r.policyName)}  (${what})`);
-            lines.push(`          ${r.diagnostic ?? `${r.description} ${effect}`}`);
+            lines.push(`        - ${label}  ${paint("bold", oneLine(r.policyName))}  (${what})`);
+            lines.push(...messageLines(r.diagnostic ?? `${r.description} ${effect}`, "          "));
         }
         for (const log of pack.logs) {
-            lines.push(`        ${paint("dim", `${log.severity}: ${log.message}`)}`);
+            lines.push(
+                ...messageLines(`${log.severity}: ${log.message}`, "        ").map((l) => paint("dim", l)),
+            );
         }
     }
     lines.push("");

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { loadStackExport, parseSourcePosition, urnName } from "../../engine/audit/stackExport";
 import { GateError } from "../../engine/errors";
+import { SecretValues } from "../../engine/secrets";
 import {
     ACCESS_KEY_CIPHERTEXT,
     GROUP,
@@ -77,6 +78,15 @@ describe("audit: reading pulumi stack export", () => {
         for (const secret of [PLAINTEXT_SECRET, SECRET_KEY_PLAINTEXT, ACCESS_KEY_CIPHERTEXT]) {
             assert.ok(!everything.includes(secret), `${secret} leaked`);
         }
+    });
+
+    it("tells the run's secrets every plaintext secret, so that nothing can print one", () => {
+        const secrets = new SecretValues();
+        loadStackExport(writeTemp("stack.json", shopExport()), PROJECT_DIR, secrets);
+        assert.strictEqual(
+            secrets.scrubText(`tags ${PLAINTEXT_SECRET}, key ${SECRET_KEY_PLAINTEXT}`),
+            "tags [secret], key [secret]",
+        );
     });
 
     it("leaves out the top-level internal keys the engine never sends (__defaults, __meta, __internal)", () => {
@@ -208,6 +218,21 @@ describe("audit: reading pulumi stack export", () => {
             assert.strictEqual(
                 failure(doc),
                 `--stack-export FILE: deployment.resources[2] (${GROUP}): inputs.tags.costCenter is a malformed secret: exactly one of ciphertext or plaintext must be given`,
+            );
+        });
+
+        it("a value nested deeper than the gate follows", () => {
+            const doc = shopExport();
+            const group = (doc.deployment as { resources: Record<string, Record<string, unknown>>[] })
+                .resources[2];
+            let deep: unknown = "bottom";
+            for (let level = 0; level < 70; level++) {
+                deep = { a: deep };
+            }
+            group.outputs.deep = deep;
+            assert.strictEqual(
+                failure(doc),
+                `--stack-export FILE: deployment.resources[2] (${GROUP}): outputs.deep${".a".repeat(63)} is nested deeper than 64 levels`,
             );
         });
 
