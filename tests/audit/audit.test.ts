@@ -469,6 +469,25 @@ describe("alicloud-sg audit", function () {
             );
         });
 
+        it("and still the report asked for, as preview writes it", async () => {
+            const file = writeTemp("old.json", { ...shopExport(), version: 2 });
+            const message = `--stack-export ${file}: a stack export of version 2; alicloud-sg reads versions 3 and 4 (export it again with a current Pulumi CLI)`;
+            const json = await alicloudSg(["audit", "--stack-export", file, "--format", "json"]);
+            assert.strictEqual(json.code, 2);
+            assert.deepStrictEqual(JSON.parse(json.stdout), { error: { message, source: null } });
+            const sarif = await alicloudSg(["audit", "--stack-export", file, "--format", "sarif"]);
+            assert.strictEqual(sarif.code, 2);
+            const run0 = JSON.parse(sarif.stdout).runs[0];
+            assert.deepStrictEqual(
+                [
+                    run0.invocations[0].executionSuccessful,
+                    run0.results[0].ruleId,
+                    run0.results[0].message.text,
+                ],
+                [false, "alicloud-sg/input-error", message],
+            );
+        });
+
         it("no source, both sources, or a program with a source", async () => {
             const expected =
                 "alicloud-sg: give what is deployed: --stack-export FILE (pulumi stack export) or --aliyun DIR (aliyun CLI responses), one of them";
