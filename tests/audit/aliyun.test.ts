@@ -629,6 +629,31 @@ describe("audit: reading aliyun CLI responses", () => {
             );
         });
 
+        it("a group, its rules or a member without an id, which the audit could attribute to nothing", () => {
+            assert.strictEqual(
+                failure({
+                    "cn-hangzhou/attribute.json":
+                        '{"RequestId": "9C1F", "RegionId": "cn-hangzhou", "SecurityGroupId": " ", "VpcId": "vpc-bp1x", "Permissions": {"Permission": [{"IpProtocol": "TCP", "PortRange": "22/22", "SourceCidrIp": "0.0.0.0/0", "Policy": "Accept", "Priority": "1", "Direction": "ingress"}]}}',
+                }),
+                '--aliyun DIR/cn-hangzhou/attribute.json: the response has no SecurityGroupId (found " "); collect it again',
+            );
+            assert.strictEqual(
+                failure({
+                    "cn-hangzhou/groups.json":
+                        '{"RegionId": "cn-hangzhou", "TotalCount": 1, "SecurityGroups": {"SecurityGroup": [{"SecurityGroupName": "web", "VpcId": "vpc-bp1x"}]}}',
+                }),
+                "--aliyun DIR/cn-hangzhou/groups.json: an item of SecurityGroups.SecurityGroup has no SecurityGroupId (found null); collect it again",
+            );
+            assert.strictEqual(
+                failure({
+                    "cn-hangzhou/groups.json": groups,
+                    "cn-hangzhou/instances.json":
+                        '{"TotalCount": 1, "Instances": {"Instance": [{"InstanceId": 42, "InstanceName": "web-1", "SecurityGroupIds": {"SecurityGroupId": ["sg-bp1web"]}}]}}',
+                }),
+                "--aliyun DIR/cn-hangzhou/instances.json: an item of Instances.Instance has no InstanceId (found 42); collect it again",
+            );
+        });
+
         it("a truncated page", () => {
             assert.strictEqual(
                 failure({ "cn-hangzhou/groups.json": groups.slice(0, 700) }),

@@ -44,7 +44,7 @@ interface GroupRecord {
     region?: string;
     /** The `DescribeSecurityGroups` item. */
     listed?: AliyunItem;
-    /** The first `DescribeSecurityGroupAttribute` response (its group fields). */
+    /** The group fields of its `DescribeSecurityGroupAttribute` responses, merged. */
     described?: AliyunItem;
     /** How many `DescribeSecurityGroupAttribute` responses (pages, NIC types, directions) were read. */
     responses: number;
@@ -158,6 +158,21 @@ function badFile(file: string, doc: unknown): GateError {
     );
 }
 
+/**
+ * The id a response must carry. Without it, the rules or group it holds could be attributed to nothing, and an
+ * audit that dropped them would pass what it never judged.
+ */
+function requiredId(file: string, item: AliyunItem, field: string, where: string): string {
+    const id = text(item, field);
+    if (id === undefined) {
+        throw new GateError(
+            "input",
+            `--aliyun ${file}: ${where} has no ${field} (found ${JSON.stringify(item[field] ?? null).slice(0, 40)}); collect it again`,
+        );
+    }
+    return id;
+}
+
 /** Reads every response under `dir`. */
 export function loadAliyunDir(dir: string): LoadedStack {
     const label = `--aliyun ${dir}`;
@@ -195,15 +210,15 @@ export function loadAliyunDir(dir: string): LoadedStack {
         const fileRegion = text(doc, "RegionId") ?? regionOfPath(dir, file);
         if (action === DESCRIBE_SECURITY_GROUPS) {
             for (const item of itemsOf(doc, action) ?? []) {
-                const id = text(item, "SecurityGroupId");
-                if (id !== undefined) {
-                    const record = group(id);
-                    record.listed = fillIn(record.listed, item);
-                    record.region ??= fileRegion;
-                }
+                // A group the account lists but that cannot be named would otherwise vanish from the audit.
+                const record = group(
+                    requiredId(file, item, "SecurityGroupId", `an item of ${(action.list ?? []).join(".")}`),
+                );
+                record.listed = fillIn(record.listed, item);
+                record.region ??= fileRegion;
             }
         } else if (action === DESCRIBE_SECURITY_GROUP_ATTRIBUTE) {
-            const record = group(text(doc, "SecurityGroupId") as string);
+            const record = group(requiredId(file, doc, "SecurityGroupId", "the response"));
             record.described = fillIn(record.described, doc);
             record.responses++;
             record.region ??= fileRegion;
@@ -221,13 +236,16 @@ export function loadAliyunDir(dir: string): LoadedStack {
                 continue;
             }
             for (const item of itemsOf(doc, action) ?? []) {
-                const id = text(item, kind.idField);
-                if (id !== undefined) {
-                    const key = kind.versionField ? `${id}#${String(item[kind.versionField])}` : id;
-                    const known = byKey.get(key);
-                    const region = text(item, "RegionId") ?? fileRegion ?? regionOfZone(item);
-                    byKey.set(key, { item: fillIn(known?.item, item), region: known?.region ?? region });
-                }
+                const id = requiredId(
+                    file,
+                    item,
+                    kind.idField,
+                    `an item of ${(action.list ?? []).join(".")}`,
+                );
+                const key = kind.versionField ? `${id}#${String(item[kind.versionField])}` : id;
+                const known = byKey.get(key);
+                const region = text(item, "RegionId") ?? fileRegion ?? regionOfZone(item);
+                byKey.set(key, { item: fillIn(known?.item, item), region: known?.region ?? region });
             }
         }
     }
