@@ -1,16 +1,17 @@
 import { Command, CommanderError, Option } from "commander";
+import { audit, graphAuditSource } from "../engine/audit";
 import { GateError, errorMessage } from "../engine/errors";
 import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
 import { checkOutFile, GateOutput } from "../engine/output";
 import { secretConfigFromEnvironment } from "../engine/project";
 import { DEFAULT_PACK_CALL_TIMEOUT_MS } from "../engine/policyPack";
 import {
-    MOCK_LIMITATIONS,
     preview,
     renderErrorReport,
     renderReport,
     REPORT_FORMATS,
     toolVersion,
+    type PreviewResult,
     type ReportFormat,
 } from "../engine/preview";
 
@@ -38,6 +39,18 @@ interface GraphFlags {
     configFile?: string;
     format: GraphFormat;
     out?: string;
+    stackExport?: string;
+    aliyun?: string;
+}
+
+interface AuditFlags {
+    stackExport?: string;
+    aliyun?: string;
+    policyPack: string[];
+    policyPackConfig: string[];
+    format: ReportFormat;
+    out?: string;
+    packTimeout?: string;
 }
 
 /** The environment variable that sets `--pack-timeout` when the flag is not given. */
@@ -57,22 +70,9 @@ function packTimeoutMs(flag: string | undefined): number {
     return seconds * 1000;
 }
 
-/** Parses `argv` (without node and script), runs the command and resolves to its exit status. */
-export async function main(argv: readonly string[]): Promise<number> {
-    let exitCode = 0;
-    // Every report, graph and diagnostic of this command goes out through here, scrubbed of the run's secrets.
-    const output = new GateOutput();
-    const program = new Command("alicloud-sg")
-        .description("Offline Pulumi policy gate for Alibaba Cloud security groups")
-        .version(toolVersion())
-        .exitOverride()
-        .showHelpAfterError();
-    program
-        .command("preview")
-        .description(
-            "Run a Pulumi program under the SDK's mock runtime and its policy packs over the analyzer protocol",
-        )
-        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", ".")
+/** The packs to run and their config, as `preview` and `audit` take them. */
+function withPacks(command: Command): Command {
+    return command
         .option(
             "--policy-pack <DIR>",
             "policy pack directory (repeatable; default: the bundled pack)",
@@ -84,66 +84,110 @@ export async function main(argv: readonly string[]): Promise<number> {
             "policy config JSON, as for pulumi preview (repeatable)",
             collect,
             [],
-        )
-        .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
-        .option(
-            "--config <KEY=VALUE>",
-            "stack config value, overriding Pulumi.<stack>.yaml (repeatable)",
-            collect,
-            [],
-        )
+        );
+}
+
+/** Where a report goes and how long a pack may take, as `preview` and `audit` take them. */
+function withReport(command: Command): Command {
+    return command
         .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
-        .option("--out <FILE>", "write the report to FILE instead of stdout")
-        .option(
+        .option("--out <FILE>", "write the report to FILE instead of stdout");
+}
+
+function withPackTimeout(command: Command): Command {
+    return command.option(
+        "--pack-timeout <SECONDS>",
+        `how long a policy pack may take to answer one call (default ${DEFAULT_PACK_CALL_TIMEOUT_MS / 1000}; env ${PACK_TIMEOUT_ENV})`,
+    );
+}
+
+/**
+ * Runs `preview` or `audit` and writes its report as asked, saying what the gate could not know; resolves to the
+ * exit status. Exit 2 still writes the requested report, so CI has something to upload and annotate; a text
+ * report on a terminal would only repeat the message on stderr.
+ */
+async function report(
+    output: GateOutput,
+    flags: { format: ReportFormat; out?: string },
+    projectDir: string,
+    run: () => Promise<PreviewResult>,
+): Promise<number> {
+    // Before the run, so that a run of minutes cannot end with its report lost.
+    if (flags.out) {
+        checkOutFile(flags.out);
+    }
+    try {
+        const result = await run();
+        const color =
+            !flags.out && flags.format === "text" && process.stdout.isTTY === true && !process.env.NO_COLOR;
+        output.document(renderReport(result.report, flags.format, color), { out: flags.out, color });
+        if (flags.format !== "text") {
+            output.diagnostic(`note: ${result.report.origin.limitations}\n`);
+        }
+        return result.exitCode;
+    } catch (err) {
+        if (err instanceof GateError && (flags.out || flags.format !== "text")) {
+            output.document(renderErrorReport(err, flags.format, projectDir), { out: flags.out });
+        }
+        throw err;
+    }
+}
+
+/** Parses `argv` (without node and script), runs the command and resolves to its exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+    let exitCode = 0;
+    // Every report, graph and diagnostic of this command goes out through here, scrubbed of the run's secrets.
+    const output = new GateOutput();
+    const program = new Command("alicloud-sg")
+        .description("Offline Pulumi policy gate for Alibaba Cloud security groups")
+        .version(toolVersion())
+        .exitOverride()
+        .showHelpAfterError();
+    withPackTimeout(
+        withReport(
+            withPacks(
+                program
+                    .command("preview")
+                    .description(
+                        "Run a Pulumi program under the SDK's mock runtime and its policy packs over the analyzer protocol",
+                    )
+                    .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", "."),
+            )
+                .option(
+                    "--stack <NAME>",
+                    "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)",
+                )
+                .option(
+                    "--config <KEY=VALUE>",
+                    "stack config value, overriding Pulumi.<stack>.yaml (repeatable)",
+                    collect,
+                    [],
+                ),
+        ).option(
             "--config-file <FILE>",
             "use the stack config in FILE rather than Pulumi.<stack>.yaml, as pulumi preview --config-file",
-        )
-        .option(
-            "--pack-timeout <SECONDS>",
-            `how long a policy pack may take to answer one call (default ${DEFAULT_PACK_CALL_TIMEOUT_MS / 1000}; env ${PACK_TIMEOUT_ENV})`,
-        )
-        .action(async (projectDir: string, flags: PreviewFlags) => {
-            // Before the run, so that a run of minutes cannot end with its report lost.
-            if (flags.out) {
-                checkOutFile(flags.out);
-            }
-            try {
-                const result = await preview({
-                    projectDir,
-                    stack: flags.stack,
-                    config: flags.config,
-                    configFile: flags.configFile,
-                    secretConfig: secretConfigFromEnvironment(),
-                    policyPacks: flags.policyPack,
-                    policyPackConfigs: flags.policyPackConfig,
-                    output,
-                    packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
-                });
-                const color =
-                    !flags.out &&
-                    flags.format === "text" &&
-                    process.stdout.isTTY === true &&
-                    !process.env.NO_COLOR;
-                output.document(renderReport(result.report, flags.format, color), { out: flags.out, color });
-                if (flags.format !== "text") {
-                    output.diagnostic(`note: ${MOCK_LIMITATIONS}\n`);
-                }
-                exitCode = result.exitCode;
-            } catch (err) {
-                // Exit 2 still writes the requested report, so CI has something to upload and annotate; a text
-                // report on a terminal would only repeat the message on stderr.
-                if (err instanceof GateError && (flags.out || flags.format !== "text")) {
-                    output.document(renderErrorReport(err, flags.format, projectDir), { out: flags.out });
-                }
-                throw err;
-            }
-        });
+        ),
+    ).action(async (projectDir: string, flags: PreviewFlags) => {
+        exitCode = await report(output, flags, projectDir, () =>
+            preview({
+                projectDir,
+                stack: flags.stack,
+                config: flags.config,
+                configFile: flags.configFile,
+                secretConfig: secretConfigFromEnvironment(),
+                policyPacks: flags.policyPack,
+                policyPackConfigs: flags.policyPackConfig,
+                output,
+                packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
+            }),
+        );
+    });
     program
         .command("graph")
         .description(
             "Draw who can reach whom: effective ingress between security groups, the Internet and peers",
         )
-        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", ".")
+        .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml (default: .)")
         .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
         .option(
             "--config <KEY=VALUE>",
@@ -157,20 +201,64 @@ export async function main(argv: readonly string[]): Promise<number> {
             "--config-file <FILE>",
             "use the stack config in FILE rather than Pulumi.<stack>.yaml, as pulumi preview --config-file",
         )
-        .action(async (projectDir: string, flags: GraphFlags) => {
+        .option("--stack-export <FILE>", "draw what a pulumi stack export holds instead of running a program")
+        .option("--aliyun <DIR>", "draw an account from aliyun CLI responses instead of running a program")
+        .action(async (projectDir: string | undefined, flags: GraphFlags) => {
             if (flags.out) {
                 checkOutFile(flags.out);
             }
-            const stackGraph = await graphProject({
-                projectDir,
-                stack: flags.stack,
-                config: flags.config,
-                configFile: flags.configFile,
-                secretConfig: secretConfigFromEnvironment(),
-                output,
-            });
+            const deployed = flags.stackExport !== undefined || flags.aliyun !== undefined;
+            const programGiven =
+                projectDir !== undefined ||
+                flags.stack !== undefined ||
+                flags.config.length > 0 ||
+                flags.configFile !== undefined;
+            if (deployed && programGiven) {
+                throw new GateError(
+                    "arguments",
+                    "graph draws a program (PROJECT_DIR, --stack, --config) or what is deployed " +
+                        "(--stack-export or --aliyun), not both",
+                );
+            }
+            const stackGraph = deployed
+                ? graphAuditSource({ stackExport: flags.stackExport, aliyun: flags.aliyun, output })
+                : await graphProject({
+                      projectDir: projectDir ?? ".",
+                      stack: flags.stack,
+                      config: flags.config,
+                      configFile: flags.configFile,
+                      secretConfig: secretConfigFromEnvironment(),
+                      output,
+                  });
             output.document(await renderGraph(stackGraph, flags.format), { out: flags.out });
         });
+    withPackTimeout(
+        withReport(
+            withPacks(
+                program
+                    .command("audit")
+                    .description(
+                        "Run the policy packs over what is deployed: a pulumi stack export or an account's aliyun CLI responses",
+                    )
+                    .option("--stack-export <FILE>", "the output of pulumi stack export (versions 3 and 4)")
+                    .option(
+                        "--aliyun <DIR>",
+                        "a directory of aliyun CLI responses (README: Audit what is deployed)",
+                    ),
+            ),
+        ),
+    ).action(async (flags: AuditFlags) => {
+        exitCode = await report(output, flags, ".", () =>
+            audit({
+                stackExport: flags.stackExport,
+                aliyun: flags.aliyun,
+                policyPacks: flags.policyPack,
+                policyPackConfigs: flags.policyPackConfig,
+                output,
+                packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
+            }),
+        );
+    });
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;

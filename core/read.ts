@@ -252,6 +252,14 @@ const parseDirection = lowerEnum<Direction>(["ingress", "egress"]);
 const parsePolicy = lowerEnum<RulePolicy>(["accept", "drop"]);
 const parseNicType = lowerEnum<NicType>(["intranet", "internet"]);
 
+/** A priority as a number, also when written as a string (the API returns `"1"`); undefined otherwise. */
+export function parsePriority(value: unknown): number | undefined {
+    if (typeof value === "number") {
+        return value;
+    }
+    return typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : undefined;
+}
+
 /** The one peer field of a rule and its value as written. */
 export interface PeerReading {
     readonly field: RulePeerField;
@@ -286,13 +294,7 @@ export function readRule(props: unknown): RuleReading {
         // The provider defaults `portRange` to "-1/-1", which tcp and udp rules then fail with.
         ports: raw.portRange === undefined ? NO_PORTS : known(raw.portRange, parsePortRange),
         policy: known(raw.policy, parsePolicy),
-        priority: known(raw.priority, (v) =>
-            typeof v === "number"
-                ? v
-                : typeof v === "string" && /^\s*-?\d+\s*$/.test(v)
-                  ? Number(v)
-                  : undefined,
-        ),
+        priority: known(raw.priority, parsePriority),
         nicType: known(raw.nicType, parseNicType),
         peerFields,
         peer,

@@ -16,3 +16,13 @@ export {
     type PreviewOptions,
 } from "./preview";
 export { toAnalyzerValue, toDisplayValue, UNKNOWN, SIG_KEY, SECRET_SIG, RESOURCE_REF_SIG } from "./wire";
+export {
+    audit,
+    graphAuditSource,
+    loadAliyunDir,
+    loadAuditSource,
+    loadStackExport,
+    type AuditOptions,
+    type AuditSource,
+    type LoadedStack,
+} from "./audit";

@@ -7,7 +7,7 @@ import type { GateOutput } from "./output";
 import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
 import { buildReport, exitCodeFor, MOCK_LIMITATIONS, sourceLabel, type Report } from "./report";
-import { runPacks } from "./runPacks";
+import { runPacks, type PackConfigSource } from "./runPacks";
 import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
 import { timed, writeProfile } from "./profile";
@@ -74,16 +74,27 @@ export function toolVersion(): string {
     return JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version as string;
 }
 
-/** Runs the program and every pack over the analyzer protocol, and builds the report. */
-export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
-    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
+/**
+ * The packs to run (the bundled one when none is given) and their config files, read now so that a malformed
+ * one fails before anything runs.
+ */
+export function packSelection(options: Pick<PreviewOptions, "policyPacks" | "policyPackConfigs">): {
+    packs: readonly string[];
+    configs: PackConfigSource[];
+} {
     const packs =
         options.policyPacks && options.policyPacks.length > 0 ? options.policyPacks : [bundledPolicyPack()];
-    // Config files are read before anything runs, so a malformed one fails fast.
     const configs = (options.policyPackConfigs ?? []).map((file) => ({
         label: `--policy-pack-config ${file}`,
         config: readPolicyPackConfig(file),
     }));
+    return { packs, configs };
+}
+
+/** Runs the program and every pack over the analyzer protocol, and builds the report. */
+export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
+    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
+    const { packs, configs } = packSelection(options);
     // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
     // Each resource is analyzed as soon as the program registers it, as the engine does at step generation.

@@ -26,9 +26,22 @@ export interface ReportDocument {
     readonly summary: { resources: number; mandatory: number; advisory: number };
 }
 
+/**
+ * What a report judged: a program previewed offline, or what is already deployed (a stack export, an account's
+ * API responses), which `alicloud-sg audit` analyzes as `pulumi policy analyze --file` does.
+ */
+export interface ReportOrigin {
+    readonly kind: "preview" | "audit";
+    /** The text report's first line. */
+    readonly title: string;
+    /** What the gate could not know, said in every report. */
+    readonly limitations: string;
+}
+
 /** Everything a renderer may use; `document` is what JSON prints. */
 export interface Report {
     readonly document: ReportDocument;
+    readonly origin: ReportOrigin;
     readonly projectDir: string;
     readonly resources: readonly RecordedResource[];
     readonly packs: readonly PackResult[];
@@ -41,6 +54,14 @@ export interface Report {
 export const MOCK_LIMITATIONS =
     "Offline preview under the SDK's mock runtime: provider defaults and autonames were not applied, " +
     "ids and provider-computed outputs are unknown, and there is no default provider or root Stack resource.";
+
+export function previewOrigin(project: ProjectSettings): ReportOrigin {
+    return {
+        kind: "preview",
+        title: `Previewing ${project.name} (stack ${project.stack}), offline`,
+        limitations: MOCK_LIMITATIONS,
+    };
+}
 
 export function sourceLabel(source: SourcePosition | undefined, projectDir: string): string | null {
     if (!source) {
@@ -67,6 +88,7 @@ export function buildReport(
     resources: readonly RecordedResource[],
     packs: readonly PackResult[],
     finalInputs: ReadonlyMap<string, Record<string, unknown>>,
+    origin: ReportOrigin = previewOrigin(project),
 ): Report {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const sources = new Map<string, SourcePosition>();
@@ -111,6 +133,7 @@ export function buildReport(
     };
     return {
         document,
+        origin,
         projectDir: project.dir,
         resources,
         packs,

@@ -3,6 +3,8 @@ import type { GraphModel } from "./model";
 export interface ExposureOptions {
     /** Wraps risky text for a terminal; identity without colour. */
     readonly risky?: (text: string) => string;
+    /** Why a group's picture may be incomplete; by default a preview's reasons. */
+    readonly incompleteBecause?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
             reached.push(`${what} from ${labels.get(edge.from)}${warning}`);
         });
         const caveat = graph.incomplete.has(node.id)
-            ? " (incomplete: some rules or groups are unknown in preview or outside the stack)"
+            ? ` (incomplete: ${options.incompleteBecause ?? "some rules or groups are unknown in preview or outside the stack"})`
             : "";
         lines.push(
             `    ${names[position].padEnd(width)}  ${reached.length > 0 ? reached.join("; ") : "nothing"}${caveat}`,

@@ -58,17 +58,22 @@ export interface GraphModel extends GraphDocument {
 export interface GraphOptions {
     /** Ports that must not face the open Internet. Defaults to the policy pack's default (`riskyPresetPorts`). */
     readonly riskyPorts?: readonly number[];
+    /**
+     * Read what is deployed, every resource's outputs, as `AnalyzeStack` sees a stack export; by default a
+     * preview's plan, a custom resource's inputs.
+     */
+    readonly deployed?: boolean;
 }
 
 export const INTERNET_NODE_ID = "internet";
 
 /** The analyzer's view of recorded resources: what the policy pack's stack policies join, too. */
-export function stackInputs(resources: readonly RecordedResource[]): StackResourceInput[] {
+export function stackInputs(resources: readonly RecordedResource[], deployed = false): StackResourceInput[] {
     return resources.map((resource) => ({
         urn: resource.urn,
         type: resource.type,
         name: resource.name,
-        props: toAnalyzerValue(resource.custom ? resource.inputs : resource.outputs),
+        props: toAnalyzerValue(resource.custom && !deployed ? resource.inputs : resource.outputs),
         propertyDependencies: resource.propertyDependencies,
     }));
 }
@@ -277,7 +282,7 @@ export function graphOfResources(
     resources: readonly RecordedResource[],
     options: GraphOptions = {},
 ): GraphModel {
-    return buildGraph(joinStack(stackInputs(resources)), options);
+    return buildGraph(joinStack(stackInputs(resources, options.deployed)), options);
 }
 
 /** The JSON document of DESIGN §3: nodes and edges only. */

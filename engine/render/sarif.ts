@@ -1,7 +1,7 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { GateError } from "../errors";
-import { MOCK_LIMITATIONS, type Report } from "../report";
+import type { Report } from "../report";
 import type { SourcePosition } from "../types";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -72,7 +72,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
         invocations: [
             {
                 executionSuccessful: true,
-                toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
+                toolExecutionNotifications: [{ level: "note", message: { text: report.origin.limitations } }],
             },
         ],
         results,

@@ -1,10 +1,4 @@
-import {
-    configuredRiskyPorts,
-    MOCK_LIMITATIONS,
-    sourceLabel,
-    type Report,
-    type ReportViolation,
-} from "../report";
+import { configuredRiskyPorts, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { RecordedResource } from "../types";
 import { exposureLines } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
@@ -60,8 +54,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const paint = painter(options.color);
     const { document } = report;
     const lines: string[] = [];
-    lines.push(`Previewing ${oneLine(document.project)} (stack ${oneLine(document.stack)}), offline`);
-    lines.push(paint("dim", MOCK_LIMITATIONS));
+    const audit = report.origin.kind === "audit";
+    lines.push(oneLine(report.origin.title));
+    lines.push(paint("dim", oneLine(report.origin.limitations)));
     lines.push("");
 
     const rows = treeRows(report.resources).map((row) => ({
@@ -73,8 +68,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const nameWidth = Math.max(4, ...rows.map((row) => row.name.length));
     lines.push(`     ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  Plan    Source`);
     for (const { resource, prefix, type, name } of rows) {
-        const plan = resource.external ? "read" : "create";
-        const mark = resource.external ? paint("dim", ">-") : paint("green", " +");
+        // What is deployed is unchanged by an audit: `same`, as a preview shows resources it leaves alone.
+        const plan = resource.external ? "read" : audit ? "same" : "create";
+        const mark = resource.external ? paint("dim", ">-") : audit ? "  " : paint("green", " +");
         const source = oneLine(sourceLabel(report.sources.get(resource.urn), report.projectDir) ?? "");
         lines.push(
             ` ${mark}  ${(prefix + type).padEnd(typeWidth)}  ${name.padEnd(nameWidth)}  ` +
@@ -84,10 +80,14 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push("");
 
     // Risky as the run's policy config says, so the section and disallow-public-risky-ports agree.
-    const graph = graphOfResources(report.resources, { riskyPorts: configuredRiskyPorts(report.packs) });
+    const graph = graphOfResources(report.resources, {
+        riskyPorts: configuredRiskyPorts(report.packs),
+        deployed: audit,
+    });
+    const because = audit ? "some rules or groups were not read, or are outside what was read" : undefined;
     // Escaped line by line first; the colour's own escapes are added after.
     lines.push(
-        ...exposureLines(graph).map((line) =>
+        ...exposureLines(graph, { incompleteBecause: because }).map((line) =>
             oneLine(line).replace(/ \(risky: [\d, ]+\)/g, (risky) => paint("red", risky)),
         ),
     );
@@ -123,14 +123,14 @@ export function renderText(report: Report, options: TextOptions): string {
             const what = oneLine(resource ? `${resource.type}: ${resource.name}` : r.urn);
             const label = r.diagnostic
                 ? paint("yellow", "[remediation skipped]")
-                : paint("green", "[remediated]");
+                : audit
+                  ? paint("yellow", "[would remediate]")
+                  : paint("green", "[remediated]");
+            const effect = audit
+                ? "Not applied: an audit reports what the policy would change."
+                : "Inputs were changed before Analyze.";
             lines.push(`        - ${label}  ${paint("bold", oneLine(r.policyName))}  (${what})`);
-            lines.push(
-                ...messageLines(
-                    r.diagnostic ?? `${r.description} Inputs were changed before Analyze.`,
-                    "          ",
-                ),
-            );
+            lines.push(...messageLines(r.diagnostic ?? `${r.description} ${effect}`, "          "));
         }
         for (const log of pack.logs) {
             lines.push(
@@ -146,7 +146,9 @@ export function renderText(report: Report, options: TextOptions): string {
             : paint("green", `${summary.mandatory} mandatory`);
     lines.push(
         `Resources: ${summary.resources} · Policy violations: ${verdict}, ${summary.advisory} advisory` +
-            (report.remediations.length > 0 ? ` · ${report.remediations.length} remediated` : ""),
+            (report.remediations.length > 0
+                ? ` · ${report.remediations.length} ${audit ? "to remediate" : "remediated"}`
+                : ""),
     );
     return lines.join("\n") + "\n";
 }

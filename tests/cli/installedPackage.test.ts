@@ -98,6 +98,13 @@ describe("the installed package", function () {
         );
     });
 
+    it("ships the script that collects an account for audit --aliyun", function () {
+        assert.ok(
+            files.includes("scripts/collect-aliyun.mjs"),
+            "scripts/collect-aliyun.mjs is not in the tarball",
+        );
+    });
+
     it("runs the README's CI recipe on a refused program: exit 2, and a SARIF error at the user's line", function () {
         // The gate step of the README's workflow, as written there.
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
