@@ -56,6 +56,33 @@ export function countSetting(description: string, fallback: number): Setting<num
     };
 }
 
+/** A map of named counts (`{ "redis": 10 }`): configured keys override the default's, the rest keep it. */
+export function countMapSetting<K extends string>(
+    description: string,
+    fallback: Readonly<Record<K, number>>,
+): Setting<Readonly<Record<K, number>>> {
+    const keys = Object.keys(fallback);
+    return {
+        schema: {
+            type: "object",
+            description,
+            properties: Object.fromEntries(keys.map((key) => [key, { type: "integer", minimum: 1 }])),
+            additionalProperties: false,
+            default: { ...fallback },
+        },
+        fallback,
+        read: (value) =>
+            typeof value === "object" &&
+            value !== null &&
+            !Array.isArray(value) &&
+            Object.entries(value).every(
+                ([key, count]) => keys.includes(key) && Number.isInteger(count) && (count as number) >= 1,
+            )
+                ? { ...fallback, ...(value as Record<K, number>) }
+                : undefined,
+    };
+}
+
 /** A list setting whose items must each pass `isItem`; any other value falls back to the default. */
 function listSetting(
     description: string,

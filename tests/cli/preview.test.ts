@@ -169,7 +169,7 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
         const doc = json(asJson);
         assert.strictEqual(sarif.version, "2.1.0");
         const run = sarif.runs[0];
-        assert.strictEqual(run.tool.driver.rules.length, 17, "the bundled pack's 17 policies");
+        assert.strictEqual(run.tool.driver.rules.length, 18, "the bundled pack's 18 policies");
         assert.strictEqual(run.results.length, doc.violations.length);
         const errors = run.results
             .filter((r: { level: string }) => r.level === "error")
