@@ -1,6 +1,17 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { MOCK_LIMITATIONS, type Report } from "../report";
+import { MOCK_LIMITATIONS, type Report, type ReportProblem } from "../report";
+
+/** A problem's message: its one violation's, or each policy's judgement on a line of its own. */
+function problemText(problem: ReportProblem): string {
+    if (problem.violations.length === 1) {
+        return problem.violations[0].message;
+    }
+    return [
+        `One problem, judged by ${problem.violations.length} policies:`,
+        ...problem.violations.map((v) => `${v.policyName} (${v.enforcementLevel}): ${v.message}`),
+    ].join("\n");
+}
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_URI = "https://github.com/alicloud-secure-groups/alicloud-secure-groups";
@@ -38,7 +49,10 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             });
         }
     }
-    const results = report.document.violations.map((v) => {
+    // One result per problem: a rule several policies judge for one root cause is one alert in code scanning,
+    // its headline policy's, carrying every policy's judgement.
+    const results = report.problems.map((problem) => {
+        const [v] = problem.violations;
         const id = `${v.policyPack}/${v.policyName}`;
         const source = v.urn ? report.sources.get(v.urn) : undefined;
         const relative = source ? path.relative(options.baseDir, source.file) : undefined;
@@ -46,8 +60,8 @@ export function renderSarif(report: Report, options: SarifOptions): string {
         return {
             ruleId: id,
             ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
-            level: v.enforcementLevel === "mandatory" ? "error" : "warning",
-            message: { text: v.message },
+            level: problem.enforcementLevel === "mandatory" ? "error" : "warning",
+            message: { text: problemText(problem) },
             locations: source
                 ? [
                       {
@@ -66,10 +80,15 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                   ? [{ logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] }]
                   : [],
             properties: {
-                enforcementLevel: v.enforcementLevel,
+                enforcementLevel: problem.enforcementLevel,
                 urn: v.urn,
                 resourceType: v.resourceType,
                 resourceName: v.resourceName,
+                policies: problem.violations.map((violation) => ({
+                    policyName: violation.policyName,
+                    enforcementLevel: violation.enforcementLevel,
+                    message: violation.message,
+                })),
             },
         };
     });

@@ -91,17 +91,24 @@ export function renderText(report: Report, options: TextOptions): string {
               ? paint("yellow", "!")
               : paint("green", "✓");
         lines.push(`    ${status} ${pack.name}@v${pack.version} (${pack.directory})`);
-        for (const v of violations) {
-            const level =
-                v.enforcementLevel === "mandatory"
-                    ? paint("red", "[mandatory]")
-                    : paint("yellow", "[advisory]");
-            lines.push(`        - ${level}  ${paint("bold", v.policyName)}  (${resourceLabel(v)})`);
-            for (const messageLine of v.message.split("\n")) {
-                lines.push(`          ${messageLine}`);
+        const levelOf = (level: ReportViolation["enforcementLevel"]) =>
+            level === "mandatory" ? paint("red", "[mandatory]") : paint("yellow", "[advisory]");
+        for (const problem of report.problems.filter((p) => p.violations[0].policyPack === pack.name)) {
+            // One problem judged by several policies reads as one entry: each policy's judgement under it.
+            const [first] = problem.violations;
+            const policies = problem.violations.map((v) => paint("bold", v.policyName)).join(" + ");
+            lines.push(
+                `        - ${levelOf(problem.enforcementLevel)}  ${policies}  (${resourceLabel(first)})`,
+            );
+            for (const v of problem.violations) {
+                const prefix =
+                    problem.violations.length > 1 ? `${v.policyName} ${levelOf(v.enforcementLevel)}: ` : "";
+                v.message.split("\n").forEach((messageLine, index) => {
+                    lines.push(`          ${index === 0 ? prefix : ""}${messageLine}`);
+                });
             }
-            if (v.source) {
-                lines.push(`          ${paint("dim", `at ${v.source}`)}`);
+            if (first.source) {
+                lines.push(`          ${paint("dim", `at ${first.source}`)}`);
             }
         }
         const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
@@ -120,12 +127,11 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     lines.push("");
     const { summary } = document;
-    const verdict =
-        summary.mandatory > 0
-            ? paint("red", `${summary.mandatory} mandatory`)
-            : paint("green", `${summary.mandatory} mandatory`);
+    const mandatoryProblems = report.problems.filter((p) => p.enforcementLevel === "mandatory").length;
+    const verdict = paint(summary.mandatory > 0 ? "red" : "green", `${mandatoryProblems} mandatory`);
     lines.push(
-        `Resources: ${summary.resources} · Policy violations: ${verdict}, ${summary.advisory} advisory` +
+        `Resources: ${summary.resources} · Problems: ${verdict}, ${report.problems.length - mandatoryProblems} advisory` +
+            ` · Policy violations: ${summary.mandatory} mandatory, ${summary.advisory} advisory` +
             (report.remediations.length > 0 ? ` · ${report.remediations.length} remediated` : ""),
     );
     return lines.join("\n") + "\n";
