@@ -72,6 +72,8 @@ export interface AttachmentSpec {
     readonly with?: readonly string[];
     /** The first field present wins and the rest are ignored (ACK: `securityGroupIds` over `securityGroupId`). */
     readonly firstPresent?: boolean;
+    /** Read only when this path holds nothing (EMR's cluster group alone, when no node group pools it). */
+    readonly onlyWithout?: string;
 }
 
 /** Where a resource's network (its VPC, or the classic network) is read. */
@@ -253,22 +255,32 @@ export const MEMBER_TYPES: readonly MemberType[] = [
         { vswitch: ["vswitchIds"], via: ["clusterId"] },
         "CS DescribeClusterNodePools: nodepools[].scaling_group.security_group_ids[] (security_group_id when absent), vswitch_ids[]",
     ),
-    ...[
+    ...(
         [
-            "managedKubernetes:ManagedKubernetes",
-            "ACK managed cluster",
-            ["vswitchIds", "workerVswitchIds", "podVswitchIds"],
-        ],
-        ["kubernetes:Kubernetes", "ACK dedicated cluster", ["masterVswitchIds", "podVswitchIds"]],
-        ["edgeKubernetes:EdgeKubernetes", "ACK Edge cluster", ["workerVswitchIds"]],
-        ["serverlessKubernetes:ServerlessKubernetes", "ACK Serverless cluster", ["vswitchIds"]],
-    ].map(([token, label, vswitches]) =>
+            [
+                "managedKubernetes:ManagedKubernetes",
+                "ACK managed cluster",
+                { vswitch: ["vswitchIds", "workerVswitchIds", "podVswitchIds"] },
+            ],
+            [
+                "kubernetes:Kubernetes",
+                "ACK dedicated cluster",
+                { vswitch: ["masterVswitchIds", "podVswitchIds"] },
+            ],
+            ["edgeKubernetes:EdgeKubernetes", "ACK Edge cluster", { vswitch: ["workerVswitchIds"] }],
+            [
+                "serverlessKubernetes:ServerlessKubernetes",
+                "ACK Serverless cluster",
+                { vpc: ["vpcId"], vswitch: ["vswitchIds"] },
+            ],
+        ] as const
+    ).map(([token, label, network]) =>
         member(
-            `alicloud:cs/${token as string}`,
-            `alicloud.cs.${(token as string).split(":")[1]}`,
-            label as string,
+            `alicloud:cs/${token}`,
+            `alicloud.cs.${token.split(":")[1]}`,
+            label,
             one("securityGroupId"),
-            { vpc: ["vpcId"], vswitch: vswitches as string[] },
+            network,
             "CS DescribeClusterDetail: security_group_id, vpc_id, vswitch_ids; the control plane's and nodes' ENIs in DescribeNetworkInterfaces",
         ),
     ),
@@ -481,7 +493,7 @@ export const MEMBER_TYPES: readonly MemberType[] = [
                 fields: ["nodeGroups[].additionalSecurityGroupIds"],
                 with: ["nodeAttributes[].securityGroupId"],
             },
-            { fields: ["nodeAttributes[].securityGroupId"] },
+            { fields: ["nodeAttributes[].securityGroupId"], onlyWithout: "nodeGroups" },
         ],
         { vpc: ["nodeAttributes[].vpcId"], vswitch: ["nodeGroups[].vswitchIds"] },
         "EMR GetCluster: NodeAttributes.SecurityGroupId, VpcId; ListNodeGroups: AdditionalSecurityGroupIds[], VSwitchIds[]",

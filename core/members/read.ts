@@ -128,6 +128,9 @@ function presentFields(source: unknown, paths: readonly string[], firstPresent =
 }
 
 function readSpec(spec: AttachmentSpec, props: unknown): AttachmentReading[] {
+    if (spec.onlyWithout !== undefined && valuesAt(props, spec.onlyWithout).length > 0) {
+        return [];
+    }
     const shared = presentFields(props, spec.with ?? []);
     if (spec.per === undefined) {
         const fields = presentFields(props, spec.fields, spec.firstPresent);
