@@ -53,10 +53,10 @@ export function sameVpc(a: VpcRef, b: VpcRef): boolean | undefined {
     return undefined;
 }
 
-/** `vpc` (the VPC resource's logical name) or its id. */
+/** `VPC main` (the VPC resource's logical name), `VPC vpc-123` (its id), or `a VPC not known yet`. */
 export function describeVpc(vpc: VpcRef, lookup: NetworkLookup): string {
     const resource = vpc.urn !== undefined ? lookup.byUrn.get(vpc.urn) : undefined;
-    return resource ? `VPC ${resource.name}` : `VPC ${vpc.id ?? "[unknown]"}`;
+    return resource ? `VPC ${resource.name}` : vpc.id !== undefined ? `VPC ${vpc.id}` : "a VPC not known yet";
 }
 
 const MAX_DEPTH = 4;
@@ -115,6 +115,10 @@ export function networkOf(resource: NetworkResource, lookup: NetworkLookup, dept
     }
     const found: { vpc: VpcRef; via: string }[] = [];
     let unknown = false;
+    // A VPC or vSwitch field with any value, known or not, puts the resource in some VPC: not the classic network.
+    const vpcField = [...(spec.vpc ?? []), ...(spec.vswitch ?? [])].find(
+        (path) => valuesAt(resource.props, path).length > 0,
+    );
     const follow = (
         path: string,
         types: (type: string) => boolean,
@@ -171,6 +175,9 @@ export function networkOf(resource: NetworkResource, lookup: NetworkLookup, dept
         return found.every((other) => sameVpc(first.vpc, other.vpc) === true)
             ? { kind: "vpc", vpc: first.vpc, via: first.via }
             : { kind: "unknown" };
+    }
+    if (vpcField !== undefined) {
+        return { kind: "vpc", vpc: {}, via: vpcField };
     }
     if (unknown) {
         return { kind: "unknown" };

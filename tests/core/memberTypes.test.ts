@@ -3,7 +3,7 @@ import { EXCLUDED_FIELDS, MEMBER_TYPES, type MemberType } from "../../core/membe
 import { PROVIDER_GROUP_FIELDS } from "../../core/members/providerFields";
 import { joinStack, type StackResourceInput } from "../../core/stack";
 import { buildGraph, graphDocument } from "../../engine/graph/model";
-import { PackHarness, type TestResource } from "../policies/harness";
+import { type TestResource, violationsOf } from "../policies/harness";
 
 /**
  * Every modelled member type, one by one: which of its fields join groups (as the provider declares them, one at
@@ -216,11 +216,7 @@ function joining(
 }
 
 async function findings(stack: readonly TestResource[], policy: string): Promise<string[]> {
-    const harness = new PackHarness();
-    await harness.configure({});
-    return (await harness.preview(stack))
-        .filter((d) => d.policyName === policy)
-        .map((d) => d.message.slice(d.message.indexOf("\n") + 1));
+    return (await violationsOf(policy, stack)).map((v) => v.message);
 }
 
 const asStack = (resources: readonly TestResource[]): StackResourceInput[] =>

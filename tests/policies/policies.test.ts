@@ -1,7 +1,17 @@
 import * as assert from "node:assert/strict";
 import Ajv from "ajv";
 import { POLICIES } from "../../policies/policies";
-import { Diagnostic, PackConfig, PackHarness, secret, TestResource, UNKNOWN_WIRE, urnOf } from "./harness";
+import {
+    Diagnostic,
+    PackConfig,
+    PackHarness,
+    preview,
+    secret,
+    TestResource,
+    UNKNOWN_WIRE,
+    urnOf,
+    violationsOf,
+} from "./harness";
 import {
     baseline,
     compliantStack,
@@ -16,23 +26,6 @@ import {
     SCALING_CONFIGURATION,
     without,
 } from "./fixtures";
-
-/** Runs a preview (Analyze per resource, then AnalyzeStack) with the engine's Configure applied. */
-async function preview(stack: readonly TestResource[], config: PackConfig = {}): Promise<Diagnostic[]> {
-    const harness = new PackHarness();
-    await harness.configure(config);
-    return harness.preview(stack);
-}
-
-/** The violations of one policy: `[urn's logical name, message without the policy description]`. */
-async function violationsOf(policyName: string, stack: readonly TestResource[], config: PackConfig = {}) {
-    const found = (await preview(stack, config)).filter((d) => d.policyName === policyName);
-    return found.map((d) => ({
-        name: d.urn === "" ? "" : d.urn.slice(d.urn.lastIndexOf("::") + 2),
-        level: d.enforcementLevel,
-        message: d.message.slice(d.message.indexOf("\n") + 1),
-    }));
-}
 
 const stackWith = (...extra: TestResource[]) => [...compliantStack(), ...extra];
 
