@@ -161,9 +161,9 @@ export function networkOf(resource: NetworkResource, lookup: NetworkLookup, dept
         for (const target of targets) {
             const network = networkOf(target, lookup, depth + 1);
             if (network.kind === "vpc") {
-                found.push({ vpc: network.vpc, via: `${path} (${target.name})` });
+                found.push({ vpc: network.vpc, via: `${path} ${target.name}, ${network.via}` });
             } else if (network.kind === "classic") {
-                return { kind: "classic", via: `${path} (${target.name})` };
+                return { kind: "classic", via: `${path} ${target.name}, ${network.via}` };
             } else {
                 unknown = true;
             }
