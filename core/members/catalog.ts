@@ -767,6 +767,11 @@ export function memberTypeOf(type: string): MemberType | undefined {
     return typeof type === "string" ? BY_TYPE.get(type) : undefined;
 }
 
+/** The group-id paths of every modelled type, by type token (what `core/read` exported before the catalog). */
+export const MEMBER_GROUP_FIELDS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+    MEMBER_TYPES.map((entry) => [entry.type, modelledPaths(entry)]),
+);
+
 /** Every group-id path a catalog entry reads. */
 export function modelledPaths(entry: MemberType): string[] {
     return [...new Set(entry.attachments.flatMap((spec) => [...spec.fields, ...(spec.with ?? [])]))];

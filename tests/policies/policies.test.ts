@@ -1,17 +1,7 @@
 import * as assert from "node:assert/strict";
 import Ajv from "ajv";
 import { POLICIES } from "../../policies/policies";
-import {
-    Diagnostic,
-    PackConfig,
-    PackHarness,
-    preview,
-    secret,
-    TestResource,
-    UNKNOWN_WIRE,
-    urnOf,
-    violationsOf,
-} from "./harness";
+import { PackHarness, preview, secret, TestResource, UNKNOWN_WIRE, urnOf, violationsOf } from "./harness";
 import {
     baseline,
     compliantStack,
