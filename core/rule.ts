@@ -4,6 +4,7 @@ import {
     cidrProblems,
     isAnyAddress,
     isBroadCidr,
+    isPrivateCidr,
     parseCidr,
     BroadnessLimits,
 } from "./cidr";
@@ -288,6 +289,10 @@ export function broadIntranetAccessReason(
         return undefined;
     }
     if (!isAnyAddress(cidr)) {
+        // No private address reaches a classic group's internet NIC: a private block there opens nothing.
+        if (rule.nicType === "internet" && isPrivateCidr(cidr)) {
+            return undefined;
+        }
         return `admits the broad block ${describeValue(cidr.text)} (/${cidr.prefix})`;
     }
     const traffic = describeTraffic(rule.protocol, rule.ports);

@@ -153,7 +153,7 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
 
     it("text lists each problem under its pack, SSH from anywhere as one, and ends with a one-line summary", () => {
         for (const entry of [
-            "disallow-broad-intranet-cidr@allow-intranet",
+            "disallow-broad-intranet-cidr + prefer-source-group-authorization@allow-intranet",
             "disallow-broad-intranet-cidr + disallow-public-risky-ports@allow-ssh",
             "missing-security-group-tags@sg-untagged",
         ]) {
@@ -183,7 +183,11 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
         assert.strictEqual(sarif.version, "2.1.0");
         const run = sarif.runs[0];
         assert.strictEqual(run.tool.driver.rules.length, 18, "the bundled pack's 18 policies");
-        assert.strictEqual(run.results.length, doc.violations.length - 1, "two policies judge allow-ssh");
+        assert.strictEqual(
+            run.results.length,
+            doc.violations.length - 2,
+            "two policies judge allow-ssh, two allow-intranet",
+        );
         const errors = run.results
             .filter((r: { level: string }) => r.level === "error")
             .map(
@@ -193,7 +197,7 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
             .sort();
         assert.deepStrictEqual(errors, [
             "disallow-broad-intranet-cidr+disallow-public-risky-ports@allow-ssh",
-            "disallow-broad-intranet-cidr@allow-intranet",
+            "disallow-broad-intranet-cidr+prefer-source-group-authorization@allow-intranet",
             "missing-security-group-tags@sg-untagged",
         ]);
         assert.ok(run.results.every((r: { level: string }) => r.level === "error" || r.level === "warning"));

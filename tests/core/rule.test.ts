@@ -223,6 +223,15 @@ describe("core/rule", () => {
                 ),
                 'admits the broad block "8.0.0.0/8" (/8)',
             );
+            // No private address reaches an internet NIC: a private block there opens nothing.
+            assert.equal(
+                broadIntranetAccessReason(
+                    { ...accept("10.0.0.0/8"), nicType: "internet" },
+                    {},
+                    { vpc: false },
+                ),
+                undefined,
+            );
             assert.equal(
                 broadIntranetAccessReason(
                     { ...accept("0.0.0.0/0", { from: 443, to: 443 }), nicType: "internet" },

@@ -382,7 +382,14 @@ export function reference(stack: StackSpec, prefix: string, riskyPorts: readonly
                 ports[0] === ports[1] &&
                 PUBLIC_PORTS.includes(ports[0]);
             const cidr = rule.peer.cidr;
-            if ((cidr === "0.0.0.0/0" && !publicService) || (cidr !== "0.0.0.0/0" && prefixOf(cidr) < 16)) {
+            // On an internet NIC only public sources arrive: a broad private block there opens nothing.
+            const reachable =
+                nicOf(group, rule) === "intranet" ||
+                !PRIVATE.some((block) => contains(block, cidr.split("/")[0]));
+            if (
+                (cidr === "0.0.0.0/0" && !publicService) ||
+                (cidr !== "0.0.0.0/0" && prefixOf(cidr) < 16 && reachable)
+            ) {
                 add("disallow-broad-intranet-cidr", name);
             }
             if (!group.vpc && nicOf(group, rule) === "intranet") {
