@@ -750,7 +750,8 @@ export const NETWORK_CARRIERS: Readonly<Record<string, NetworkSpec>> = {
     "alicloud:vpc/switch:Switch": { vpc: ["vpcId"] },
     "alicloud:ess/scalingGroup:ScalingGroup": {
         vswitch: ["vswitchId", "vswitchIds"],
-        classicWithout: ["vswitchId", "vswitchIds"],
+        // A scaling group with a launch template may take its network from the template: not assumed classic.
+        classicWithout: ["vswitchId", "vswitchIds", "launchTemplateId"],
     },
     "alicloud:alb/loadBalancer:LoadBalancer": { vpc: ["vpcId"] },
 };

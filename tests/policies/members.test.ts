@@ -87,6 +87,35 @@ describe("membership policies over the member catalog", () => {
             );
         });
 
+        it("follows a scaling configuration to its scaling group: no vSwitch there is the classic network", async () => {
+            const scaling = (name: string, props: Record<string, unknown>): TestResource[] => [
+                {
+                    type: "alicloud:ess/scalingGroup:ScalingGroup",
+                    name: `${name}-group`,
+                    props: { minSize: 0, maxSize: 2, ...props },
+                },
+                {
+                    type: "alicloud:ess/scalingConfiguration:ScalingConfiguration",
+                    name,
+                    props: { scalingGroupId: UNKNOWN_WIRE, securityGroupIds: [UNKNOWN_WIRE] },
+                    propertyDependencies: { scalingGroupId: [`${name}-group`], securityGroupIds: ["web"] },
+                },
+            ];
+            const stack = [
+                vpc("main"),
+                vpcGroup("web", "main"),
+                ...scaling("classic-asg", {}),
+                // A launch template may give the scaling group its network: not called classic.
+                ...scaling("templated-asg", { launchTemplateId: "lt-1" }),
+            ];
+            assert.deepEqual(
+                (await violationsOf(name, stack)).map((v) => v.message),
+                [
+                    "scaling configuration classic-asg is in the classic network (scalingGroupId classic-asg-group, no vswitchId, no vswitchIds, no launchTemplateId) but joins security group web of VPC main; a classic-network resource joins only classic-network security groups, so Alibaba Cloud refuses the membership at deploy (InvalidInstanceId.Mismatch): give it a vSwitch of the group's VPC.",
+                ],
+            );
+        });
+
         it("says nothing while a network cannot be told: an unknown vSwitch, a template completed at launch", async () => {
             const stack = [
                 vpc("main"),
