@@ -56,6 +56,10 @@ export function countSetting(description: string, fallback: number): Setting<num
     };
 }
 
+/** A JSON object (not a list, not null). */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** A map of named counts (`{ "redis": 10 }`): configured keys override the default's, the rest keep it. */
 export function countMapSetting<K extends string>(
     description: string,
@@ -72,9 +76,7 @@ export function countMapSetting<K extends string>(
         },
         fallback,
         read: (value) =>
-            typeof value === "object" &&
-            value !== null &&
-            !Array.isArray(value) &&
+            isObject(value) &&
             Object.entries(value).every(
                 ([key, count]) => keys.includes(key) && Number.isInteger(count) && (count as number) >= 1,
             )
@@ -128,10 +130,7 @@ export function tagMapSetting(
         },
         fallback,
         read: (value) =>
-            typeof value === "object" &&
-            value !== null &&
-            !Array.isArray(value) &&
-            Object.values(value).every((item) => typeof item === "string")
+            isObject(value) && Object.values(value).every((item) => typeof item === "string")
                 ? (value as Record<string, string>)
                 : undefined,
     };

@@ -3,7 +3,8 @@ import { EXCLUDED_FIELDS, MEMBER_TYPES, type MemberType } from "../../core/membe
 import { PROVIDER_GROUP_FIELDS } from "../../core/members/providerFields";
 import { joinStack, type StackResourceInput } from "../../core/stack";
 import { buildGraph, graphDocument } from "../../engine/graph/model";
-import { type TestResource, violationsOf } from "../policies/harness";
+import { group as fixtureGroup, rule as fixtureRule } from "../policies/fixtures";
+import { type TestResource, urnOf, violationsOf } from "../policies/harness";
 
 /**
  * Every modelled member type, one by one: which of its fields join groups (as the provider declares them, one at
@@ -131,41 +132,20 @@ const EXPECTED: Record<string, readonly [string, Relation, number, string]> = {
     "alicloud.polardb.Cluster": ["PolarDB cluster", "whitelist", 3, "a PolarDB cluster allows"],
 };
 
-const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
 const VSWITCH = "alicloud:vpc/switch:Switch";
 
 /** A group with a known id, as a deployed stack (or an audited account) has it. */
 function group(name: string, vpcId = "vpc-a"): TestResource {
-    return {
-        type: GROUP,
-        name,
-        props: {
-            id: `sg-${name}`,
-            vpcId,
-            securityGroupName: name,
-            description: name,
-            innerAccessPolicy: "Drop",
-            tags: { owner: "team" },
-        },
-    };
+    return fixtureGroup(name, { id: `sg-${name}`, vpcId });
 }
 
+/** SSH from anywhere, accepted or dropped at a priority. */
 function rule(name: string, groupName: string, props: Record<string, unknown>): TestResource {
-    return {
-        type: RULE,
-        name,
-        props: {
-            type: "ingress",
-            ipProtocol: "tcp",
-            portRange: "22/22",
-            cidrIp: "0.0.0.0/0",
-            nicType: "intranet",
-            securityGroupId: `sg-${groupName}`,
-            description: name,
-            ...props,
-        },
-    };
+    return fixtureRule(name, groupName, {
+        cidrIp: "0.0.0.0/0",
+        securityGroupId: `sg-${groupName}`,
+        ...props,
+    });
 }
 
 /** `props` with `value` written at a catalog path (`a[].b.c`: a list of one object at `a`). */
@@ -219,13 +199,22 @@ async function findings(stack: readonly TestResource[], policy: string): Promise
     return (await violationsOf(policy, stack)).map((v) => v.message);
 }
 
-const asStack = (resources: readonly TestResource[]): StackResourceInput[] =>
-    resources.map((r) => ({
-        urn: `urn:pulumi:dev::test::${r.type}::${r.name}`,
+/** The resources as a stack policy sees them: URNs, dependencies named by URN. */
+function asStack(resources: readonly TestResource[]): StackResourceInput[] {
+    const byName = new Map(resources.map((r) => [r.name, urnOf(r)]));
+    return resources.map((r) => ({
+        urn: urnOf(r),
         type: r.type,
         name: r.name,
         props: r.props,
+        propertyDependencies: Object.fromEntries(
+            Object.entries(r.propertyDependencies ?? {}).map(([key, names]) => [
+                key,
+                names.map((name) => byName.get(name) ?? name),
+            ]),
+        ),
     }));
+}
 
 describe("core/members: each modelled type", function () {
     this.timeout(120_000);

@@ -4,6 +4,7 @@ import { buildReport, problemsOf } from "../../engine/report";
 import { renderSarif } from "../../engine/render/sarif";
 import { renderText } from "../../engine/render/text";
 import type { PackResult, RecordedResource, Violation } from "../../engine/types";
+import { recordedResource } from "./recorded";
 
 /**
  * One root cause reads as one problem: SSH from anywhere is judged by two mandatory policies (each keeps its
@@ -16,27 +17,12 @@ const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
 const urn = (type: string, name: string) => `urn:pulumi:dev::shop::${type}::${name}`;
 
 function resource(type: string, name: string, line: number): RecordedResource {
-    return {
+    return recordedResource({
         urn: urn(type, name),
         type,
         name,
-        custom: true,
-        external: false,
-        parent: null,
-        dependencies: [],
-        propertyDependencies: {},
-        inputs: {},
-        outputs: {},
-        provider: null,
         source: { file: path.join(DIR, "index.ts"), line, column: 1 },
-        options: {
-            protect: false,
-            ignoreChanges: [],
-            aliases: [],
-            additionalSecretOutputs: [],
-            customTimeouts: { create: "", update: "", delete: "" },
-        },
-    };
+    });
 }
 
 const BROAD =
