@@ -55,6 +55,17 @@ export function formatPortRange(range: PortRange): string {
     return `${range.from}/${range.to}`;
 }
 
+/** `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches. */
+export function describeTraffic(protocol: Protocol, ports: PortRange): string {
+    if (protocol === "all") {
+        return "all protocols";
+    }
+    if (!hasPorts(protocol)) {
+        return protocol;
+    }
+    return ports.from === ports.to ? `${protocol} ${ports.from}` : `${protocol} ${ports.from}-${ports.to}`;
+}
+
 /** The range for one port or an inclusive `[from, to]` pair. */
 export function portRange(ports: number | readonly [number, number]): PortRange {
     return typeof ports === "number" ? { from: ports, to: ports } : { from: ports[0], to: ports[1] };

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { POLICY_PACK_NAME, RISKY_PORTS_POLICY } from "../core/policyDefaults";
+import { POLICY_PACK_NAME, RISKY_PORTS_POLICY, SAME_CAUSE_POLICIES } from "../core/policyDefaults";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource, SourcePosition } from "./types";
 import { toDisplayValue } from "./wire";
@@ -38,10 +38,23 @@ export interface ReportOrigin {
     readonly limitations: string;
 }
 
+/**
+ * One thing to fix: the violations several policies of the bundled pack report on one rule for one root cause
+ * (SSH from anywhere: `disallow-broad-intranet-cidr` and `disallow-public-risky-ports`), each keeping its own
+ * judgement; any other violation is a problem of its own. Its level is the strongest of its violations.
+ */
+export interface ReportProblem {
+    readonly enforcementLevel: "mandatory" | "advisory";
+    /** In report order; the first is the problem's headline. */
+    readonly violations: readonly ReportViolation[];
+}
+
 /** Everything a renderer may use; `document` is what JSON prints. */
 export interface Report {
     readonly document: ReportDocument;
     readonly origin: ReportOrigin;
+    /** The violations grouped into problems, mandatory ones first, in report order. */
+    readonly problems: readonly ReportProblem[];
     readonly projectDir: string;
     readonly resources: readonly RecordedResource[];
     readonly packs: readonly PackResult[];
@@ -134,12 +147,46 @@ export function buildReport(
     return {
         document,
         origin,
+        problems: problemsOf(violations),
         projectDir: project.dir,
         resources,
         packs,
         remediations: packs.flatMap((p) => p.remediations),
         sources,
     };
+}
+
+/** Groups violations into problems: the bundled pack's same-cause policies on one resource are one problem. */
+export function problemsOf(violations: readonly ReportViolation[]): ReportProblem[] {
+    const problems: ReportViolation[][] = [];
+    const byCause = new Map<string, ReportViolation[]>();
+    for (const violation of violations) {
+        const sameCause =
+            violation.urn !== null &&
+            violation.policyPack === POLICY_PACK_NAME &&
+            SAME_CAUSE_POLICIES.includes(violation.policyName);
+        const key = sameCause ? JSON.stringify([violation.policyPack, violation.urn]) : undefined;
+        const existing = key !== undefined ? byCause.get(key) : undefined;
+        if (existing) {
+            existing.push(violation);
+            continue;
+        }
+        const problem = [violation];
+        problems.push(problem);
+        if (key !== undefined) {
+            byCause.set(key, problem);
+        }
+    }
+    return problems
+        .map((list) => ({
+            enforcementLevel: list.some((v) => v.enforcementLevel === "mandatory")
+                ? ("mandatory" as const)
+                : ("advisory" as const),
+            violations: list,
+        }))
+        .sort((a, b) =>
+            a.enforcementLevel === b.enforcementLevel ? 0 : a.enforcementLevel === "mandatory" ? -1 : 1,
+        );
 }
 
 /**

@@ -106,15 +106,26 @@ export function renderText(report: Report, options: TextOptions): string {
               ? paint("yellow", "!")
               : paint("green", "✓");
         lines.push(`    ${status} ${oneLine(`${pack.name}@v${pack.version} (${pack.directory})`)}`);
-        for (const v of violations) {
-            const level =
-                v.enforcementLevel === "mandatory"
-                    ? paint("red", "[mandatory]")
-                    : paint("yellow", "[advisory]");
-            lines.push(`        - ${level}  ${paint("bold", oneLine(v.policyName))}  (${resourceLabel(v)})`);
-            lines.push(...messageLines(v.message, "          "));
-            if (v.source) {
-                lines.push(`          ${paint("dim", `at ${oneLine(v.source)}`)}`);
+        const levelOf = (level: ReportViolation["enforcementLevel"]) =>
+            level === "mandatory" ? paint("red", "[mandatory]") : paint("yellow", "[advisory]");
+        for (const problem of report.problems.filter((p) => p.violations[0].policyPack === pack.name)) {
+            // One problem judged by several policies reads as one entry: each policy's judgement under it.
+            const [first] = problem.violations;
+            const policies = problem.violations.map((v) => paint("bold", oneLine(v.policyName))).join(" + ");
+            lines.push(
+                `        - ${levelOf(problem.enforcementLevel)}  ${policies}  (${resourceLabel(first)})`,
+            );
+            for (const v of problem.violations) {
+                const [head, ...rest] = messageLines(v.message, "          ");
+                lines.push(
+                    problem.violations.length > 1
+                        ? `          ${oneLine(v.policyName)} ${levelOf(v.enforcementLevel)}: ${head.trimStart()}`
+                        : head,
+                    ...rest,
+                );
+            }
+            if (first.source) {
+                lines.push(`          ${paint("dim", `at ${oneLine(first.source)}`)}`);
             }
         }
         const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
@@ -140,12 +151,11 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     lines.push("");
     const { summary } = document;
-    const verdict =
-        summary.mandatory > 0
-            ? paint("red", `${summary.mandatory} mandatory`)
-            : paint("green", `${summary.mandatory} mandatory`);
+    const mandatoryProblems = report.problems.filter((p) => p.enforcementLevel === "mandatory").length;
+    const verdict = paint(summary.mandatory > 0 ? "red" : "green", `${mandatoryProblems} mandatory`);
     lines.push(
-        `Resources: ${summary.resources} · Policy violations: ${verdict}, ${summary.advisory} advisory` +
+        `Resources: ${summary.resources} · Problems: ${verdict}, ${report.problems.length - mandatoryProblems} advisory` +
+            ` · Policy violations: ${summary.mandatory} mandatory, ${summary.advisory} advisory` +
             (report.remediations.length > 0
                 ? ` · ${report.remediations.length} ${audit ? "to remediate" : "remediated"}`
                 : ""),

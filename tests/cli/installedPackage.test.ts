@@ -198,7 +198,7 @@ describe("the installed package", function () {
         assert.ok(summary.mandatory > 0, "the example has mandatory violations to find");
         assert.ok(
             installed.stdout.includes(
-                `Resources: ${summary.resources} · Policy violations: ${summary.mandatory} mandatory, ${summary.advisory} advisory`,
+                ` · Policy violations: ${summary.mandatory} mandatory, ${summary.advisory} advisory`,
             ),
             installed.stdout,
         );
