@@ -4,6 +4,7 @@ import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../e
 import { checkOutFile, GateOutput } from "../engine/output";
 import { secretConfigFromEnvironment } from "../engine/project";
 import { DEFAULT_PACK_CALL_TIMEOUT_MS } from "../engine/policyPack";
+import { registerReviewCommands } from "./review";
 import {
     MOCK_LIMITATIONS,
     preview,
@@ -171,6 +172,12 @@ export async function main(argv: readonly string[]): Promise<number> {
             });
             output.document(await renderGraph(stackGraph, flags.format), { out: flags.out });
         });
+    registerReviewCommands(program, {
+        argv,
+        output,
+        packTimeoutMs,
+        setExitCode: (code) => (exitCode = code),
+    });
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;
