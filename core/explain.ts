@@ -88,9 +88,32 @@ export function groupScope(group: StackGroup): ExplainScope {
     return { groups: [group], outside: [], unknownGroups: 0 };
 }
 
-/** The fields of a rule whose values are not known yet, as the provider names them. */
-export function unknownRuleFields(reading: RuleReading): string[] {
-    return Object.keys(reading.raw).filter((field) => reading.raw[field] === UNKNOWN);
+/** The fields that decide what a rule matches, as the provider names them (not its group or description). */
+const MATCHING_FIELDS = [
+    "type",
+    "ipProtocol",
+    "portRange",
+    "policy",
+    "priority",
+    "nicType",
+    "cidrIp",
+    "ipv6CidrIp",
+    "sourceSecurityGroupId",
+    "prefixListId",
+    "sourceGroupOwnerId",
+    "sourceGroupOwnerAccount",
+];
+
+/**
+ * The fields of a rule whose values are not known yet and that decide what it matches. A source group's id
+ * that the join resolved (through the dependencies, as in every preview) is known for what matters.
+ */
+export function unknownRuleFields(rule: Pick<StackRule, "reading" | "source">): string[] {
+    return MATCHING_FIELDS.filter(
+        (field) =>
+            rule.reading.raw[field] === UNKNOWN &&
+            !(field === "sourceSecurityGroupId" && rule.source?.kind === "stack"),
+    );
 }
 
 /** What a rule's known fields still allow it to be: direction, protocol, port, NIC type and block checked. */
@@ -128,7 +151,7 @@ function mayMatch(reading: RuleReading, packet: PacketQuestion, nicType: NicType
 
 /** True for a rule that cannot be evaluated because some of its values are not known yet. */
 function isUnknownRule(rule: StackRule): boolean {
-    return rule.rule === undefined && unknownRuleFields(rule.reading).length > 0;
+    return rule.rule === undefined && unknownRuleFields(rule).length > 0;
 }
 
 /**
@@ -216,7 +239,7 @@ export function explainPacket(scope: ExplainScope, packet: PacketQuestion): Scop
                         ) &&
                         mayMatch(rule.reading, { ...packet, peer: match.peer }, nicType, vpc)
                     ) {
-                        unless.push({ kind: "unknown-rule", rule, fields: unknownRuleFields(rule.reading) });
+                        unless.push({ kind: "unknown-rule", rule, fields: unknownRuleFields(rule) });
                     }
                 }
                 scope.outside.forEach((id) => unless.push({ kind: "outside-group", id }));

@@ -9,3 +9,4 @@ export * from "./effective";
 export * from "./stack";
 export * from "./groupRules";
 export * from "./policyDefaults";
+export * from "./explain";

@@ -420,7 +420,7 @@ export function unknownsOf(model: StackModel): string[] {
               ? `security group ${rule.group.id}, outside this stack`
               : "a security group not known yet";
     for (const rule of model.rules) {
-        const fields = unknownRuleFields(rule.reading);
+        const fields = unknownRuleFields(rule);
         if (rule.rule === undefined && fields.length > 0) {
             say(
                 `rule ${rule.name} (${groupName(rule)}): ${fields.join(", ")} not known yet, so what it opens or closes is not known`,

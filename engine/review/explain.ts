@@ -72,10 +72,8 @@ export interface ExplainedScope {
     readonly nicType: "intranet" | "internet";
     /** With `--from`, the parts of it; without, every peer allowed in. */
     readonly peers: readonly ExplainedPeer[];
-    /** Without `--from`: every peer not listed is denied, unless `unless` says otherwise. */
-    readonly othersDenied: boolean;
-    /** What could let in a peer the known rules deny (without `--from`). */
-    readonly unless: readonly string[];
+    /** Without `--from`: the peers denied, each with what decides it and what could let it in. */
+    readonly denied: readonly Omit<ExplainedPeer, "rules" | "allowed">[];
     /** Rules that would match but that the API would refuse: they take no part. */
     readonly refused: readonly string[];
 }
@@ -110,12 +108,7 @@ function listed(names: readonly string[]): string {
 }
 
 /** The group or member `text` names by logical name, URN or id; one clear error otherwise. */
-function findNode(
-    model: StackModel,
-    resources: ReadonlyMap<string, RecordedResource>,
-    text: string,
-    label: string,
-): Found {
+function findNode(model: StackModel, resources: ReadonlyMap<string, RecordedResource>, text: string): Found {
     const names = (urn: string, name: string, id: string | undefined) =>
         name === text || urn === text || id === text || deployedId(resources.get(urn)) === text;
     const found: Found[] = [
@@ -133,12 +126,12 @@ function findNode(
         const urns = found.map((entry) => (entry.kind === "group" ? entry.group.urn : entry.member.urn));
         throw new GateError(
             "arguments",
-            `--to ${text} names ${found.length} resources of ${label}; give one of their URNs: ${urns.join(", ")}`,
+            `--to ${text} names ${found.length} resources; give one of their URNs: ${urns.join(", ")}`,
         );
     }
     throw new GateError(
         "arguments",
-        `--to ${text}: no security group or member of ${label} has that logical name, URN or id (security groups: ${listed(model.groups.map((group) => group.name))}; members: ${listed(model.members.map((member) => member.name))})`,
+        `--to ${text}: no security group or member has that logical name, URN or id (security groups: ${listed(model.groups.map((group) => group.name))}; members: ${listed(model.members.map((member) => member.name))})`,
     );
 }
 
@@ -147,7 +140,6 @@ function findPeer(
     model: StackModel,
     resources: ReadonlyMap<string, RecordedResource>,
     text: string,
-    label: string,
 ): PeerSpace {
     const cidr = parseCidr(text);
     if (cidr) {
@@ -168,7 +160,7 @@ function findPeer(
     if (groups.length > 1) {
         throw new GateError(
             "arguments",
-            `--from ${text} names ${groups.length} security groups of ${label}; give one of their URNs: ${groups.map((group) => group.urn).join(", ")}`,
+            `--from ${text} names ${groups.length} security groups; give one of their URNs: ${groups.map((group) => group.urn).join(", ")}`,
         );
     }
     if (/^pl-[A-Za-z0-9]+$/.test(text)) {
@@ -180,7 +172,7 @@ function findPeer(
     }
     throw new GateError(
         "arguments",
-        `--from ${text}: not an IP address or CIDR block, a security group of ${label} (logical name, URN or id), a security group id (sg-...) or a prefix list id (pl-...)`,
+        `--from ${text}: not an IP address or CIDR block, the logical name, URN or id of a security group, a security group id (sg-...) or a prefix list id (pl-...)`,
     );
 }
 
@@ -279,7 +271,9 @@ function unsureText(model: StackModel, unsure: Unsure, allowed: boolean, peer: P
         case "outside-group":
             return `unless ${unsure.id}, a security group outside this stack that is pooled in too, has a rule that ${otherwise}: its rules are not seen`;
         case "unknown-groups":
-            return `unless one of the ${unsure.count === 1 ? "security group" : `${unsure.count} security groups`} pooled in that ${unsure.count === 1 ? "is" : "are"} not known yet has a rule that ${otherwise}`;
+            return unsure.count === 1
+                ? `unless the security group it also joins that is not known yet has a rule that ${otherwise}`
+                : `unless one of the ${unsure.count} security groups it also joins that are not known yet has a rule that ${otherwise}`;
         case "inner-access-unknown":
             return `unless ${unsure.group.name}'s innerAccessPolicy, not known yet, is Accept: its members then reach each other on everything`;
         case "peer-addresses": {
@@ -355,10 +349,9 @@ function subjectsOf(found: Found): Subject[] {
 export function explainSide(side: LoadedSide, request: ExplainRequest): ExplainDocument {
     const model = sideModel(side);
     const resources = new Map(side.resources.map((resource) => [resource.urn, resource]));
-    const where = `${side.label} (${side.project}, stack ${side.stack})`;
-    const found = findNode(model, resources, request.to, where);
+    const found = findNode(model, resources, request.to);
     const port = portOf(request.port, request.protocol);
-    const peer = request.from === undefined ? undefined : findPeer(model, resources, request.from, where);
+    const peer = request.from === undefined ? undefined : findPeer(model, resources, request.from);
     const protocols: readonly PacketProtocol[] =
         request.protocol === "all" ? PACKET_PROTOCOLS : [request.protocol];
     const scopes: ExplainedScope[] = [];
@@ -384,9 +377,18 @@ export function explainSide(side: LoadedSide, request: ExplainRequest): ExplainD
                     unknownGroups: subject.scope.unknownGroups,
                     protocol,
                     nicType: explained.nicType,
+                    // Without --from, the peers let in are the answer, with their chains; the others are summed up.
                     peers: peer ? peers : peers.filter((entry) => entry.allowed),
-                    othersDenied: peer === undefined,
-                    unless,
+                    denied: peer
+                        ? []
+                        : peers
+                              .filter((entry) => !entry.allowed)
+                              .map(({ peer: where, decidedBy, reason, unless }) => ({
+                                  peer: where,
+                                  decidedBy,
+                                  reason,
+                                  unless,
+                              })),
                     refused: explained.refused.map(
                         (rule) =>
                             `rule ${rule.name} (security group ${ownerName(rule)}): the API would refuse it, so it takes no part`,
@@ -451,8 +453,8 @@ export function renderExplainText(document: ExplainDocument, limitations: readon
         lines.push(
             oneLine(`${whom}, ${packetText(scope.protocol, document.packet.port)}, ${scope.nicType} NIC:`),
         );
-        if (scope.peers.length === 0 && scope.othersDenied) {
-            lines.push("  no peer can reach it: nothing accepts this packet");
+        if (scope.peers.length === 0 && document.packet.from === null) {
+            lines.push("  no peer can reach it");
         }
         for (const peer of scope.peers) {
             lines.push(oneLine(`  from ${peer.peer}: ${peer.allowed ? "ALLOWED" : "DENIED"}`));
@@ -466,10 +468,10 @@ export function renderExplainText(document: ExplainDocument, limitations: readon
             lines.push(oneLine(`    ${peer.reason}`));
             peer.unless.forEach((text) => lines.push(oneLine(`    ${text}`)));
         }
-        if (scope.othersDenied && scope.peers.length > 0) {
-            lines.push("  every other peer: denied");
+        for (const denied of scope.denied) {
+            lines.push(oneLine(`  from ${denied.peer}: DENIED, ${denied.reason}`));
+            denied.unless.forEach((text) => lines.push(oneLine(`    ${text}`)));
         }
-        scope.unless.forEach((text) => lines.push(oneLine(`  denied peers: ${text}`)));
         scope.refused.forEach((text) => lines.push(oneLine(`  ${text}`)));
     }
     return lines.join("\n") + "\n";

@@ -110,7 +110,11 @@ export async function loadSide(role: string, spec: SideSpec, options: LoadSideOp
             const rename = (text: string) => text.split(`${checkout.root}${path.sep}`).join(`${spec.ref}:`);
             try {
                 const side = await loadProgram(label, checkout.projectDir, options);
-                return { ...side, commit: checkout.commit };
+                return {
+                    ...side,
+                    report: side.report && renameSources(side.report, rename),
+                    commit: checkout.commit,
+                };
             } catch (err) {
                 return named(err, rename);
             } finally {
@@ -167,6 +171,14 @@ async function loadProgram(label: string, dir: string, options: LoadSideOptions)
         deployed: false,
         limitations: MOCK_LIMITATIONS,
     };
+}
+
+/** A report whose violations' source positions outside the project name the checkout's files as `REF:path`. */
+function renameSources(report: Report, rename: (text: string) => string): Report {
+    const violations = report.document.violations.map((violation) =>
+        violation.source === null ? violation : { ...violation, source: rename(violation.source) },
+    );
+    return { ...report, document: { ...report.document, violations } };
 }
 
 /** The joined model of a side's resources: groups, rules and members as the policies and the graph see them. */
