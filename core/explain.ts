@@ -1,7 +1,7 @@
 import { Cidr, cidrRange, parseCidr } from "./cidr";
 import { isEvaluable, matchPacket, PacketProtocol, PeerSpace } from "./effective";
 import { hasPorts } from "./ports";
-import { PROVIDER_DEFAULT_POLICY, PROVIDER_DEFAULT_PRIORITY } from "./limits";
+import { PRIORITY_HIGHEST, PROVIDER_DEFAULT_POLICY, PROVIDER_DEFAULT_PRIORITY } from "./limits";
 import { isKnown, Maybe, RuleReading, UNKNOWN } from "./read";
 import { NIC_TYPES, NicType, RulePolicy, SecurityRule } from "./rule";
 import { StackAttachment, StackGroup, StackRule } from "./stack";
@@ -168,8 +168,13 @@ function couldOverturn(
     if (isKnown(policy) && policy !== against) {
         return false;
     }
-    if (at === undefined || !isKnown(priority)) {
+    if (at === undefined) {
         return true;
+    }
+    if (!isKnown(priority)) {
+        // Whatever its priority, a drop overturns an accept; an accept needs a stronger priority than the drop
+        // that decides, and no priority is stronger than the highest.
+        return allowed || at > PRIORITY_HIGHEST;
     }
     // At equal priority drop wins: a drop overturns an accept of its priority, an accept must be stronger.
     return allowed ? priority <= at : priority < at;
@@ -242,9 +247,12 @@ export function explainPacket(scope: ExplainScope, packet: PacketQuestion): Scop
                         unless.push({ kind: "unknown-rule", rule, fields: unknownRuleFields(rule) });
                     }
                 }
-                scope.outside.forEach((id) => unless.push({ kind: "outside-group", id }));
-                if (scope.unknownGroups > 0) {
-                    unless.push({ kind: "unknown-groups", count: scope.unknownGroups });
+                // Rules not seen have any policy and priority: they matter unless the decider is beyond them.
+                if (couldOverturn(undefined, undefined, allowed, at)) {
+                    scope.outside.forEach((id) => unless.push({ kind: "outside-group", id }));
+                    if (scope.unknownGroups > 0) {
+                        unless.push({ kind: "unknown-groups", count: scope.unknownGroups });
+                    }
                 }
                 const peer = match.peer;
                 if (peer.kind === "group") {

@@ -405,6 +405,41 @@ describe("core/explain", () => {
         );
     });
 
+    it("says unseen groups and rules could let a packet in only past a drop they can outrank", () => {
+        // A database group that drops its port from everywhere at the highest priority, and a weaker drop of the
+        // admin port; the member also joins a group by a literal id, and a rule whose priority is not known yet
+        // accepts from everywhere.
+        const model = joinStack([
+            group("db"),
+            rule("db-drop-postgres", "db", { portRange: "5432/5432", cidrIp: "0.0.0.0/0", policy: "drop" }),
+            rule("db-drop-admin", "db", {
+                portRange: "8008/8008",
+                cidrIp: "0.0.0.0/0",
+                policy: "drop",
+                priority: 50,
+            }),
+            rule("db-allow-any", "db", { portRange: "1/65535", cidrIp: "0.0.0.0/0", priority: UNKNOWN }),
+            instance("db-1", ["db"], ["sg-2zeshared00000001"]),
+        ]);
+        const from = fromAddress("203.0.113.7/32");
+        const explained = (port: number) =>
+            explainMember(model, "db-1", { protocol: "tcp", port, peer: from })[0].peers[0];
+        assert.deepEqual(
+            [explained(5432), explained(8008)].map((peer) => [peer.decision, peer.allowed, peer.unless]),
+            [
+                // Priority 1 and a drop: no accept of any group can come before it, nor win the tie.
+                ["db-drop-postgres", false, []],
+                [
+                    "db-drop-admin",
+                    false,
+                    // In a preview the stack's own group ids are unknown, so the literal id may yet be one of
+                    // them: a group not known yet rather than one outside the stack.
+                    ["unknown rule db-allow-any: priority", "1 unknown groups"],
+                ],
+            ],
+        );
+    });
+
     it("lists rules the API would refuse as taking no part, and explains a classic group on both NICs", () => {
         const model = joinStack([
             group("legacy", { vpcId: undefined }),
