@@ -176,7 +176,8 @@ function findPeer(
     );
 }
 
-function portOf(text: string, protocol: ExplainProtocol): number {
+/** `--port` as a number; a bad one is refused before any program runs. */
+export function portOf(text: string, protocol: ExplainProtocol): number {
     const port = Number(text);
     if (!/^\d+$/.test(text.trim()) || !Number.isInteger(port) || port < PORT_MIN || port > PORT_MAX) {
         if (protocol === "tcp" || protocol === "udp" || protocol === "all") {

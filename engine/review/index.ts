@@ -1,7 +1,7 @@
 import { GateError } from "../errors";
 import type { GateOutput } from "../output";
 import { diffSides, type DiffDocument } from "./diff";
-import { explainSide, type ExplainDocument, type ExplainRequest } from "./explain";
+import { explainSide, portOf, type ExplainDocument, type ExplainRequest } from "./explain";
 import { loadSide, projectDirOf, type LoadedSide, type SideSpec } from "./sides";
 
 export {
@@ -87,6 +87,8 @@ export async function explain(options: ExplainOptions): Promise<Reviewed<Explain
             `explain reads one TARGET (a project directory, git:REF, --stack-export FILE or --aliyun DIR); got ${options.sides.length}`,
         );
     }
+    // A bad port is said at once, not after the program has run.
+    portOf(options.port, options.protocol);
     const side = await loadSide("TARGET", options.sides[0], {
         stack: options.stack,
         config: options.config,
