@@ -106,8 +106,13 @@ export async function loadSide(role: string, spec: SideSpec, options: LoadSideOp
         case "git": {
             const dir = spec.dir ?? options.gitProjectDir ?? ".";
             const checkout = await checkOutProject(spec.ref, dir).catch((err) => named(err));
-            // A message names a file of the checkout as git does: REF:path.
-            const rename = (text: string) => text.split(`${checkout.root}${path.sep}`).join(`${spec.ref}:`);
+            // A message names a file of the checkout as git does, REF:path, whether it gave the path absolute or
+            // relative to the working directory.
+            const prefixes = [checkout.root, path.relative(process.cwd(), checkout.root)].map(
+                (p) => `${p}${path.sep}`,
+            );
+            const rename = (text: string) =>
+                prefixes.reduce((renamed, prefix) => renamed.split(prefix).join(`${spec.ref}:`), text);
             try {
                 const side = await loadProgram(label, checkout.projectDir, options);
                 return {
