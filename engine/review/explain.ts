@@ -360,17 +360,6 @@ export function explainSide(side: LoadedSide, request: ExplainRequest): ExplainD
         for (const protocol of protocols) {
             for (const explained of explainPacket(subject.scope, { protocol, port, peer })) {
                 const peers = explained.peers.map((entry) => explainPeer(model, entry));
-                const denied = explained.peers.filter((entry) => !entry.allowed);
-                // Without --from, the peers let in are the answer; what could let the others in is said once.
-                const unless = peer
-                    ? []
-                    : [
-                          ...new Set(
-                              denied.flatMap((entry) =>
-                                  entry.unless.map((unsure) => unsureText(model, unsure, false, entry.peer)),
-                              ),
-                          ),
-                      ];
                 scopes.push({
                     members: subject.members,
                     groups: subject.scope.groups.map((group) => group.name),
