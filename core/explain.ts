@@ -2,7 +2,7 @@ import { Cidr, cidrRange, parseCidr } from "./cidr";
 import { isEvaluable, matchPacket, PacketProtocol, PeerSpace } from "./effective";
 import { hasPorts } from "./ports";
 import { PRIORITY_HIGHEST, PROVIDER_DEFAULT_POLICY, PROVIDER_DEFAULT_PRIORITY } from "./limits";
-import { isKnown, Maybe, RuleReading, UNKNOWN } from "./read";
+import { isKnown, Maybe, RULE_FIELDS, RuleReading, UNKNOWN } from "./read";
 import { NIC_TYPES, NicType, RulePolicy, SecurityRule } from "./rule";
 import { StackAttachment, StackGroup, StackRule } from "./stack";
 
@@ -89,20 +89,7 @@ export function groupScope(group: StackGroup): ExplainScope {
 }
 
 /** The fields that decide what a rule matches, as the provider names them (not its group or description). */
-const MATCHING_FIELDS = [
-    "type",
-    "ipProtocol",
-    "portRange",
-    "policy",
-    "priority",
-    "nicType",
-    "cidrIp",
-    "ipv6CidrIp",
-    "sourceSecurityGroupId",
-    "prefixListId",
-    "sourceGroupOwnerId",
-    "sourceGroupOwnerAccount",
-];
+const MATCHING_FIELDS = RULE_FIELDS.filter((field) => field !== "securityGroupId" && field !== "description");
 
 /**
  * The fields of a rule whose values are not known yet and that decide what it matches. A source group's id
