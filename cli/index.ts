@@ -5,6 +5,7 @@ import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../e
 import { checkOutFile, GateOutput } from "../engine/output";
 import { secretConfigFromEnvironment } from "../engine/project";
 import { DEFAULT_PACK_CALL_TIMEOUT_MS } from "../engine/policyPack";
+import { registerReviewCommands } from "./review";
 import {
     preview,
     renderErrorReport,
@@ -258,6 +259,12 @@ export async function main(argv: readonly string[]): Promise<number> {
                 packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
             }),
         );
+    });
+    registerReviewCommands(program, {
+        argv,
+        output,
+        packTimeoutMs,
+        setExitCode: (code) => (exitCode = code),
     });
     try {
         await program.parseAsync([...argv], { from: "user" });

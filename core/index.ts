@@ -10,3 +10,4 @@ export * from "./stack";
 export * from "./groupRules";
 export * from "./policyDefaults";
 export * from "./members";
+export * from "./explain";

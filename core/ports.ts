@@ -136,3 +136,25 @@ export function rangesOverlap(a: PortRange, b: PortRange): boolean {
 export function rangeContainsPort(range: PortRange, port: number): boolean {
     return range.from <= port && port <= range.to;
 }
+
+/** The ports of `ranges` that no range of `removed` holds, merged and ascending. */
+export function subtractPortRanges(ranges: readonly PortRange[], removed: readonly PortRange[]): PortRange[] {
+    const cut = mergePortRanges(removed);
+    const left: PortRange[] = [];
+    for (const range of mergePortRanges(ranges)) {
+        let from = range.from;
+        for (const hole of cut) {
+            if (hole.to < from || hole.from > range.to) {
+                continue;
+            }
+            if (hole.from > from) {
+                left.push({ from, to: hole.from - 1 });
+            }
+            from = hole.to + 1;
+        }
+        if (from <= range.to) {
+            left.push({ from, to: range.to });
+        }
+    }
+    return left;
+}

@@ -217,7 +217,8 @@ export interface RuleReading {
     readonly description: Maybe<string> | undefined;
 }
 
-const RULE_FIELDS = [
+/** Every input of a rule the reading reads. */
+export const RULE_FIELDS = [
     "type",
     "ipProtocol",
     "portRange",

@@ -92,7 +92,7 @@ export function stackInputs(resources: readonly RecordedResource[], deployed = f
 }
 
 /** Group node ids: the logical name, made unique when two groups share one (under different parents). */
-function groupIds(groups: readonly StackGroup[]): Map<string, string> {
+export function groupIds(groups: readonly StackGroup[]): Map<string, string> {
     const ids = new Map<string, string>();
     const used = new Set<string>([INTERNET_NODE_ID]);
     for (const group of groups) {
