@@ -17,6 +17,8 @@ export interface RunProgramOptions {
      * when the program has finished or failed; the returned run remains the complete record.
      */
     readonly registered?: RegisteredResources;
+    /** An `--invokes` file pinning data source answers (already checked with `readPinnedInvokes`). */
+    readonly invokesFile?: string;
 }
 
 /** How to start a module of this package in a child: compiled JavaScript directly, sources through ts-node. */
@@ -52,6 +54,7 @@ export async function runProgram(
         organization: project.organization,
         resultFile,
         ...(options.registered ? { streamFile } : {}),
+        ...(options.invokesFile ? { invokesFile: path.resolve(options.invokesFile) } : {}),
     };
     const follow = options.registered ? followStream(streamFile, options.registered) : undefined;
     const env: NodeJS.ProcessEnv = {
@@ -108,13 +111,17 @@ export async function runProgram(
                     (stderr.trim() ? `:\n${stderr.trim()}` : ""),
             );
         }
-        if (stderr.trim()) {
-            process.stderr.write(stderr);
-        }
         const result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as HostResult;
         if (result.error) {
-            const where = result.error.location ? ` (at ${result.error.location})` : "";
+            // One line for a failed program: what the SDK or Node printed on the way (stack traces) is not it.
+            const where =
+                result.error.location && !result.error.locationInMessage
+                    ? ` (at ${result.error.location})`
+                    : "";
             throw new GateError("program", `program failed: ${result.error.message}${where}`);
+        }
+        if (stderr.trim()) {
+            process.stderr.write(stderr);
         }
         const resources = result.resources ?? [];
         // The record is the complete list: whatever the stream did not pass on follows, in registration order.
@@ -123,7 +130,13 @@ export async function runProgram(
                 options.registered?.push(resource);
             }
         }
-        return { project: project.name, stack: project.stack, resources, durationMs };
+        return {
+            project: project.name,
+            stack: project.stack,
+            resources,
+            invokes: result.invokes ?? [],
+            durationMs,
+        };
     } finally {
         follow?.stop();
         options.registered?.end();
