@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
 import * as fs from "fs";
+import * as path from "path";
 import { GateError, errorMessage } from "../engine/errors";
 import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
+import { newProject } from "../engine/newProject";
 import {
     MOCK_LIMITATIONS,
     preview,
@@ -14,6 +16,9 @@ import {
 /** DESIGN §3: 2 when the program, the pack, the config or the arguments are bad. */
 export const EXIT_BAD_INPUT = 2;
 
+const INVOKES_HELP =
+    "YAML or JSON file pinning data source answers, keyed by token or module.function (default: unknown, as in a preview)";
+
 function collect(value: string, previous: string[]): string[] {
     return [...previous, value];
 }
@@ -21,13 +26,22 @@ function collect(value: string, previous: string[]): string[] {
 interface PreviewFlags {
     policyPack: string[];
     policyPackConfig: string[];
+    invokes?: string;
     stack?: string;
     config: string[];
     format: ReportFormat;
     out?: string;
 }
 
+interface NewFlags {
+    name?: string;
+    description?: string;
+    stack?: string;
+    config: string[];
+}
+
 interface GraphFlags {
+    invokes?: string;
     stack?: string;
     config: string[];
     format: GraphFormat;
@@ -60,6 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             collect,
             [],
         )
+        .option("--invokes <FILE>", INVOKES_HELP)
         .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
         .option(
             "--config <KEY=VALUE>",
@@ -76,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<number> {
                 config: flags.config,
                 policyPacks: flags.policyPack,
                 policyPackConfigs: flags.policyPackConfig,
+                invokesFile: flags.invokes,
             });
             const color =
                 !flags.out &&
@@ -99,6 +115,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             "Draw who can reach whom: effective ingress between security groups, the Internet and peers",
         )
         .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", ".")
+        .option("--invokes <FILE>", INVOKES_HELP)
         .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
         .option(
             "--config <KEY=VALUE>",
@@ -109,13 +126,43 @@ export async function main(argv: readonly string[]): Promise<number> {
         .addOption(new Option("--format <FORMAT>", "graph format").choices(GRAPH_FORMATS).default("mermaid"))
         .option("--out <FILE>", "write the graph to FILE instead of stdout")
         .action(async (projectDir: string, flags: GraphFlags) => {
-            const stackGraph = await graphProject({ projectDir, stack: flags.stack, config: flags.config });
+            const stackGraph = await graphProject({
+                projectDir,
+                stack: flags.stack,
+                config: flags.config,
+                invokesFile: flags.invokes,
+            });
             const output = await renderGraph(stackGraph, flags.format);
             if (flags.out) {
                 fs.writeFileSync(flags.out, output);
             } else {
                 process.stdout.write(output);
             }
+        });
+    program
+        .command("new")
+        .description(
+            "Make a project from one of the package's templates, depending on this copy of alicloud-secure-groups",
+        )
+        .argument("<TEMPLATE>", "three-tier or tiers-from-config")
+        .argument("[DIR]", "a new or empty directory", ".")
+        .option("--name <NAME>", "project name (default: the directory's name)")
+        .option("--description <TEXT>", "project description")
+        .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml receives the config (default: dev)")
+        .option(
+            "--config <KEY=VALUE>",
+            "answer to a template prompt, e.g. vpcId=vpc-... (repeatable)",
+            collect,
+            [],
+        )
+        .action((template: string, dir: string, flags: NewFlags) => {
+            const made = newProject({ template, dir, ...flags });
+            const where = path.relative(process.cwd(), made.dir) || ".";
+            process.stdout.write(
+                `Created ${made.name} from the ${template} template in ${where} ` +
+                    `(alicloud-secure-groups: ${made.dependency}). Next:\n` +
+                    `    cd ${where} && npm install && npx alicloud-sg preview\n`,
+            );
         });
     try {
         await program.parseAsync([...argv], { from: "user" });

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
 import { readPolicyPackConfig } from "./policyConfig";
+import { readPinnedInvokes } from "./pinnedInvokes";
 import { loadProject } from "./project";
 import { renderSarif } from "./render/sarif";
 import { renderText } from "./render/text";
@@ -21,6 +22,8 @@ export interface PreviewOptions {
     /** Policy pack directories; the bundled `policies/` pack when empty. */
     readonly policyPacks?: readonly string[];
     readonly policyPackConfigs?: readonly string[];
+    /** An `--invokes` file pinning data source answers. */
+    readonly invokesFile?: string;
 }
 
 export interface PreviewResult {
@@ -72,11 +75,14 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
         label: `--policy-pack-config ${file}`,
         config: readPolicyPackConfig(file),
     }));
+    const pins = options.invokesFile ? readPinnedInvokes(options.invokesFile) : undefined;
     // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
     // Each resource is analyzed as soon as the program registers it, as the engine does at step generation.
     const registered = new RegisteredResources();
-    const program = timed("program", () => runProgram(project, { registered }));
+    const program = timed("program", () =>
+        runProgram(project, { registered, invokesFile: options.invokesFile }),
+    );
     const resources = program.then((run) => run.resources);
     // Its failure is reported through `program`; packs that fail to start never await it.
     resources.catch(() => undefined);
@@ -90,7 +96,12 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
     }
     const run = ran.value;
     const outcome = analyzed.value;
-    const report = buildReport(project, run.resources, outcome.packs, outcome.inputs);
+    for (const key of pins?.unused(run.invokes.map((call) => call.token)) ?? []) {
+        process.stderr.write(
+            `alicloud-sg: note: --invokes ${pins?.file}: ${key} names no data source the program called\n`,
+        );
+    }
+    const report = buildReport(project, run.resources, outcome.packs, outcome.inputs, run.invokes);
     writeProfile();
     return { report, exitCode: exitCodeFor(report) };
 }

@@ -1,3 +1,4 @@
+import { readPinnedInvokes } from "../pinnedInvokes";
 import { loadProject } from "../project";
 import { runProgram } from "../runProgram";
 import { renderDot } from "./dot";
@@ -18,6 +19,8 @@ export interface GraphCommandOptions {
     readonly projectDir?: string;
     readonly stack?: string;
     readonly config?: readonly string[];
+    /** An `--invokes` file pinning data source answers. */
+    readonly invokesFile?: string;
 }
 
 export interface StackGraph {
@@ -29,7 +32,10 @@ export interface StackGraph {
 /** Runs the project's program under mocks (as `preview` does) and builds the graph of what it declares. */
 export async function graphProject(options: GraphCommandOptions = {}): Promise<StackGraph> {
     const project = loadProject(options.projectDir ?? ".", { stack: options.stack, config: options.config });
-    const run = await runProgram(project);
+    if (options.invokesFile) {
+        readPinnedInvokes(options.invokesFile); // a bad file fails before the program starts
+    }
+    const run = await runProgram(project, { invokesFile: options.invokesFile });
     return { project: project.name, stack: project.stack, graph: graphOfResources(run.resources) };
 }
 

@@ -1,6 +1,7 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { MOCK_LIMITATIONS, type Report } from "../report";
+import type { SourcePosition } from "../types";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_URI = "https://github.com/alicloud-secure-groups/alicloud-secure-groups";
@@ -9,6 +10,37 @@ export interface SarifOptions {
     /** Paths are made relative to this directory (the repository root in CI), as code scanning expects. */
     readonly baseDir: string;
     readonly toolVersion: string;
+}
+
+/** A SARIF location at a source position: relative to the base directory when inside it, else a file URL. */
+function physicalLocation(source: SourcePosition, baseDir: string): object {
+    const relative = path.relative(baseDir, source.file);
+    const inside = !relative.startsWith("..") && !path.isAbsolute(relative);
+    return {
+        artifactLocation: inside
+            ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
+            : { uri: pathToFileURL(source.file).href },
+        region: { startLine: source.line, startColumn: source.column },
+    };
+}
+
+/** One notification per data source answered offline, at the user's line that called it. */
+function invokeNotifications(report: Report, options: SarifOptions): object[] {
+    return report.document.invokes.map((call, index) => {
+        const source = report.invokes[index]?.source;
+        const how =
+            call.answer === "pinned"
+                ? "with the answer pinned by --invokes"
+                : "as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE)";
+        return {
+            level: "note",
+            message: { text: `The data source ${call.token} was answered offline ${how}.` },
+            ...(source
+                ? { locations: [{ physicalLocation: physicalLocation(source, options.baseDir) }] }
+                : {}),
+            properties: { token: call.token, args: call.args, answer: call.answer },
+        };
+    });
 }
 
 /**
@@ -41,8 +73,6 @@ export function renderSarif(report: Report, options: SarifOptions): string {
     const results = report.document.violations.map((v) => {
         const id = `${v.policyPack}/${v.policyName}`;
         const source = v.urn ? report.sources.get(v.urn) : undefined;
-        const relative = source ? path.relative(options.baseDir, source.file) : undefined;
-        const inside = relative !== undefined && !relative.startsWith("..") && !path.isAbsolute(relative);
         return {
             ruleId: id,
             ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
@@ -51,12 +81,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             locations: source
                 ? [
                       {
-                          physicalLocation: {
-                              artifactLocation: inside
-                                  ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
-                                  : { uri: pathToFileURL(source.file).href },
-                              region: { startLine: source.line, startColumn: source.column },
-                          },
+                          physicalLocation: physicalLocation(source, options.baseDir),
                           ...(v.urn
                               ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] }
                               : {}),
@@ -90,7 +115,10 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                 invocations: [
                     {
                         executionSuccessful: true,
-                        toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
+                        toolExecutionNotifications: [
+                            { level: "note", message: { text: MOCK_LIMITATIONS } },
+                            ...invokeNotifications(report, options),
+                        ],
                     },
                 ],
                 results,
