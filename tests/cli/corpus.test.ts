@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import type { ReportInvoke } from "../../engine/report";
 import { preview, type GateRun, type PreviewReport, reportOf, ROOT } from "../examples/gate";
@@ -40,6 +41,8 @@ interface Program {
     /** `level policy resource source`. */
     readonly violations: readonly string[];
     readonly invokes: readonly ReportInvoke[];
+    /** Lines the command must print on stderr besides the mock note. */
+    readonly notes?: readonly string[];
 }
 
 const unknown = (token: string, args: Record<string, unknown>, source: string): ReportInvoke => ({
@@ -502,6 +505,9 @@ const PROGRAMS: Program[] = [
                 "index.ts:9",
             ),
         ],
+        notes: [
+            `alicloud-sg: note: --invokes ${path.join(CORPUS, "pinned-answers", "pins.yaml")}: vpc.getNetworks names no data source the program called`,
+        ],
     },
     {
         name: "derived-values",
@@ -613,6 +619,47 @@ describe("real programs, through `alicloud-sg preview --format json`", function 
         assert.ok(PROGRAMS.length >= 12);
     });
 
+    it("says in the text report which data sources were answered offline, and how", () => {
+        const program = path.join(CORPUS, "pinned-answers");
+        const result = spawnSync(
+            process.execPath,
+            [
+                path.join(ROOT, "bin", "alicloud-sg.js"),
+                "preview",
+                program,
+                "--invokes",
+                path.join(program, "pins.yaml"),
+            ],
+            { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8" },
+        );
+        assert.strictEqual(result.status, 0, result.stderr);
+        const lines = result.stdout.split("\n");
+        const start = lines.findIndex((line) => line.startsWith("Data sources answered offline"));
+        assert.deepStrictEqual(lines.slice(start, start + 6), [
+            "Data sources answered offline (unknown: as in a preview, nothing derived from them is known; pinned: --invokes):",
+            `    pinned   ${ZONES}({"availableResourceCreation":"VSwitch"})  index.ts:5`,
+            `    pinned   ${IMAGES}({"mostRecent":true,"nameRegex":"^ubuntu_22","owners":"system"})  index.ts:6`,
+            `    unknown  ${IMAGES}({"mostRecent":true,"nameRegex":"^aliyun_3","owners":"system"})  index.ts:7`,
+            `    unknown  ${INSTANCE_TYPES}({"availabilityZone":"cn-hangzhou-h","cpuCoreCount":4,"memorySize":16})  index.ts:9`,
+            "",
+        ]);
+    });
+
+    it("graphs a program with lookups", () => {
+        const program = path.join(CORPUS, "derived-values");
+        const result = spawnSync(
+            process.execPath,
+            [path.join(ROOT, "bin", "alicloud-sg.js"), "graph", program, "--format", "json"],
+            { cwd: ROOT, encoding: "utf8" },
+        );
+        assert.strictEqual(result.status, 0, result.stderr);
+        const graph = JSON.parse(result.stdout) as { edges: unknown[] };
+        // The office CIDR is looked up: only the known HTTPS rule draws an edge.
+        assert.deepStrictEqual(graph.edges, [
+            { from: "internet", to: "web", protocol: "tcp", ports: ["443/443"] },
+        ]);
+    });
+
     for (const program of PROGRAMS) {
         describe(program.name, () => {
             let run: GateRun;
@@ -652,6 +699,8 @@ describe("real programs, through `alicloud-sg preview --format json`", function 
 
             it("lists every data source called, how it was answered and where", () => {
                 assert.deepStrictEqual(report.invokes, program.invokes);
+                const notes = run.stderr.split("\n").filter((line) => line.startsWith("alicloud-sg: note:"));
+                assert.deepStrictEqual(notes, program.notes ?? []);
             });
         });
     }

@@ -62,6 +62,79 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
         ]);
     });
 
+    it("a data source of another provider whose declarations are installed: answered as alicloud's are", async () => {
+        fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
+        const dir = fs.mkdtempSync(path.join(ROOT, ".tmp", "other-provider-"));
+        created.push(dir);
+        const sdk = path.join(dir, "node_modules", "@acme", "netbox");
+        fs.mkdirSync(path.join(sdk, "ipam"), { recursive: true });
+        fs.mkdirSync(path.join(sdk, "types"), { recursive: true });
+        fs.writeFileSync(
+            path.join(sdk, "package.json"),
+            '{"name":"@acme/netbox","version":"1.0.0","main":"index.js"}',
+        );
+        fs.writeFileSync(
+            path.join(sdk, "index.js"),
+            'exports.ipam = { getPrefixes: require("./ipam/getPrefixes").getPrefixes };\n',
+        );
+        // As pulumi-language-nodejs generates a provider SDK: the function, and its declarations beside it.
+        fs.writeFileSync(
+            path.join(sdk, "ipam", "getPrefixes.js"),
+            [
+                'const pulumi = require("@pulumi/pulumi");',
+                "function getPrefixes(args, opts) {",
+                "    args = args || {};",
+                '    return pulumi.runtime.invoke("netbox:ipam/getPrefixes:getPrefixes", { "tag": args.tag }, opts);',
+                "}",
+                "exports.getPrefixes = getPrefixes;",
+                "",
+            ].join("\n"),
+        );
+        fs.writeFileSync(
+            path.join(sdk, "ipam", "getPrefixes.d.ts"),
+            [
+                'import * as outputs from "../types/output";',
+                "export declare function getPrefixes(args?: { tag?: string }): Promise<GetPrefixesResult>;",
+                "export interface GetPrefixesResult { readonly id: string; readonly prefixes: outputs.ipam.GetPrefixesPrefix[] }",
+                "",
+            ].join("\n"),
+        );
+        fs.writeFileSync(
+            path.join(sdk, "types", "output.d.ts"),
+            "export declare namespace ipam { interface GetPrefixesPrefix { prefix: string; vlanId: number } }\n",
+        );
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-provider\nruntime: nodejs\n");
+        fs.writeFileSync(
+            path.join(dir, "index.ts"),
+            [
+                'import * as alicloud from "@pulumi/alicloud";',
+                "// eslint-disable-next-line @typescript-eslint/no-require-imports",
+                'const netbox = require("@acme/netbox");',
+                "",
+                'const office = netbox.ipam.getPrefixes({ tag: "office" });',
+                'new alicloud.ecs.SecurityGroupRule("ssh-from-office", {',
+                '    type: "ingress",',
+                '    ipProtocol: "tcp",',
+                '    portRange: "22/22",',
+                '    securityGroupId: "sg-bp1bastion",',
+                "    cidrIp: office.then((found: { prefixes: { prefix: string }[] }) => found.prefixes[0].prefix),",
+                "});",
+                "",
+            ].join("\n"),
+        );
+        const run = await preview(dir);
+        assert.strictEqual(run.code, 0, run.stderr);
+        assert.strictEqual(run.report?.resources[0].inputs.cidrIp, "[unknown]");
+        assert.deepStrictEqual(run.report?.invokes, [
+            {
+                token: "netbox:ipam/getPrefixes:getPrefixes",
+                args: { tag: "office" },
+                answer: "unknown",
+                source: "index.ts:5",
+            },
+        ]);
+    });
+
     it("a package that is not installed: the module, the importing line and the npm command", async () => {
         const dir = path.join(FAILING, "missing-package");
         const line = lineOf(path.join(dir, "index.ts"), 'from "@pulumi/random"');
