@@ -15,7 +15,7 @@ import type { PinnedInvokes } from "./pinnedInvokes";
 import { Placeholders } from "./placeholders";
 import { describeProgramError, type ProgramFailure } from "./programErrors";
 import type { RecordedInvoke, RecordedOptions, RecordedResource, SourcePosition } from "./types";
-import { captureFrames, isUserFile, positionLabel, type Frame } from "./userFrames";
+import { captureFrames, isUserFile, nearestUserFrameDepth, positionLabel, type Frame } from "./userFrames";
 
 export interface HostSpec {
     readonly projectDir: string;
@@ -180,8 +180,8 @@ function pendingRegistrationsDiagnosis(debuggable: any, state: any): string {
  * the engine's debugging aid, and takes the frame right below the constructors as the source position — inside
  * `node_modules` when a component creates the resource. The gate records the nearest frame of the user's code:
  * the line that constructed the component, or the callback (`forEach`, `.then`, `apply`) that created the
- * resource. The frame below the constructors is almost always the user's, so the stack is first captured just
- * that deep (most of the cost is ts-node's source-map support rewriting each frame), and deeper only when not.
+ * resource. The frame is found on V8's raw call sites, and the stack captured only down to it: most of the cost of
+ * a stack trace is the source-map support of ts-node (and of compiled code with maps) rewriting every frame.
  * A resource with no user frame on its stack (created in an asynchronous callback inside a component) is
  * placed where its parent is, by the resource monitor.
  */
@@ -190,14 +190,11 @@ function captureUserSourcePositions(resourceModule: any): void {
     const toPosition = (frame: Frame) => [
         { uri: pathToFileURL(frame.file).toString(), line: frame.line, column: frame.column },
     ];
-    Resource.stackTrace = (skip: number): unknown[] => {
-        // Frames: this function, then the SDK's `skip` constructor frames, then the caller.
-        const near = captureFrames(skip + 1)[skip];
-        if (near && isUserFile(near.file)) {
-            return toPosition(near);
-        }
-        const user = captureFrames(USER_FRAME_DEPTH).find((frame) => isUserFile(frame.file));
-        return user ? toPosition(user) : [];
+    Resource.stackTrace = (): unknown[] => {
+        // Found on V8's raw call sites, then captured (and source-mapped) only that deep.
+        const depth = nearestUserFrameDepth(USER_FRAME_DEPTH);
+        const user = depth === undefined ? undefined : captureFrames(depth + 1)[depth];
+        return user && isUserFile(user.file) ? toPosition(user) : [];
     };
 }
 

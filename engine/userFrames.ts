@@ -53,6 +53,32 @@ export function captureFrames(limit: number): Frame[] {
     }
 }
 
+/**
+ * How deep below its caller the nearest frame of the user's code is, at most `limit` deep, read from V8's call
+ * sites before any source map is applied: a stack trace string source-maps every frame it prints (ts-node, and
+ * compiled code with maps), which is most of its cost, so a caller can then ask for just that many frames.
+ */
+export function nearestUserFrameDepth(limit: number): number | undefined {
+    const previousPrepare = Error.prepareStackTrace;
+    const previousLimit = Error.stackTraceLimit;
+    Error.prepareStackTrace = (_error, callsites) => callsites;
+    Error.stackTraceLimit = limit + 1;
+    try {
+        const callsites = (new Error().stack as unknown as NodeJS.CallSite[]).slice(1);
+        const depth = callsites.findIndex((site) => {
+            const file = site.getFileName();
+            return (
+                typeof file === "string" &&
+                isUserFile(file.startsWith("file://") ? fileURLToPath(file) : file)
+            );
+        });
+        return depth < 0 ? undefined : depth;
+    } finally {
+        Error.prepareStackTrace = previousPrepare;
+        Error.stackTraceLimit = previousLimit;
+    }
+}
+
 /** This package's root: the engine runs compiled from `<root>/dist/engine`, or from sources in `<root>/engine`. */
 const PACKAGE_ROOT =
     path.basename(path.dirname(__dirname)) === "dist"
