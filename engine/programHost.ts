@@ -15,7 +15,7 @@ import type { PinnedInvokes } from "./pinnedInvokes";
 import { Placeholders } from "./placeholders";
 import { describeProgramError, type ProgramFailure } from "./programErrors";
 import type { RecordedInvoke, RecordedOptions, RecordedResource, SourcePosition } from "./types";
-import { captureFrames, isUserFile, nearestUserFrameDepth, positionLabel, type Frame } from "./userFrames";
+import { captureFrameAt, isUserFile, nearestUserFrameDepth, positionLabel, type Frame } from "./userFrames";
 
 export interface HostSpec {
     readonly projectDir: string;
@@ -193,7 +193,7 @@ function captureUserSourcePositions(resourceModule: any): void {
     Resource.stackTrace = (): unknown[] => {
         // Found on V8's raw call sites, then captured (and source-mapped) only that deep.
         const depth = nearestUserFrameDepth(USER_FRAME_DEPTH);
-        const user = depth === undefined ? undefined : captureFrames(depth + 1)[depth];
+        const user = depth === undefined ? undefined : captureFrameAt(depth);
         return user && isUserFile(user.file) ? toPosition(user) : [];
     };
 }

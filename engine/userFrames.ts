@@ -54,6 +54,22 @@ export function captureFrames(limit: number): Frame[] {
 }
 
 /**
+ * The frame `depth` below the caller of this function (0: the caller itself), source-mapped, or undefined when it
+ * has no file position (a native or Node-internal frame). One line of a stack trace per call site, so depths
+ * agree with {@link nearestUserFrameDepth}'s.
+ */
+export function captureFrameAt(depth: number): Frame | undefined {
+    const previous = Error.stackTraceLimit;
+    Error.stackTraceLimit = depth + 2;
+    try {
+        // Line 0 is the message, line 1 this function.
+        return parseFrame((new Error().stack ?? "").split("\n")[depth + 2] ?? "");
+    } finally {
+        Error.stackTraceLimit = previous;
+    }
+}
+
+/**
  * How deep below its caller the nearest frame of the user's code is, at most `limit` deep, read from V8's call
  * sites before any source map is applied: a stack trace string source-maps every frame it prints (ts-node, and
  * compiled code with maps), which is most of its cost, so a caller can then ask for just that many frames.
