@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import type { ReportInvoke } from "../../engine/report";
 import { preview, type GateRun, type PreviewReport, reportOf, ROOT } from "../examples/gate";
+import { lineOf } from "./run";
 
 /**
  * Real programs, written in the style of the provider's registry examples and of teams' own projects: lookups in
@@ -43,7 +44,13 @@ interface Program {
     readonly invokes: readonly ReportInvoke[];
     /** Lines the command must print on stderr besides the mock note. */
     readonly notes?: readonly string[];
+    /** Secret config values, which must appear nowhere in the output. */
+    readonly secrets?: readonly string[];
 }
+
+/** `file:line` of the first line of a corpus program's file that contains `needle`. */
+const at = (program: string, needle: string, file = "index.ts"): string =>
+    `${file}:${lineOf(path.join(CORPUS, program, file), needle)}`;
 
 const unknown = (token: string, args: Record<string, unknown>, source: string): ReportInvoke => ({
     token,
@@ -113,24 +120,28 @@ const PROGRAMS: Program[] = [
             },
         },
         violations: [
-            "advisory enable-inner-access-drop group index.ts:36",
-            "advisory missing-drop-baseline group index.ts:36",
-            "mandatory disallow-broad-intranet-cidr allow-ssh index.ts:54",
-            "mandatory disallow-public-risky-ports allow-ssh index.ts:54",
+            `advisory enable-inner-access-drop group ${at("registry-ecs-instance", 'SecurityGroup("group"')}`,
+            `advisory missing-drop-baseline group ${at("registry-ecs-instance", 'SecurityGroup("group"')}`,
+            `mandatory disallow-broad-intranet-cidr allow-ssh ${at("registry-ecs-instance", 'SecurityGroupRule("allow-ssh"')}`,
+            `mandatory disallow-public-risky-ports allow-ssh ${at("registry-ecs-instance", 'SecurityGroupRule("allow-ssh"')}`,
         ],
         invokes: [
             unknown(
                 ZONES,
                 { availableDiskCategory: "cloud_efficiency", availableResourceCreation: "VSwitch" },
-                "index.ts:9",
+                at("registry-ecs-instance", "alicloud.getZones("),
             ),
             unknown(
                 IMAGES,
                 { nameRegex: "^ubuntu_22.*64", mostRecent: true, owners: "system" },
-                "index.ts:20",
+                at("registry-ecs-instance", "alicloud.ecs.getImages("),
             ),
             // Called once the zones resolved: the zone it names is a placeholder, so unknown.
-            unknown(INSTANCE_TYPES, { availabilityZone: U, cpuCoreCount: 2, memorySize: 4 }, "index.ts:14"),
+            unknown(
+                INSTANCE_TYPES,
+                { availabilityZone: U, cpuCoreCount: 2, memorySize: 4 },
+                at("registry-ecs-instance", "alicloud.ecs.getInstanceTypes("),
+            ),
         ],
     },
     {
@@ -165,13 +176,21 @@ const PROGRAMS: Program[] = [
         },
         violations: [],
         invokes: [
-            unknown(ZONES, { availableResourceCreation: "VSwitch" }, "index.ts:8"),
+            unknown(
+                ZONES,
+                { availableResourceCreation: "VSwitch" },
+                at("async-web-tier", "alicloud.getZones("),
+            ),
             unknown(
                 IMAGES,
                 { nameRegex: "^aliyun_3_x64", owners: "system", mostRecent: true },
-                "index.ts:10",
+                at("async-web-tier", "alicloud.ecs.getImages("),
             ),
-            unknown(KEY_PAIRS, { nameRegex: "^shop-deploy" }, "index.ts:11"),
+            unknown(
+                KEY_PAIRS,
+                { nameRegex: "^shop-deploy" },
+                at("async-web-tier", "alicloud.ecs.getKeyPairs("),
+            ),
         ],
     },
     {
@@ -202,11 +221,23 @@ const PROGRAMS: Program[] = [
         },
         violations: [],
         invokes: [
-            unknown(ZONES, { availableResourceCreation: "VSwitch" }, "index.ts:6"),
+            unknown(
+                ZONES,
+                { availableResourceCreation: "VSwitch" },
+                at("output-form", "alicloud.getZonesOutput("),
+            ),
             // Its argument is an unknown Output: the SDK does not even call the provider.
-            unknown(INSTANCE_TYPES, { availabilityZone: U, instanceTypeFamily: "ecs.g7" }, "index.ts:7"),
-            unknown(IMAGES, { nameRegex: "^ubuntu_22", owners: "system", mostRecent: true }, "index.ts:11"),
-            unknown(SWITCHES, { nameRegex: "^app-" }, "index.ts:12"),
+            unknown(
+                INSTANCE_TYPES,
+                { availabilityZone: U, instanceTypeFamily: "ecs.g7" },
+                at("output-form", "alicloud.ecs.getInstanceTypesOutput("),
+            ),
+            unknown(
+                IMAGES,
+                { nameRegex: "^ubuntu_22", owners: "system", mostRecent: true },
+                at("output-form", "alicloud.ecs.getImagesOutput("),
+            ),
+            unknown(SWITCHES, { nameRegex: "^app-" }, at("output-form", "alicloud.vpc.getSwitchesOutput(")),
         ],
     },
     {
@@ -240,8 +271,12 @@ const PROGRAMS: Program[] = [
         },
         violations: [],
         invokes: [
-            unknown(KEY_PAIRS, { nameRegex: "^ops-" }, "index.ts:5"),
-            unknown(ZONES, { availableInstanceType: "ecs.t6-c1m1.large" }, "index.ts:6"),
+            unknown(KEY_PAIRS, { nameRegex: "^ops-" }, at("key-pairs", "alicloud.ecs.getKeyPairs(")),
+            unknown(
+                ZONES,
+                { availableInstanceType: "ecs.t6-c1m1.large" },
+                at("key-pairs", "alicloud.getZones("),
+            ),
         ],
     },
     {
@@ -278,12 +313,14 @@ const PROGRAMS: Program[] = [
                 vpcId: U,
             },
         },
-        violations: ["advisory prefer-source-group-authorization api-https index.ts:15"],
+        violations: [
+            `advisory prefer-source-group-authorization api-https ${at("resource-groups", 'new SecureGroup("api"')}`,
+        ],
         invokes: [
             unknown(
                 "alicloud:resourcemanager/getResourceGroups:getResourceGroups",
                 { nameRegex: "^prod-payments$", status: "OK" },
-                "index.ts:5",
+                at("resource-groups", "alicloud.resourcemanager.getResourceGroups("),
             ),
         ],
     },
@@ -320,8 +357,12 @@ const PROGRAMS: Program[] = [
         },
         violations: [],
         invokes: [
-            unknown(NETWORKS, { nameRegex: "^shared-vpc$", status: "Available" }, "index.ts:4"),
-            unknown(SWITCHES, { vpcId: U }, "index.ts:5"),
+            unknown(
+                NETWORKS,
+                { nameRegex: "^shared-vpc$", status: "Available" },
+                at("shared-vpc-lookup", "alicloud.vpc.getNetworks("),
+            ),
+            unknown(SWITCHES, { vpcId: U }, at("shared-vpc-lookup", "alicloud.vpc.getSwitches(")),
         ],
     },
     {
@@ -358,11 +399,15 @@ const PROGRAMS: Program[] = [
         },
         violations: [],
         invokes: [
-            unknown(ZONES, { availableResourceCreation: "VSwitch" }, "network.ts:6"),
+            unknown(
+                ZONES,
+                { availableResourceCreation: "VSwitch" },
+                at("multi-file", "alicloud.getZones(", "network.ts"),
+            ),
             unknown(
                 IMAGES,
                 { nameRegex: "^aliyun_3_x64", owners: "system", mostRecent: true },
-                "compute.ts:7",
+                at("multi-file", "alicloud.ecs.getImages(", "compute.ts"),
             ),
         ],
     },
@@ -396,8 +441,16 @@ const PROGRAMS: Program[] = [
         },
         violations: [],
         invokes: [
-            unknown(NETWORKS, { nameRegex: "^platform-prod$" }, "index.ts:6"),
-            unknown(IMAGES, { nameRegex: "^ubuntu_22", owners: "system", mostRecent: true }, "index.ts:9"),
+            unknown(
+                NETWORKS,
+                { nameRegex: "^platform-prod$" },
+                at("components-lookups", "alicloud.vpc.getNetworks("),
+            ),
+            unknown(
+                IMAGES,
+                { nameRegex: "^ubuntu_22", owners: "system", mostRecent: true },
+                at("components-lookups", "alicloud.ecs.getImages("),
+            ),
         ],
     },
     {
@@ -431,6 +484,7 @@ const PROGRAMS: Program[] = [
                 instanceName: "admin-1",
                 instanceType: "ecs.g7.xlarge",
                 imageId: U,
+                keyName: U,
                 vswitchId: U,
                 securityGroups: [U],
             },
@@ -440,14 +494,17 @@ const PROGRAMS: Program[] = [
             unknown(
                 ZONES,
                 { availableInstanceType: "ecs.g7.xlarge", availableResourceCreation: "Instance" },
-                "index.ts:11",
+                at("stack-config", "alicloud.getZones("),
             ),
             unknown(
                 IMAGES,
                 { imageFamily: "acs:alibaba_cloud_linux_3_2104_lts_x64", owners: "system" },
-                "index.ts:12",
+                at("stack-config", "alicloud.ecs.getImages("),
             ),
+            // A secret argument stays a secret in the report.
+            unknown(KEY_PAIRS, { ids: ["[secret]"] }, at("stack-config", "alicloud.ecs.getKeyPairsOutput(")),
         ],
+        secrets: ["admin-deploy-7f3a"],
     },
     {
         name: "pinned-answers",
@@ -490,19 +547,23 @@ const PROGRAMS: Program[] = [
                 token: ZONES,
                 args: { availableResourceCreation: "VSwitch" },
                 answer: "pinned",
-                source: "index.ts:5",
+                source: at("pinned-answers", "alicloud.getZones("),
             },
             {
                 token: IMAGES,
                 args: { nameRegex: "^ubuntu_22", owners: "system", mostRecent: true },
                 answer: "pinned",
-                source: "index.ts:6",
+                source: at("pinned-answers", "const ubuntu = "),
             },
-            unknown(IMAGES, { nameRegex: "^aliyun_3", owners: "system", mostRecent: true }, "index.ts:7"),
+            unknown(
+                IMAGES,
+                { nameRegex: "^aliyun_3", owners: "system", mostRecent: true },
+                at("pinned-answers", "const linux = "),
+            ),
             unknown(
                 INSTANCE_TYPES,
                 { availabilityZone: "cn-hangzhou-h", cpuCoreCount: 4, memorySize: 16 },
-                "index.ts:9",
+                at("pinned-answers", "alicloud.ecs.getInstanceTypes("),
             ),
         ],
         notes: [
@@ -549,9 +610,17 @@ const PROGRAMS: Program[] = [
         },
         violations: [],
         invokes: [
-            unknown(ZONES, { availableResourceCreation: "VSwitch" }, "index.ts:6"),
-            unknown("alicloud:index/getCallerIdentity:getCallerIdentity", {}, "index.ts:7"),
-            unknown(NETWORKS, { nameRegex: "^office$" }, "index.ts:8"),
+            unknown(
+                ZONES,
+                { availableResourceCreation: "VSwitch" },
+                at("derived-values", "alicloud.getZones("),
+            ),
+            unknown(
+                "alicloud:index/getCallerIdentity:getCallerIdentity",
+                {},
+                at("derived-values", "alicloud.getCallerIdentity("),
+            ),
+            unknown(NETWORKS, { nameRegex: "^office$" }, at("derived-values", "alicloud.vpc.getNetworks(")),
         ],
     },
     {
@@ -581,14 +650,14 @@ const PROGRAMS: Program[] = [
             }),
         },
         violations: [
-            "advisory enable-inner-access-drop bastion index.ts:9",
-            "advisory prefer-source-group-authorization app-http index.ts:11",
+            `advisory enable-inner-access-drop bastion ${at("security-group-lookup", "alicloud.ecs.SecurityGroup.get(")}`,
+            `advisory prefer-source-group-authorization app-http ${at("security-group-lookup", 'new SecureGroup("app"')}`,
         ],
         invokes: [
             unknown(
                 "alicloud:ecs/getSecurityGroups:getSecurityGroups",
                 { nameRegex: "^bastion$", vpcId: "vpc-bp1platform0001" },
-                "index.ts:7",
+                at("security-group-lookup", "alicloud.ecs.getSecurityGroups("),
             ),
         ],
     },
@@ -598,11 +667,17 @@ const PROGRAMS: Program[] = [
         resources: [`${NETWORK} vpc`, `${SWITCH} vswitch`, `${GROUP} group`, `${RULE} redis-from-everywhere`],
         inputs: { vswitch: { vpcId: U, cidrBlock: "10.80.1.0/24", zoneId: U } },
         violations: [
-            "advisory missing-drop-baseline group index.js:13",
-            "advisory prefer-source-group-authorization redis-from-everywhere index.js:21",
-            "mandatory disallow-broad-intranet-cidr redis-from-everywhere index.js:21",
+            `advisory missing-drop-baseline group ${at("javascript-program", 'SecurityGroup("group"', "index.js")}`,
+            `advisory prefer-source-group-authorization redis-from-everywhere ${at("javascript-program", 'SecurityGroupRule("redis-from-everywhere"', "index.js")}`,
+            `mandatory disallow-broad-intranet-cidr redis-from-everywhere ${at("javascript-program", 'SecurityGroupRule("redis-from-everywhere"', "index.js")}`,
         ],
-        invokes: [unknown(ZONES, { availableResourceCreation: "VSwitch" }, "index.js:6")],
+        invokes: [
+            unknown(
+                ZONES,
+                { availableResourceCreation: "VSwitch" },
+                at("javascript-program", "alicloud.getZones(", "index.js"),
+            ),
+        ],
     },
 ];
 
@@ -637,10 +712,10 @@ describe("real programs, through `alicloud-sg preview --format json`", function 
         const start = lines.findIndex((line) => line.startsWith("Data sources answered offline"));
         assert.deepStrictEqual(lines.slice(start, start + 6), [
             "Data sources answered offline (unknown: as in a preview, nothing derived from them is known; pinned: --invokes):",
-            `    pinned   ${ZONES}({"availableResourceCreation":"VSwitch"})  index.ts:5`,
-            `    pinned   ${IMAGES}({"mostRecent":true,"nameRegex":"^ubuntu_22","owners":"system"})  index.ts:6`,
-            `    unknown  ${IMAGES}({"mostRecent":true,"nameRegex":"^aliyun_3","owners":"system"})  index.ts:7`,
-            `    unknown  ${INSTANCE_TYPES}({"availabilityZone":"cn-hangzhou-h","cpuCoreCount":4,"memorySize":16})  index.ts:9`,
+            `    pinned   ${ZONES}({"availableResourceCreation":"VSwitch"})  ${at("pinned-answers", "alicloud.getZones(")}`,
+            `    pinned   ${IMAGES}({"mostRecent":true,"nameRegex":"^ubuntu_22","owners":"system"})  ${at("pinned-answers", "const ubuntu = ")}`,
+            `    unknown  ${IMAGES}({"mostRecent":true,"nameRegex":"^aliyun_3","owners":"system"})  ${at("pinned-answers", "const linux = ")}`,
+            `    unknown  ${INSTANCE_TYPES}({"availabilityZone":"cn-hangzhou-h","cpuCoreCount":4,"memorySize":16})  ${at("pinned-answers", "alicloud.ecs.getInstanceTypes(")}`,
             "",
         ]);
     });
@@ -695,6 +770,12 @@ describe("real programs, through `alicloud-sg preview --format json`", function 
                 }
                 const text = JSON.stringify(report);
                 assert.ok(!text.includes("«") && !/\bNaN\b/.test(text), "a placeholder reached the report");
+                for (const secret of program.secrets ?? []) {
+                    assert.ok(
+                        !run.stdout.includes(secret) && !run.stderr.includes(secret),
+                        `${secret} leaked`,
+                    );
+                }
             });
 
             it("lists every data source called, how it was answered and where", () => {

@@ -179,6 +179,8 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
             "imageFamily=acs:ubuntu_22_04_x64",
             "--config",
             "alicloud:region=cn-beijing",
+            "--config",
+            "deployKeyName=qa-deploy",
         ]);
         assert.strictEqual(run.code, 0, run.stderr);
         assert.strictEqual(run.report?.stack, "qa");
@@ -195,6 +197,7 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
             [
                 { availableInstanceType: "ecs.g7.large", availableResourceCreation: "Instance" },
                 { imageFamily: "acs:ubuntu_22_04_x64", owners: "system" },
+                { ids: ["[secret]"] },
             ],
         );
     });
