@@ -1,12 +1,15 @@
 import { Command, CommanderError, Option } from "commander";
-import * as fs from "fs";
 import * as path from "path";
 import { GateError, errorMessage } from "../engine/errors";
 import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
 import { newProject } from "../engine/newProject";
+import { checkOutFile, GateOutput } from "../engine/output";
+import { secretConfigFromEnvironment } from "../engine/project";
+import { DEFAULT_PACK_CALL_TIMEOUT_MS } from "../engine/policyPack";
 import {
     MOCK_LIMITATIONS,
     preview,
+    renderErrorReport,
     renderReport,
     REPORT_FORMATS,
     toolVersion,
@@ -29,8 +32,10 @@ interface PreviewFlags {
     invokes?: string;
     stack?: string;
     config: string[];
+    configFile?: string;
     format: ReportFormat;
     out?: string;
+    packTimeout?: string;
 }
 
 interface NewFlags {
@@ -44,13 +49,33 @@ interface GraphFlags {
     invokes?: string;
     stack?: string;
     config: string[];
+    configFile?: string;
     format: GraphFormat;
     out?: string;
+}
+
+/** The environment variable that sets `--pack-timeout` when the flag is not given. */
+const PACK_TIMEOUT_ENV = "ALICLOUD_SG_PACK_TIMEOUT";
+
+/** `--pack-timeout` (or its environment variable) in milliseconds. */
+function packTimeoutMs(flag: string | undefined): number {
+    const given = flag ?? process.env[PACK_TIMEOUT_ENV];
+    if (given === undefined || given === "") {
+        return DEFAULT_PACK_CALL_TIMEOUT_MS;
+    }
+    const seconds = Number(given);
+    if (!Number.isFinite(seconds) || seconds <= 0) {
+        const name = flag !== undefined ? "--pack-timeout" : PACK_TIMEOUT_ENV;
+        throw new GateError("arguments", `${name} must be a number of seconds above 0 (got "${given}")`);
+    }
+    return seconds * 1000;
 }
 
 /** Parses `argv` (without node and script), runs the command and resolves to its exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
     let exitCode = 0;
+    // Every report, graph and diagnostic of this command goes out through here, scrubbed of the run's secrets.
+    const output = new GateOutput();
     const program = new Command("alicloud-sg")
         .description("Offline Pulumi policy gate for Alibaba Cloud security groups")
         .version(toolVersion())
@@ -84,30 +109,50 @@ export async function main(argv: readonly string[]): Promise<number> {
         )
         .addOption(new Option("--format <FORMAT>", "report format").choices(REPORT_FORMATS).default("text"))
         .option("--out <FILE>", "write the report to FILE instead of stdout")
+        .option(
+            "--config-file <FILE>",
+            "use the stack config in FILE rather than Pulumi.<stack>.yaml, as pulumi preview --config-file",
+        )
+        .option(
+            "--pack-timeout <SECONDS>",
+            `how long a policy pack may take to answer one call (default ${DEFAULT_PACK_CALL_TIMEOUT_MS / 1000}; env ${PACK_TIMEOUT_ENV})`,
+        )
         .action(async (projectDir: string, flags: PreviewFlags) => {
-            const result = await preview({
-                projectDir,
-                stack: flags.stack,
-                config: flags.config,
-                policyPacks: flags.policyPack,
-                policyPackConfigs: flags.policyPackConfig,
-                invokesFile: flags.invokes,
-            });
-            const color =
-                !flags.out &&
-                flags.format === "text" &&
-                process.stdout.isTTY === true &&
-                !process.env.NO_COLOR;
-            const output = renderReport(result.report, flags.format, color);
+            // Before the run, so that a run of minutes cannot end with its report lost.
             if (flags.out) {
-                fs.writeFileSync(flags.out, output);
-            } else {
-                process.stdout.write(output);
+                checkOutFile(flags.out);
             }
-            if (flags.format !== "text") {
-                process.stderr.write(`note: ${MOCK_LIMITATIONS}\n`);
+            try {
+                const result = await preview({
+                    projectDir,
+                    stack: flags.stack,
+                    config: flags.config,
+                    configFile: flags.configFile,
+                    secretConfig: secretConfigFromEnvironment(),
+                    policyPacks: flags.policyPack,
+                    policyPackConfigs: flags.policyPackConfig,
+                    invokesFile: flags.invokes,
+                    output,
+                    packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
+                });
+                const color =
+                    !flags.out &&
+                    flags.format === "text" &&
+                    process.stdout.isTTY === true &&
+                    !process.env.NO_COLOR;
+                output.document(renderReport(result.report, flags.format, color), { out: flags.out, color });
+                if (flags.format !== "text") {
+                    output.diagnostic(`note: ${MOCK_LIMITATIONS}\n`);
+                }
+                exitCode = result.exitCode;
+            } catch (err) {
+                // Exit 2 still writes the requested report, so CI has something to upload and annotate; a text
+                // report on a terminal would only repeat the message on stderr.
+                if (err instanceof GateError && (flags.out || flags.format !== "text")) {
+                    output.document(renderErrorReport(err, flags.format, projectDir), { out: flags.out });
+                }
+                throw err;
             }
-            exitCode = result.exitCode;
         });
     program
         .command("graph")
@@ -125,19 +170,24 @@ export async function main(argv: readonly string[]): Promise<number> {
         )
         .addOption(new Option("--format <FORMAT>", "graph format").choices(GRAPH_FORMATS).default("mermaid"))
         .option("--out <FILE>", "write the graph to FILE instead of stdout")
+        .option(
+            "--config-file <FILE>",
+            "use the stack config in FILE rather than Pulumi.<stack>.yaml, as pulumi preview --config-file",
+        )
         .action(async (projectDir: string, flags: GraphFlags) => {
+            if (flags.out) {
+                checkOutFile(flags.out);
+            }
             const stackGraph = await graphProject({
                 projectDir,
                 stack: flags.stack,
                 config: flags.config,
+                configFile: flags.configFile,
+                secretConfig: secretConfigFromEnvironment(),
+                output,
                 invokesFile: flags.invokes,
             });
-            const output = await renderGraph(stackGraph, flags.format);
-            if (flags.out) {
-                fs.writeFileSync(flags.out, output);
-            } else {
-                process.stdout.write(output);
-            }
+            output.document(await renderGraph(stackGraph, flags.format), { out: flags.out });
         });
     program
         .command("new")
@@ -158,7 +208,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         .action((template: string, dir: string, flags: NewFlags) => {
             const made = newProject({ template, dir, ...flags });
             const where = path.relative(process.cwd(), made.dir) || ".";
-            process.stdout.write(
+            output.document(
                 `Created ${made.name} from the ${template} template in ${where} ` +
                     `(alicloud-secure-groups: ${made.dependency}). Next:\n` +
                     `    cd ${where} && npm install && npx alicloud-sg preview\n`,
@@ -172,7 +222,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             return err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
         }
         const message = err instanceof GateError ? err.message : `unexpected error: ${errorMessage(err)}`;
-        process.stderr.write(`alicloud-sg: ${message}\n`);
+        output.diagnostic(`alicloud-sg: ${message}\n`);
         return EXIT_BAD_INPUT;
     }
 }

@@ -1,6 +1,7 @@
 import { readPinnedInvokes } from "../pinnedInvokes";
-import { loadProject } from "../project";
 import { runProgram } from "../runProgram";
+import type { GateOutput } from "../output";
+import { loadProjectRecordingSecrets } from "../secrets";
 import { renderDot } from "./dot";
 import { renderMermaid } from "./mermaid";
 import { graphDocument, graphOfResources, type GraphModel } from "./model";
@@ -19,6 +20,12 @@ export interface GraphCommandOptions {
     readonly projectDir?: string;
     readonly stack?: string;
     readonly config?: readonly string[];
+    /** Stack config file used instead of `Pulumi.<stack>.yaml` (the CLI's `--config-file`). */
+    readonly configFile?: string;
+    /** Secret config values kept off the command line (`ALICLOUD_SG_SECRET_CONFIG`). */
+    readonly secretConfig?: Readonly<Record<string, unknown>>;
+    /** Where diagnostics go, and the run's secrets, which whatever writes the graph scrubs. */
+    readonly output?: GateOutput;
     /** An `--invokes` file pinning data source answers. */
     readonly invokesFile?: string;
 }
@@ -31,11 +38,11 @@ export interface StackGraph {
 
 /** Runs the project's program under mocks (as `preview` does) and builds the graph of what it declares. */
 export async function graphProject(options: GraphCommandOptions = {}): Promise<StackGraph> {
-    const project = loadProject(options.projectDir ?? ".", { stack: options.stack, config: options.config });
+    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
     if (options.invokesFile) {
         readPinnedInvokes(options.invokesFile); // a bad file fails before the program starts
     }
-    const run = await runProgram(project, { invokesFile: options.invokesFile });
+    const run = await runProgram(project, { output: options.output, invokesFile: options.invokesFile });
     return { project: project.name, stack: project.stack, graph: graphOfResources(run.resources) };
 }
 

@@ -1,5 +1,6 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
+import type { GateError } from "../errors";
 import { MOCK_LIMITATIONS, type Report } from "../report";
 import type { SourcePosition } from "../types";
 
@@ -10,37 +11,6 @@ export interface SarifOptions {
     /** Paths are made relative to this directory (the repository root in CI), as code scanning expects. */
     readonly baseDir: string;
     readonly toolVersion: string;
-}
-
-/** A SARIF location at a source position: relative to the base directory when inside it, else a file URL. */
-function physicalLocation(source: SourcePosition, baseDir: string): object {
-    const relative = path.relative(baseDir, source.file);
-    const inside = !relative.startsWith("..") && !path.isAbsolute(relative);
-    return {
-        artifactLocation: inside
-            ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
-            : { uri: pathToFileURL(source.file).href },
-        region: { startLine: source.line, startColumn: source.column },
-    };
-}
-
-/** One notification per data source answered offline, at the user's line that called it. */
-function invokeNotifications(report: Report, options: SarifOptions): object[] {
-    return report.document.invokes.map((call, index) => {
-        const source = report.invokes[index]?.source;
-        const how =
-            call.answer === "pinned"
-                ? "with the answer pinned by --invokes"
-                : "as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE)";
-        return {
-            level: "note",
-            message: { text: `The data source ${call.token} was answered offline ${how}.` },
-            ...(source
-                ? { locations: [{ physicalLocation: physicalLocation(source, options.baseDir) }] }
-                : {}),
-            properties: { token: call.token, args: call.args, answer: call.answer },
-        };
-    });
 }
 
 /**
@@ -98,6 +68,28 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             },
         };
     });
+    return sarifLog(options, rules, {
+        invocations: [
+            {
+                executionSuccessful: true,
+                toolExecutionNotifications: [
+                    { level: "note", message: { text: MOCK_LIMITATIONS } },
+                    ...invokeNotifications(report, options),
+                ],
+            },
+        ],
+        results,
+        properties: {
+            project: report.document.project,
+            stack: report.document.stack,
+            summary: report.document.summary,
+            remediations: report.remediations,
+        },
+    });
+}
+
+/** A SARIF 2.1.0 log of one run of the gate: the tool, its rules, the source root, then `run`'s own parts. */
+function sarifLog(options: SarifOptions, rules: readonly object[], run: Record<string, unknown>): string {
     const sarif = {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -112,24 +104,74 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                     },
                 },
                 originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(options.baseDir + path.sep).href } },
-                invocations: [
-                    {
-                        executionSuccessful: true,
-                        toolExecutionNotifications: [
-                            { level: "note", message: { text: MOCK_LIMITATIONS } },
-                            ...invokeNotifications(report, options),
-                        ],
-                    },
-                ],
-                results,
-                properties: {
-                    project: report.document.project,
-                    stack: report.document.stack,
-                    summary: report.document.summary,
-                    remediations: report.remediations,
-                },
+                ...run,
             },
         ],
     };
     return JSON.stringify(sarif, null, 2) + "\n";
+}
+
+/** A file position as code scanning reads it: relative to the repository root when inside it. */
+function physicalLocation(source: SourcePosition, baseDir: string): object {
+    const relative = path.relative(baseDir, source.file);
+    const inside = !relative.startsWith("..") && !path.isAbsolute(relative);
+    return {
+        artifactLocation: inside
+            ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
+            : { uri: pathToFileURL(source.file).href },
+        region: { startLine: source.line, ...(source.column > 0 ? { startColumn: source.column } : {}) },
+    };
+}
+
+/** One notification per data source answered offline, at the user's line that called it. */
+function invokeNotifications(report: Report, options: SarifOptions): object[] {
+    return report.document.invokes.map((call, index) => {
+        const source = report.invokes[index]?.source;
+        const how =
+            call.answer === "pinned"
+                ? "with the answer pinned by --invokes"
+                : "as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE)";
+        return {
+            level: "note",
+            message: { text: `The data source ${call.token} was answered offline ${how}.` },
+            ...(source
+                ? { locations: [{ physicalLocation: physicalLocation(source, options.baseDir) }] }
+                : {}),
+            properties: { token: call.token, args: call.args, answer: call.answer },
+        };
+    });
+}
+
+/** The rule of an error result: one per kind of input the gate refused. */
+function errorRuleId(error: GateError): string {
+    return `alicloud-sg/${error.kind}-error`;
+}
+
+/**
+ * The SARIF log of a run that could not judge the stack (exit 2): the invocation failed, with an error
+ * notification, and one error result carrying the message at the user's file and line when known, so that code
+ * scanning annotates a refused argument where it was written.
+ */
+export function renderSarifError(error: GateError, options: SarifOptions): string {
+    const id = errorRuleId(error);
+    const locations = error.source
+        ? [{ physicalLocation: physicalLocation(error.source, options.baseDir) }]
+        : [];
+    const rule = {
+        id,
+        name: `${error.kind}-error`,
+        shortDescription: { text: `The gate could not judge the stack: the ${error.kind} is bad.` },
+    };
+    return sarifLog(options, [rule], {
+        invocations: [
+            {
+                executionSuccessful: false,
+                exitCode: 2,
+                toolExecutionNotifications: [
+                    { level: "error", message: { text: error.message }, descriptor: { id }, locations },
+                ],
+            },
+        ],
+        results: [{ ruleId: id, ruleIndex: 0, level: "error", message: { text: error.message }, locations }],
+    });
 }
