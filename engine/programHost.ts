@@ -8,6 +8,7 @@
  * under the CLI.
  */
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { OfflineInvokes } from "./offlineInvokes";
@@ -84,8 +85,7 @@ function main(): void {
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
 
-    const sdkRequire = (id: string): any =>
-        require(require.resolve(id, { paths: [path.dirname(spec.program), spec.projectDir, __dirname] }));
+    const sdkRequire = programRequire(spec);
     const settings = sdkRequire("@pulumi/pulumi/runtime/settings");
     const state = sdkRequire("@pulumi/pulumi/runtime/state");
     const debuggable = sdkRequire("@pulumi/pulumi/runtime/debuggable");
@@ -210,6 +210,18 @@ function captureUserSourcePositions(resourceModule: any): void {
 /** How deep to look for the user's frame below a resource constructor. */
 const USER_FRAME_DEPTH = 64;
 
+/** Loads a module as the program resolves it (its `@pulumi/pulumi`, `@pulumi/alicloud`), else from this package. */
+interface SdkRequire {
+    (id: string): any;
+    resolve(id: string): string;
+}
+
+function programRequire(spec: HostSpec): SdkRequire {
+    const resolve = (id: string): string =>
+        require.resolve(id, { paths: [path.dirname(spec.program), spec.projectDir, __dirname] });
+    return Object.assign((id: string): any => require(resolve(id)), { resolve });
+}
+
 /**
  * TypeScript programs run as the Pulumi CLI's Node language host runs them (`@pulumi/pulumi/cmd/run`): with the
  * `typescript` and `ts-node` the project has, else the ones `@pulumi/pulumi` vendors (`tsutils`), the project's
@@ -217,7 +229,7 @@ const USER_FRAME_DEPTH = 64;
  * type-checks unless the tsconfig says `noCheck`), since it judges resources, not types. Returns the `typescript`
  * module, which also reads provider declarations for data sources.
  */
-function registerTypeScript(spec: HostSpec, sdkRequire: (id: string) => any): object | undefined {
+function registerTypeScript(spec: HostSpec, sdkRequire: SdkRequire): object | undefined {
     if (!/\.tsx?$/.test(spec.program) && !fs.existsSync(path.join(spec.program, "index.ts"))) {
         return undefined;
     }
@@ -226,14 +238,17 @@ function registerTypeScript(spec: HostSpec, sdkRequire: (id: string) => any): ob
         return undefined;
     }
     const tsutils = sdkRequire("@pulumi/pulumi/tsutils");
+    // Module names the SDK found from its own directory ("typescript", or the vendored copy's path): they are
+    // loaded from there, as the CLI's run loads them, not from this package's directory.
+    const fromSdk = createRequire(sdkRequire.resolve("@pulumi/pulumi/package.json"));
     const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
     const tsConfigPath = "tsconfig.json";
     const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
-    const typescript = require(typescriptRequire);
+    const typescript = fromSdk(typescriptRequire);
     const [major, minor] = String(typescript.version).split(".").map(Number);
     // As the CLI: nodenext for TypeScript 4.7 and later, commonjs/node for older ones (the vendored 3.8.3).
     const nodeNext = major > 4 || (major === 4 && minor >= 7);
-    require(tsnodeRequire).register({
+    fromSdk(tsnodeRequire).register({
         compiler: typescriptRequire,
         transpileOnly: true,
         project: tsConfigPath,
