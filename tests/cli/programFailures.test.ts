@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { preview, ROOT, type GateRun } from "../examples/gate";
-import { lineOf } from "./run";
+import { lineOf, tempProject } from "./run";
 
 /**
  * A program that cannot run fails the gate with one line on stderr naming what failed and where in the user's
@@ -16,12 +16,11 @@ const CORPUS = path.join(ROOT, "tests", "fixtures", "corpus");
  * and lint): copied under the repository, where it resolves `@pulumi/alicloud` as a user's project does.
  */
 function materialize(fixture: string): string {
-    fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
-    const dir = fs.mkdtempSync(path.join(ROOT, ".tmp", `${fixture}-`));
+    const files: Record<string, string> = {};
     for (const file of fs.readdirSync(path.join(FAILING, fixture))) {
-        fs.copyFileSync(path.join(FAILING, fixture, file), path.join(dir, file.replace(/\.txt$/, "")));
+        files[file.replace(/\.txt$/, "")] = fs.readFileSync(path.join(FAILING, fixture, file), "utf8");
     }
-    return dir;
+    return tempProject(fixture, files);
 }
 
 function assertFails(run: GateRun, line: string): void {
@@ -63,24 +62,13 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
     });
 
     it("a data source of another provider whose declarations are installed: answered as alicloud's are", async () => {
-        fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
-        const dir = fs.mkdtempSync(path.join(ROOT, ".tmp", "other-provider-"));
-        created.push(dir);
-        const sdk = path.join(dir, "node_modules", "@acme", "netbox");
-        fs.mkdirSync(path.join(sdk, "ipam"), { recursive: true });
-        fs.mkdirSync(path.join(sdk, "types"), { recursive: true });
-        fs.writeFileSync(
-            path.join(sdk, "package.json"),
-            '{"name":"@acme/netbox","version":"1.0.0","main":"index.js"}',
-        );
-        fs.writeFileSync(
-            path.join(sdk, "index.js"),
-            'exports.ipam = { getPrefixes: require("./ipam/getPrefixes").getPrefixes };\n',
-        );
-        // As pulumi-language-nodejs generates a provider SDK: the function, and its declarations beside it.
-        fs.writeFileSync(
-            path.join(sdk, "ipam", "getPrefixes.js"),
-            [
+        const sdk = "node_modules/@acme/netbox";
+        const dir = tempProject("other-provider", {
+            [`${sdk}/package.json`]: '{"name":"@acme/netbox","version":"1.0.0","main":"index.js"}',
+            [`${sdk}/index.js`]:
+                'exports.ipam = { getPrefixes: require("./ipam/getPrefixes").getPrefixes };\n',
+            // As pulumi-language-nodejs generates a provider SDK: the function, and its declarations beside it.
+            [`${sdk}/ipam/getPrefixes.js`]: [
                 'const pulumi = require("@pulumi/pulumi");',
                 "function getPrefixes(args, opts) {",
                 "    args = args || {};",
@@ -89,24 +77,16 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
                 "exports.getPrefixes = getPrefixes;",
                 "",
             ].join("\n"),
-        );
-        fs.writeFileSync(
-            path.join(sdk, "ipam", "getPrefixes.d.ts"),
-            [
+            [`${sdk}/ipam/getPrefixes.d.ts`]: [
                 'import * as outputs from "../types/output";',
                 "export declare function getPrefixes(args?: { tag?: string }): Promise<GetPrefixesResult>;",
                 "export interface GetPrefixesResult { readonly id: string; readonly prefixes: outputs.ipam.GetPrefixesPrefix[] }",
                 "",
             ].join("\n"),
-        );
-        fs.writeFileSync(
-            path.join(sdk, "types", "output.d.ts"),
-            "export declare namespace ipam { interface GetPrefixesPrefix { prefix: string; vlanId: number } }\n",
-        );
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: other-provider\nruntime: nodejs\n");
-        fs.writeFileSync(
-            path.join(dir, "index.ts"),
-            [
+            [`${sdk}/types/output.d.ts`]:
+                "export declare namespace ipam { interface GetPrefixesPrefix { prefix: string; vlanId: number } }\n",
+            "Pulumi.yaml": "name: other-provider\nruntime: nodejs\n",
+            "index.ts": [
                 'import * as alicloud from "@pulumi/alicloud";',
                 "// eslint-disable-next-line @typescript-eslint/no-require-imports",
                 'const netbox = require("@acme/netbox");',
@@ -121,7 +101,8 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
                 "});",
                 "",
             ].join("\n"),
-        );
+        });
+        created.push(dir);
         const run = await preview(dir);
         assert.strictEqual(run.code, 0, run.stderr);
         assert.strictEqual(run.report?.resources[0].inputs.cidrIp, "[unknown]");
@@ -203,13 +184,9 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
     });
 
     it("an input that rejects, and a failure on a placeholder: the SDK prints nothing before the line", async () => {
-        fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
-        const dir = fs.mkdtempSync(path.join(ROOT, ".tmp", "placeholder-failure-"));
-        created.push(dir);
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: placeholder-failure\nruntime: nodejs\n");
-        fs.writeFileSync(
-            path.join(dir, "index.ts"),
-            [
+        const dir = tempProject("placeholder-failure", {
+            "Pulumi.yaml": "name: placeholder-failure\nruntime: nodejs\n",
+            "index.ts": [
                 'import * as alicloud from "@pulumi/alicloud";',
                 "",
                 "export = async () => {",
@@ -219,7 +196,8 @@ describe("alicloud-sg preview: a failing program is one line at the user's code"
                 "};",
                 "",
             ].join("\n"),
-        );
+        });
+        created.push(dir);
         assertFails(
             await preview(dir),
             "Cannot read properties of undefined (reading 'id') (at index.ts:6:56); the program read data sources " +

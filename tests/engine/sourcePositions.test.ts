@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { lineOf, ROOT, runCli } from "../cli/run";
+import { lineOf, ROOT, runCli, tempProject } from "../cli/run";
 
 /**
  * Findings point at the user's code: a resource a component creates is located where the user constructed the
@@ -27,21 +27,12 @@ describe("source positions: the nearest line of the user's code", function () {
     };
 
     before(async () => {
-        fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
-        dir = fs.mkdtempSync(path.join(ROOT, ".tmp", "positions-"));
-        index = path.join(dir, "index.ts");
-        tiers = path.join(dir, "tiers.ts");
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: positions\nruntime: nodejs\n");
         // Another team's component library, installed: it creates its group once an Output resolves.
-        const acme = path.join(dir, "node_modules", "@acme", "network");
-        fs.mkdirSync(acme, { recursive: true });
-        fs.writeFileSync(
-            path.join(acme, "package.json"),
-            '{"name":"@acme/network","version":"1.0.0","main":"index.js"}',
-        );
-        fs.writeFileSync(
-            path.join(acme, "index.js"),
-            [
+        dir = tempProject("positions", {
+            "Pulumi.yaml": "name: positions\nruntime: nodejs\n",
+            "node_modules/@acme/network/package.json":
+                '{"name":"@acme/network","version":"1.0.0","main":"index.js"}',
+            "node_modules/@acme/network/index.js": [
                 'const pulumi = require("@pulumi/pulumi");',
                 'const alicloud = require("@pulumi/alicloud");',
                 "class NetworkZone extends pulumi.ComponentResource {",
@@ -56,10 +47,7 @@ describe("source positions: the nearest line of the user's code", function () {
                 "module.exports = { NetworkZone };",
                 "",
             ].join("\n"),
-        );
-        fs.writeFileSync(
-            tiers,
-            [
+            "tiers.ts": [
                 'import { RedisGroupFromSource, type WebTierGroup } from "alicloud-secure-groups";',
                 "",
                 "export function cacheTier(name: string, web: WebTierGroup): RedisGroupFromSource {",
@@ -67,10 +55,7 @@ describe("source positions: the nearest line of the user's code", function () {
                 "}",
                 "",
             ].join("\n"),
-        );
-        fs.writeFileSync(
-            index,
-            [
+            "index.ts": [
                 'import * as pulumi from "@pulumi/pulumi";',
                 'import * as alicloud from "@pulumi/alicloud";',
                 'import { WebTierGroup } from "alicloud-secure-groups";',
@@ -92,7 +77,9 @@ describe("source positions: the nearest line of the user's code", function () {
                 'new NetworkZone("zone", { vpcId });',
                 "",
             ].join("\n"),
-        );
+        });
+        index = path.join(dir, "index.ts");
+        tiers = path.join(dir, "tiers.ts");
         const [asText, asSarif] = await Promise.all([
             runCli(["preview", dir]),
             runCli(["preview", dir, "--format", "sarif"]),

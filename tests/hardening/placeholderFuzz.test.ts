@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import fc from "fast-check";
-import { ROOT, runCli } from "../cli/run";
+import { runCli, tempProject } from "../cli/run";
 
 /**
  * Data sources answered offline, fuzzed through the real gate: random programs read looked-up values (promise
@@ -111,11 +110,11 @@ describe("data sources answered offline, fuzzed through the gate", function () {
                     "};",
                     "",
                 ].join("\n");
-                fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
-                const dir = fs.mkdtempSync(path.join(ROOT, ".tmp", "fuzz-placeholders-"));
+                const dir = tempProject("fuzz-placeholders", {
+                    "Pulumi.yaml": "name: fuzz-placeholders\nruntime: nodejs\n",
+                    "index.ts": source,
+                });
                 dirs.push(dir);
-                fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: fuzz-placeholders\nruntime: nodejs\n");
-                fs.writeFileSync(path.join(dir, "index.ts"), source);
                 const result = await runCli(["preview", dir, "--format", "json"]);
                 assert.ok(
                     result.code === 0 || result.code === 1,
