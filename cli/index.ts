@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from "commander";
 import { audit, graphAuditSource } from "../engine/audit";
+import * as path from "path";
 import { GateError, errorMessage } from "../engine/errors";
 import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
+import { newProject } from "../engine/newProject";
 import { checkOutFile, GateOutput } from "../engine/output";
 import { secretConfigFromEnvironment } from "../engine/project";
 import { DEFAULT_PACK_CALL_TIMEOUT_MS } from "../engine/policyPack";
@@ -19,6 +21,9 @@ import {
 /** DESIGN §3: 2 when the program, the pack, the config or the arguments are bad. */
 export const EXIT_BAD_INPUT = 2;
 
+const INVOKES_HELP =
+    "YAML or JSON file pinning data source answers, keyed by token or module.function (default: unknown, as in a preview)";
+
 function collect(value: string, previous: string[]): string[] {
     return [...previous, value];
 }
@@ -26,6 +31,7 @@ function collect(value: string, previous: string[]): string[] {
 interface PreviewFlags {
     policyPack: string[];
     policyPackConfig: string[];
+    invokes?: string;
     stack?: string;
     config: string[];
     configFile?: string;
@@ -34,7 +40,15 @@ interface PreviewFlags {
     packTimeout?: string;
 }
 
+interface NewFlags {
+    name?: string;
+    description?: string;
+    stack?: string;
+    config: string[];
+}
+
 interface GraphFlags {
+    invokes?: string;
     stack?: string;
     config: string[];
     configFile?: string;
@@ -178,6 +192,7 @@ export async function main(argv: readonly string[]): Promise<number> {
                 secretConfig: secretConfigFromEnvironment(),
                 policyPacks: flags.policyPack,
                 policyPackConfigs: flags.policyPackConfig,
+                invokesFile: flags.invokes,
                 output,
                 packCallTimeoutMs: packTimeoutMs(flags.packTimeout),
             }),
@@ -189,6 +204,7 @@ export async function main(argv: readonly string[]): Promise<number> {
             "Draw who can reach whom: effective ingress between security groups, the Internet and peers",
         )
         .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml (default: .)")
+        .option("--invokes <FILE>", INVOKES_HELP)
         .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)")
         .option(
             "--config <KEY=VALUE>",
@@ -213,7 +229,8 @@ export async function main(argv: readonly string[]): Promise<number> {
                 projectDir !== undefined ||
                 flags.stack !== undefined ||
                 flags.config.length > 0 ||
-                flags.configFile !== undefined;
+                flags.configFile !== undefined ||
+                flags.invokes !== undefined;
             if (deployed && programGiven) {
                 throw new GateError(
                     "arguments",
@@ -230,6 +247,7 @@ export async function main(argv: readonly string[]): Promise<number> {
                       configFile: flags.configFile,
                       secretConfig: secretConfigFromEnvironment(),
                       output,
+                      invokesFile: flags.invokes,
                   });
             output.document(await renderGraph(stackGraph, flags.format), { out: flags.out });
         });
@@ -266,6 +284,31 @@ export async function main(argv: readonly string[]): Promise<number> {
         packTimeoutMs,
         setExitCode: (code) => (exitCode = code),
     });
+    program
+        .command("new")
+        .description(
+            "Make a project from one of the package's templates, depending on this copy of alicloud-secure-groups",
+        )
+        .argument("<TEMPLATE>", "three-tier or tiers-from-config")
+        .argument("[DIR]", "a new or empty directory", ".")
+        .option("--name <NAME>", "project name (default: the directory's name)")
+        .option("--description <TEXT>", "project description")
+        .option("--stack <NAME>", "stack whose Pulumi.<stack>.yaml receives the config (default: dev)")
+        .option(
+            "--config <KEY=VALUE>",
+            "answer to a template prompt, e.g. vpcId=vpc-... (repeatable)",
+            collect,
+            [],
+        )
+        .action((template: string, dir: string, flags: NewFlags) => {
+            const made = newProject({ template, dir, ...flags });
+            const where = path.relative(process.cwd(), made.dir) || ".";
+            output.document(
+                `Created ${made.name} from the ${template} template in ${where} ` +
+                    `(alicloud-secure-groups: ${made.dependency}). Next:\n` +
+                    `    cd ${where} && npm install && npx alicloud-sg preview\n`,
+            );
+        });
     try {
         await program.parseAsync([...argv], { from: "user" });
         return exitCode;

@@ -2,11 +2,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
 import { readPolicyPackConfig } from "./policyConfig";
+import { readPinnedInvokes } from "./pinnedInvokes";
 import { loadProjectRecordingSecrets } from "./secrets";
 import type { GateOutput } from "./output";
 import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
-import { buildReport, exitCodeFor, MOCK_LIMITATIONS, sourceLabel, type Report } from "./report";
+import {
+    buildReport,
+    exitCodeFor,
+    MOCK_LIMITATIONS,
+    previewOrigin,
+    sourceLabel,
+    type Report,
+} from "./report";
 import { runPacks, type PackConfigSource } from "./runPacks";
 import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
@@ -33,6 +41,8 @@ export interface PreviewOptions {
     /** Policy pack directories; the bundled `policies/` pack when empty. */
     readonly policyPacks?: readonly string[];
     readonly policyPackConfigs?: readonly string[];
+    /** An `--invokes` file pinning data source answers. */
+    readonly invokesFile?: string;
 }
 
 export interface PreviewResult {
@@ -95,11 +105,14 @@ export function packSelection(options: Pick<PreviewOptions, "policyPacks" | "pol
 export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
     const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
     const { packs, configs } = packSelection(options);
+    const pins = options.invokesFile ? readPinnedInvokes(options.invokesFile) : undefined;
     // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
     // Each resource is analyzed as soon as the program registers it, as the engine does at step generation.
     const registered = new RegisteredResources();
-    const program = timed("program", () => runProgram(project, { registered, output: options.output }));
+    const program = timed("program", () =>
+        runProgram(project, { registered, output: options.output, invokesFile: options.invokesFile }),
+    );
     const resources = program.then((run) => run.resources);
     // Its failure is reported through `program`; packs that fail to start never await it.
     resources.catch(() => undefined);
@@ -121,7 +134,22 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
     }
     const run = ran.value;
     const outcome = analyzed.value;
-    const report = buildReport(project, run.resources, outcome.packs, outcome.inputs);
+    for (const key of pins?.unused(run.invokes.map((call) => call.token)) ?? []) {
+        const note = `alicloud-sg: note: --invokes ${pins?.file}: ${key} names no data source the program called\n`;
+        if (options.output) {
+            options.output.diagnostic(note);
+        } else {
+            process.stderr.write(note);
+        }
+    }
+    const report = buildReport(
+        project,
+        run.resources,
+        outcome.packs,
+        outcome.inputs,
+        previewOrigin(project),
+        run.invokes,
+    );
     writeProfile();
     return { report, exitCode: exitCodeFor(report) };
 }

@@ -1,7 +1,13 @@
-import * as path from "path";
 import { POLICY_PACK_NAME, RISKY_PORTS_POLICY, SAME_CAUSE_POLICIES } from "../core/policyDefaults";
 import type { ProjectSettings } from "./project";
-import type { AppliedRemediation, PackResult, RecordedResource, SourcePosition } from "./types";
+import type {
+    AppliedRemediation,
+    PackResult,
+    RecordedInvoke,
+    RecordedResource,
+    SourcePosition,
+} from "./types";
+import { positionLabel } from "./userFrames";
 import { toDisplayValue } from "./wire";
 
 /** One violation as DESIGN §3's JSON document states it. */
@@ -16,11 +22,21 @@ export interface ReportViolation {
     readonly source: string | null;
 }
 
-/** DESIGN §3's `--format json` document, exactly. */
+/** A data source the program called, and how it was answered offline. */
+export interface ReportInvoke {
+    readonly token: string;
+    /** Display form: unknowns `"[unknown]"`, secrets `"[secret]"`. */
+    readonly args: unknown;
+    readonly answer: "unknown" | "pinned";
+    readonly source: string | null;
+}
+
+/** DESIGN §3's `--format json` document, exactly, and the data sources answered offline. */
 export interface ReportDocument {
     readonly project: string;
     readonly stack: string;
     readonly resources: { urn: string; type: string; name: string; parent: string | null; inputs: unknown }[];
+    readonly invokes: ReportInvoke[];
     readonly policyPacks: { name: string; version: string }[];
     readonly violations: ReportViolation[];
     readonly summary: { resources: number; mandatory: number; advisory: number };
@@ -61,6 +77,8 @@ export interface Report {
     readonly remediations: readonly AppliedRemediation[];
     /** Source position per URN, for text and SARIF. */
     readonly sources: ReadonlyMap<string, SourcePosition>;
+    /** The data sources the program called, as recorded (positions absolute). */
+    readonly invokes: readonly RecordedInvoke[];
 }
 
 /** What mocks cannot know, said in every report. */
@@ -76,12 +94,8 @@ export function previewOrigin(project: ProjectSettings): ReportOrigin {
     };
 }
 
-export function sourceLabel(source: SourcePosition | undefined, projectDir: string): string | null {
-    if (!source) {
-        return null;
-    }
-    const relative = path.relative(projectDir, source.file);
-    return `${relative.startsWith("..") || path.isAbsolute(relative) ? source.file : relative}:${source.line}`;
+export function sourceLabel(source: SourcePosition | null | undefined, projectDir: string): string | null {
+    return source ? positionLabel(source, projectDir) : null;
 }
 
 /** Mandatory first, then by pack, policy and URN, so output is stable whatever order the packs answered in. */
@@ -102,6 +116,7 @@ export function buildReport(
     packs: readonly PackResult[],
     finalInputs: ReadonlyMap<string, Record<string, unknown>>,
     origin: ReportOrigin = previewOrigin(project),
+    invokes: readonly RecordedInvoke[] = [],
 ): Report {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const sources = new Map<string, SourcePosition>();
@@ -136,6 +151,12 @@ export function buildReport(
             parent: r.parent,
             inputs: toDisplayValue(finalInputs.get(r.urn) ?? r.inputs),
         })),
+        invokes: invokes.map((call) => ({
+            token: call.token,
+            args: toDisplayValue(call.args),
+            answer: call.answer,
+            source: sourceLabel(call.source, project.dir),
+        })),
         policyPacks: packs.map((p) => ({ name: p.name, version: p.version })),
         violations,
         summary: {
@@ -153,6 +174,7 @@ export function buildReport(
         packs,
         remediations: packs.flatMap((p) => p.remediations),
         sources,
+        invokes,
     };
 }
 

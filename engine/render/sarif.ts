@@ -92,7 +92,10 @@ export function renderSarif(report: Report, options: SarifOptions): string {
         invocations: [
             {
                 executionSuccessful: true,
-                toolExecutionNotifications: [{ level: "note", message: { text: report.origin.limitations } }],
+                toolExecutionNotifications: [
+                    { level: "note", message: { text: report.origin.limitations } },
+                    ...invokeNotifications(report, options),
+                ],
             },
         ],
         results,
@@ -138,6 +141,25 @@ function physicalLocation(source: SourcePosition, baseDir: string): object {
             : { uri: pathToFileURL(source.file).href },
         region: { startLine: source.line, ...(source.column > 0 ? { startColumn: source.column } : {}) },
     };
+}
+
+/** One notification per data source answered offline, at the user's line that called it. */
+function invokeNotifications(report: Report, options: SarifOptions): object[] {
+    return report.document.invokes.map((call, index) => {
+        const source = report.invokes[index]?.source;
+        const how =
+            call.answer === "pinned"
+                ? "with the answer pinned by --invokes"
+                : "as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE)";
+        return {
+            level: "note",
+            message: { text: `The data source ${call.token} was answered offline ${how}.` },
+            ...(source
+                ? { locations: [{ physicalLocation: physicalLocation(source, options.baseDir) }] }
+                : {}),
+            properties: { token: call.token, args: call.args, answer: call.answer },
+        };
+    });
 }
 
 /** The rule of an error result: one per kind of input the gate refused. */

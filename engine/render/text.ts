@@ -41,6 +41,23 @@ function treeRows(resources: readonly RecordedResource[]): TreeRow[] {
     return rows;
 }
 
+/** The data sources the program called: what a policy could not see, and where it came from. */
+function invokeLines(report: Report): string[] {
+    const { invokes } = report.document;
+    if (invokes.length === 0) {
+        return [];
+    }
+    return [
+        "Data sources answered offline (unknown: as in a preview, nothing derived from them is known; pinned: --invokes):",
+        ...invokes.map(
+            (call) =>
+                `    ${call.answer.padEnd(7)}  ${call.token}(${JSON.stringify(call.args)})` +
+                (call.source ? `  ${call.source}` : ""),
+        ),
+        "",
+    ];
+}
+
 function resourceLabel(v: ReportViolation): string {
     return v.resourceType && v.resourceName ? oneLine(`${v.resourceType}: ${v.resourceName}`) : "stack";
 }
@@ -78,6 +95,7 @@ export function renderText(report: Report, options: TextOptions): string {
         );
     }
     lines.push("");
+    lines.push(...invokeLines(report));
 
     // Risky as the run's policy config says, so the section and disallow-public-risky-ports agree.
     const graph = graphOfResources(report.resources, {

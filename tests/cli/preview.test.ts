@@ -140,10 +140,13 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
             ssh?.urn,
             "urn:pulumi:dev::fixture-violations::alicloud:ecs/securityGroupRule:SecurityGroupRule::allow-ssh",
         );
+        // DESIGN §3's document, and the data sources the program called (none here).
+        assert.deepStrictEqual(doc.invokes, []);
         assert.deepStrictEqual(Object.keys(doc), [
             "project",
             "stack",
             "resources",
+            "invokes",
             "policyPacks",
             "violations",
             "summary",
@@ -414,7 +417,13 @@ describe("alicloud-sg preview: exit 2", function () {
             basicPack,
         ]);
         assert.strictEqual(result.code, 2);
-        assert.match(result.stderr, /Missing required configuration variable 'fixture-wire:apiToken'/);
+        const program = path.join(FIXTURES, "programs", "wire", "program.ts");
+        assert.strictEqual(
+            result.stderr,
+            `alicloud-sg: program failed: missing required configuration value 'fixture-wire:apiToken' ` +
+                `(read at program.ts:${lineOf(program, 'requireSecret("apiToken")')}): give it with ` +
+                "--config apiToken=VALUE or in Pulumi.dev.yaml\n",
+        );
     });
 
     it("a policy config value its schema rejects, naming the policy and the property", async () => {
@@ -459,7 +468,6 @@ describe("alicloud-sg preview: exit 2", function () {
             ["preview", violationsDir, "--format", "xml"],
             ["preview", violationsDir, "--no-such-flag"],
             ["preview", path.join(FIXTURES, "packs")],
-            ["preview", violationsDir, "--stack", "prod"],
             ["preview", violationsDir, "--config", "novalue"],
             ["preview", violationsDir, "--policy-pack", path.join(FIXTURES, "programs")],
         ]) {

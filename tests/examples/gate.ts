@@ -23,7 +23,9 @@ export interface PreviewReport {
         message: string;
         resourceType: string | null;
         resourceName: string | null;
+        source: string | null;
     }[];
+    readonly invokes: { token: string; args: unknown; answer: "unknown" | "pinned"; source: string | null }[];
     readonly summary: { resources: number; mandatory: number; advisory: number };
 }
 
