@@ -2,6 +2,7 @@ import { Policy } from "@pulumi/policy";
 import { disallowAllPortsAccept } from "./disallowAllPortsAccept";
 import { disallowBroadIntranetCidr } from "./disallowBroadIntranetCidr";
 import { disallowClassicIntranetCidr } from "./disallowClassicIntranetCidr";
+import { disallowCrossNetworkMembership } from "./disallowCrossNetworkMembership";
 import { disallowExcessSecurityGroups } from "./disallowExcessSecurityGroups";
 import { disallowInvalidRule } from "./disallowInvalidRule";
 import { disallowOpenEgress } from "./disallowOpenEgress";
@@ -31,6 +32,7 @@ export const POLICIES: readonly Policy[] = [
     disallowPublicRiskyPorts,
     disallowInvalidRule,
     disallowClassicIntranetCidr,
+    disallowCrossNetworkMembership,
     missingDropBaseline,
     preferSourceGroupAuthorization,
     disallowAllPortsAccept,
@@ -48,6 +50,7 @@ export {
     disallowAllPortsAccept,
     disallowBroadIntranetCidr,
     disallowClassicIntranetCidr,
+    disallowCrossNetworkMembership,
     disallowExcessSecurityGroups,
     disallowInvalidRule,
     disallowOpenEgress,

@@ -1,6 +1,6 @@
 import { escapeControlCharacters as visible } from "../controlChars";
 import type { GateError } from "../errors";
-import { MOCK_LIMITATIONS, sourceLabel, type Report, type ReportViolation } from "../report";
+import { invokeNote, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { PolicyDescription } from "../types";
 import { reportExposureLines } from "./text";
 
@@ -118,8 +118,9 @@ export function renderMarkdown(report: Report): string {
 
     const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
     const notes = [
-        MOCK_LIMITATIONS,
+        report.origin.limitations,
         ...report.notes,
+        ...document.invokes.map((call) => (call.source ? `${call.source}: ` : "") + invokeNote(call)),
         ...report.packs.flatMap((pack) =>
             pack.logs.map((log) => `${pack.name} ${log.severity}: ${log.message}`),
         ),

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { GateError } from "../errors";
-import { MOCK_LIMITATIONS, type Report, type ReportViolation } from "../report";
+import { invokeNote, type Report, type ReportProblem } from "../report";
 import type {
     EnforcementLevel,
     PackResult,
@@ -10,6 +10,17 @@ import type {
     PolicySeverity,
     SourcePosition,
 } from "../types";
+
+/** A problem's message: its one violation's, or each policy's judgement on a line of its own. */
+function problemText(problem: ReportProblem): string {
+    if (problem.violations.length === 1) {
+        return problem.violations[0].message;
+    }
+    return [
+        `One problem, judged by ${problem.violations.length} policies:`,
+        ...problem.violations.map((v) => `${v.policyName} (${v.enforcementLevel}): ${v.message}`),
+    ].join("\n");
+}
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -72,13 +83,13 @@ function sarifRule(pack: PackResult, policy: PolicyDescription): Record<string, 
 }
 
 /**
- * Each violation's `partialFingerprints`: its pack, policy and resource URN, so an alert survives a rerun, a
- * moved line and a reworded message. Violations of one policy on one resource (or on the stack) are told apart
- * by their order, which is stable (the report sorts them by message).
+ * Each problem's `partialFingerprints`: its headline violation's pack, policy and resource URN, so an alert
+ * survives a rerun, a moved line and a reworded message. Problems of one policy on one resource (or on the
+ * stack) are told apart by their order, which is stable (the report sorts violations by message).
  */
-function fingerprints(violations: readonly ReportViolation[]): string[] {
+function fingerprints(problems: readonly ReportProblem[]): string[] {
     const seen = new Map<string, number>();
-    return violations.map((v) => {
+    return problems.map(({ violations: [v] }) => {
         const hash = createHash("sha256")
             .update(`${ruleId(v.policyPack, v.policyName)}\n${v.urn ?? ""}`)
             .digest("hex");
@@ -88,21 +99,26 @@ function fingerprints(violations: readonly ReportViolation[]): string[] {
     });
 }
 
+/**
+ * One result per problem: a rule several policies judge for one root cause is one alert in code scanning, its
+ * headline policy's, carrying every policy's judgement.
+ */
 function sarifResult(
     report: Report,
-    v: ReportViolation,
+    problem: ReportProblem,
     fingerprint: string,
     ruleIndex: ReadonlyMap<string, number>,
     baseDir: string,
 ): Record<string, unknown> {
+    const [v] = problem.violations;
     const id = ruleId(v.policyPack, v.policyName);
     const source = v.urn ? report.sources.get(v.urn) : undefined;
     const logicalLocations = v.urn ? [{ fullyQualifiedName: v.urn, kind: "resource" }] : undefined;
     return {
         ruleId: id,
         ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
-        level: v.enforcementLevel === "mandatory" ? "error" : "warning",
-        message: { text: v.message },
+        level: problem.enforcementLevel === "mandatory" ? "error" : "warning",
+        message: { text: problemText(problem) },
         locations: source
             ? [
                   {
@@ -115,18 +131,24 @@ function sarifResult(
               : [],
         partialFingerprints: { [FINGERPRINT_KEY]: fingerprint },
         properties: {
-            enforcementLevel: v.enforcementLevel,
+            enforcementLevel: problem.enforcementLevel,
             urn: v.urn,
             resourceType: v.resourceType,
             resourceName: v.resourceName,
+            policies: problem.violations.map((violation) => ({
+                policyName: violation.policyName,
+                enforcementLevel: violation.enforcementLevel,
+                message: violation.message,
+            })),
         },
     };
 }
 
 /**
  * SARIF 2.1.0 as code scanning reads it: one rule per policy of every pack (with its `security-severity`,
- * `helpUri` and help text), one result per violation (`error` for mandatory, `warning` for advisory) located at
- * the resource's source file and line when the SDK captured one, fingerprinted by policy and URN.
+ * `helpUri` and help text), one result per problem (`error` when mandatory, `warning` when advisory; a problem
+ * several policies judge carries every judgement) located at the resource's source file and line when the SDK
+ * captured one, fingerprinted by policy and URN.
  */
 export function renderSarif(report: Report, options: SarifOptions): string {
     const rules: Record<string, unknown>[] = [];
@@ -140,19 +162,19 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             }
         }
     }
-    const violations = report.document.violations;
-    const printed = fingerprints(violations);
-    const results = violations.map((v, index) =>
-        sarifResult(report, v, printed[index], ruleIndex, options.baseDir),
+    const printed = fingerprints(report.problems);
+    const results = report.problems.map((problem, index) =>
+        sarifResult(report, problem, printed[index], ruleIndex, options.baseDir),
     );
     return sarifLog(options, rules, {
         invocations: [
             {
                 executionSuccessful: true,
-                toolExecutionNotifications: [MOCK_LIMITATIONS, ...report.notes].map((text) => ({
-                    level: "note",
-                    message: { text },
-                })),
+                toolExecutionNotifications: [
+                    { level: "note", message: { text: report.origin.limitations } },
+                    ...report.notes.map((text) => ({ level: "note", message: { text } })),
+                    ...invokeNotifications(report, options),
+                ],
             },
         ],
         results,
@@ -198,6 +220,21 @@ function physicalLocation(source: SourcePosition, baseDir: string): object {
             : { uri: pathToFileURL(source.file).href },
         region: { startLine: source.line, ...(source.column > 0 ? { startColumn: source.column } : {}) },
     };
+}
+
+/** One notification per data source answered offline, at the user's line that called it. */
+function invokeNotifications(report: Report, options: SarifOptions): object[] {
+    return report.document.invokes.map((call, index) => {
+        const source = report.invokes[index]?.source;
+        return {
+            level: "note",
+            message: { text: invokeNote(call) },
+            ...(source
+                ? { locations: [{ physicalLocation: physicalLocation(source, options.baseDir) }] }
+                : {}),
+            properties: { token: call.token, args: call.args, answer: call.answer },
+        };
+    });
 }
 
 /** The rule of an error result: one per kind of input the gate refused. */

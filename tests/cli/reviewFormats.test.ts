@@ -92,7 +92,7 @@ describe("alicloud-sg preview --format markdown and sarif: reviews where they ha
             driver.informationUri,
             "https://github.com/alicloud-secure-groups/alicloud-secure-groups",
         );
-        assert.strictEqual(driver.rules.length, 17);
+        assert.strictEqual(driver.rules.length, 18);
         for (const rule of driver.rules) {
             assert.match(String(rule.properties["security-severity"]), /^\d\.\d$/, rule.id);
             assert.match(rule.helpUri, /\/policies\/README\.md#[a-z-]+$/, rule.id);

@@ -201,7 +201,7 @@ describe("engine/render/markdown: the report as a pull-request comment", () => {
             .map((token) => token.content)
             .filter((content) => content.startsWith("Exposure") || content === "Offline notes");
         assert.deepStrictEqual(headings, [
-            "Exposure (what the Internet can reach, after priority resolution)",
+            "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6))",
             "Offline notes",
         ]);
         const fence = parser.parse(markdown, {}).find((token) => token.type === "fence");

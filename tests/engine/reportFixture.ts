@@ -133,7 +133,7 @@ export function report(
     packs: PackResult[],
     notes: readonly string[] = [],
 ): Report {
-    return buildReport(PROJECT, resources, packs, new Map(), notes);
+    return buildReport(PROJECT, resources, packs, new Map(), undefined, [], notes);
 }
 
 export { GROUP_TYPE, RULE_TYPE };

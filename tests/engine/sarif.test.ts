@@ -145,15 +145,27 @@ describe("engine/render/sarif: SARIF as code scanning reads it", () => {
             [RISKY, TAGS],
             [
                 violation(RISKY, rule.urn, "Port 22 is open."),
-                violation(RISKY, rule.urn, "Port 3389 is open."),
                 violation(TAGS, group.urn, "No tags."),
+                violation(TAGS, group.urn, "No owner tag."),
                 violation(TAGS, null, "The stack has no tagged group."),
             ],
         );
-        const printed = run.results.map((r) => r.partialFingerprints["policyResourceHash/v1"]);
-        assert.strictEqual(new Set(printed).size, 4, printed.join("\n"));
-        assert.strictEqual(printed[1], `${printed[0]}:1`);
-        const stackLevel = run.results.find((r) => r.message.text.endsWith("The stack has no tagged group."));
+        const printed = new Map(
+            // Each message is the policy's description, then the finding.
+            run.results.map((r) => [
+                r.message.text.split("\n")[1],
+                r.partialFingerprints["policyResourceHash/v1"],
+            ]),
+        );
+        assert.deepStrictEqual(
+            [...printed.keys()],
+            ["Port 22 is open.", "The stack has no tagged group.", "No owner tag.", "No tags."],
+        );
+        assert.strictEqual(new Set(printed.values()).size, 4, [...printed.values()].join("\n"));
+        assert.strictEqual(printed.get("No tags."), `${printed.get("No owner tag.")}:1`);
+        const stackLevel = run.results.find((r) =>
+            r.message.text.endsWith("\nThe stack has no tagged group."),
+        );
         assert.deepStrictEqual(stackLevel?.locations, []);
     });
 

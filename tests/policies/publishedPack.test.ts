@@ -126,7 +126,46 @@ describe("the published policy pack, installed as the Pulumi CLI installs it", f
             "https://github.com/alicloud-secure-groups/alicloud-secure-groups",
         );
         assert.strictEqual(published.readme, fs.readFileSync(path.join(SOURCE_PACK, "README.md"), "utf8"));
-        assert.strictEqual(published.policies.length, 17);
+        assert.deepStrictEqual(
+            published.policies.map((policy) => policy.name),
+            [
+                "disallow-broad-intranet-cidr",
+                "missing-security-group-tags",
+                "disallow-excess-security-groups",
+                "disallow-public-risky-ports",
+                "disallow-invalid-rule",
+                "disallow-classic-intranet-cidr",
+                "disallow-cross-network-membership",
+                "missing-drop-baseline",
+                "prefer-source-group-authorization",
+                "disallow-all-ports-accept",
+                "disallow-open-egress",
+                "missing-explicit-rule-settings",
+                "missing-security-group-description",
+                "disallow-unused-security-group",
+                "disallow-shadowed-rule",
+                "enable-inner-access-drop",
+                "disallow-untrusted-cross-account-source",
+                "missing-vpc",
+            ],
+        );
+        const crossNetwork = published.policies.find(
+            (policy) => policy.name === "disallow-cross-network-membership",
+        );
+        assert.deepStrictEqual(
+            {
+                displayName: crossNetwork?.displayName,
+                severity: crossNetwork?.severity,
+                framework: crossNetwork?.framework,
+                enforcementLevel: crossNetwork?.enforcementLevel,
+            },
+            {
+                displayName: "Security group of another network",
+                severity: "medium",
+                framework: undefined,
+                enforcementLevel: "mandatory",
+            },
+        );
         const risky = published.policies.find((policy) => policy.name === "disallow-public-risky-ports");
         assert.deepStrictEqual(
             {
