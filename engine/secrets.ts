@@ -10,7 +10,7 @@
 import { parseCidr } from "../core/cidr";
 import { OUTPUT_VALUE_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "./wire";
 import { escapeControlCharacters } from "./controlChars";
-import { markdownText } from "./render/markdown";
+import { markdownText } from "./review/markdownText";
 import type { RecordedResource } from "./types";
 import { loadProject, type ProjectOptions, type ProjectSettings } from "./project";
 

@@ -2,31 +2,8 @@ import { escapeControlCharacters as visible } from "../controlChars";
 import type { GateError } from "../errors";
 import { invokeNote, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { PolicyDescription } from "../types";
+import { codeSpan, markdownText, MARKDOWN_MAX_CHARS } from "../review/markdownText";
 import { reportExposureLines } from "./text";
-
-/**
- * GitHub refuses a pull-request comment over 65,536 characters; the report stays well under it, dropping the
- * rows that do not fit (and saying how many) rather than failing to post.
- */
-export const MARKDOWN_MAX_CHARS = 60_000;
-
-/**
- * Plain Markdown text on one line: control and bidirectional characters spelt out (`\x1b`, `\u202e`), and each
- * character that could start markup (emphasis, code, links, HTML, entities, tables, strikethrough, math)
- * backslash-escaped, which CommonMark and GitHub read as the character itself.
- */
-export function markdownText(text: string): string {
-    return visible(text).replace(/[\\`*_[\]<>|~&$!#]/g, (char) => `\\${char}`);
-}
-
-/** A code span holding `text` literally, fenced by more backticks than it contains; in a table cell by default. */
-export function codeSpan(text: string, inTable = true): string {
-    const content = inTable ? visible(text).replace(/\|/g, "\\|") : visible(text);
-    const longestRun = Math.max(0, ...(content.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = "`".repeat(longestRun + 1);
-    const padded = /^[ `]|[ `]$/.test(content) || content === "" ? ` ${content} ` : content;
-    return `${fence}${padded}${fence}`;
-}
 
 /** A link to `url` with `label` (already Markdown) when it is an http(s) URL, else the label alone. */
 function link(label: string, url: string | undefined): string {

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import MarkdownIt from "markdown-it";
-import { MARKDOWN_MAX_CHARS, renderMarkdown } from "../../engine/render/markdown";
+import { renderMarkdown } from "../../engine/render/markdown";
+import { MARKDOWN_MAX_CHARS } from "../../engine/review/markdownText";
 import { MOCK_LIMITATIONS } from "../../engine/report";
 import { SecretValues } from "../../engine/secrets";
 import { UNKNOWN } from "../../engine/wire";

@@ -2,6 +2,7 @@ import * as path from "path";
 import type { ProjectSettings } from "../../engine/project";
 import { buildReport, type Report } from "../../engine/report";
 import type { PackResult, PolicyDescription, RecordedResource, Violation } from "../../engine/types";
+import { recordedResource } from "./recorded";
 
 export const PROJECT_DIR = path.join("/work", "infra", "network");
 
@@ -28,27 +29,15 @@ export function resource(
     line: number,
     propertyDependencies: Record<string, string[]> = {},
 ): RecordedResource {
-    return {
+    return recordedResource({
         urn: urnOf(type, name),
         type,
         name,
-        custom: true,
-        external: false,
-        parent: null,
-        dependencies: [],
         propertyDependencies,
         inputs,
         outputs: inputs,
-        provider: null,
         source: { file: path.join(PROJECT_DIR, "index.ts"), line, column: 5 },
-        options: {
-            protect: false,
-            ignoreChanges: [],
-            aliases: [],
-            additionalSecretOutputs: [],
-            customTimeouts: { create: "", update: "", delete: "" },
-        },
-    };
+    });
 }
 
 export const RISKY: PolicyDescription = {
