@@ -122,7 +122,15 @@ describe("diff and explain on what is deployed (stack exports and aliyun respons
     it("the command: diff --stack-export BASE --stack-export HEAD exits 1 on the opened SSH, with the sides in the order given", async () => {
         const base = writeTemp("shop-before.json", shopWithoutSsh());
         const head = writeTemp("shop-now.json", shopExport());
-        const run = await alicloudSg(["diff", "--stack-export", base, "--stack-export", head, "--format", "json"]);
+        const run = await alicloudSg([
+            "diff",
+            "--stack-export",
+            base,
+            "--stack-export",
+            head,
+            "--format",
+            "json",
+        ]);
         assert.equal(run.code, 1, run.stderr);
         const document = JSON.parse(run.stdout) as { base: { source: string }; head: { source: string } };
         assert.deepEqual(
