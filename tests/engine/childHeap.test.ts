@@ -101,7 +101,7 @@ describe("engine/childHeap: the heap of the processes the gate starts", () => {
     });
 });
 
-describe("alicloud-sg preview: a program that runs out of memory", function () {
+describe("alicloud-sg preview: a program or a pack that runs out of memory", function () {
     this.timeout(300_000);
 
     it("exits 2 with one line saying so and how to give more, never V8's dump", async () => {
@@ -121,5 +121,23 @@ describe("alicloud-sg preview: a program that runs out of memory", function () {
                 "at its heap limit of 256 MB: give it more with NODE_OPTIONS=--max-old-space-size=512\n",
         );
         assert.strictEqual(result.stdout, "");
+    });
+
+    it("a pack that runs out of heap: exit 2, one line naming the pack and the call, never V8's dump", async () => {
+        const pack = path.join(FIXTURES, "packs", "exhausts-heap");
+        const marker = newRunMarker();
+        const result = await runCli(
+            ["preview", path.join(FIXTURES, "programs", "violations"), "--policy-pack", pack],
+            undefined,
+            { marker, env: { NODE_OPTIONS: "--max-old-space-size=256" } },
+        );
+        assert.deepStrictEqual(processesMentioning("", marker), [], "processes left running");
+        assert.strictEqual(result.code, 2, result.stderr);
+        assert.strictEqual(
+            result.stderr,
+            `alicloud-sg: policy pack fixture-exhausts-heap (${path.relative(path.join(FIXTURES, "..", ".."), pack)}) ` +
+                "(during AnalyzeStack) ran out of memory at its heap limit of 256 MB: " +
+                "give it more with NODE_OPTIONS=--max-old-space-size=512\n",
+        );
     });
 });
