@@ -7,7 +7,7 @@ import {
     parseCgroupLimit,
     ranOutOfHeap,
 } from "../../engine/childHeap";
-import { FIXTURES, newRunMarker, processesMentioning, runCli } from "../cli/run";
+import { FIXTURES, newRunMarker, processesMentioning, ROOT, runCli } from "../cli/run";
 
 const GiB = 2 ** 30;
 
@@ -101,43 +101,44 @@ describe("engine/childHeap: the heap of the processes the gate starts", () => {
     });
 });
 
+/**
+ * Runs the command on `program` with `pack` under a 256 MB heap limit (small enough to reach in seconds, large
+ * enough for the gate itself); asserts that nothing is left running and that it exited 2 with `line` alone.
+ */
+async function assertOutOfHeap(program: string, pack: string, line: string): Promise<void> {
+    const marker = newRunMarker();
+    const result = await runCli(["preview", program, "--policy-pack", pack], undefined, {
+        marker,
+        env: { NODE_OPTIONS: "--max-old-space-size=256" },
+    });
+    assert.deepStrictEqual(processesMentioning("", marker), [], "processes left running");
+    assert.strictEqual(result.code, 2, result.stderr);
+    assert.strictEqual(result.stderr, `alicloud-sg: ${line}\n`);
+    assert.strictEqual(result.stdout, "");
+}
+
+const relative = (file: string): string => path.relative(ROOT, file);
+
 describe("alicloud-sg preview: a program or a pack that runs out of memory", function () {
     this.timeout(300_000);
 
     it("exits 2 with one line saying so and how to give more, never V8's dump", async () => {
         const program = path.join(FIXTURES, "programs", "exhausts-heap");
-        const marker = newRunMarker();
-        const result = await runCli(
-            ["preview", program, "--policy-pack", path.join(FIXTURES, "packs", "basic")],
-            undefined,
-            // Small enough to reach in seconds, large enough for the gate and the pack themselves.
-            { marker, env: { NODE_OPTIONS: "--max-old-space-size=256" } },
+        await assertOutOfHeap(
+            program,
+            path.join(FIXTURES, "packs", "basic"),
+            `program ${relative(program)} ran out of memory at its heap limit of 256 MB: ` +
+                "give it more with NODE_OPTIONS=--max-old-space-size=512",
         );
-        assert.deepStrictEqual(processesMentioning("", marker), [], "processes left running");
-        assert.strictEqual(result.code, 2, result.stderr);
-        assert.strictEqual(
-            result.stderr,
-            `alicloud-sg: program ${path.relative(path.join(FIXTURES, "..", ".."), program)} ran out of memory ` +
-                "at its heap limit of 256 MB: give it more with NODE_OPTIONS=--max-old-space-size=512\n",
-        );
-        assert.strictEqual(result.stdout, "");
     });
 
     it("a pack that runs out of heap: exit 2, one line naming the pack and the call, never V8's dump", async () => {
         const pack = path.join(FIXTURES, "packs", "exhausts-heap");
-        const marker = newRunMarker();
-        const result = await runCli(
-            ["preview", path.join(FIXTURES, "programs", "violations"), "--policy-pack", pack],
-            undefined,
-            { marker, env: { NODE_OPTIONS: "--max-old-space-size=256" } },
-        );
-        assert.deepStrictEqual(processesMentioning("", marker), [], "processes left running");
-        assert.strictEqual(result.code, 2, result.stderr);
-        assert.strictEqual(
-            result.stderr,
-            `alicloud-sg: policy pack fixture-exhausts-heap (${path.relative(path.join(FIXTURES, "..", ".."), pack)}) ` +
-                "(during AnalyzeStack) ran out of memory at its heap limit of 256 MB: " +
-                "give it more with NODE_OPTIONS=--max-old-space-size=512\n",
+        await assertOutOfHeap(
+            path.join(FIXTURES, "programs", "violations"),
+            pack,
+            `policy pack fixture-exhausts-heap (${relative(pack)}) (during AnalyzeStack) ran out of memory at ` +
+                "its heap limit of 256 MB: give it more with NODE_OPTIONS=--max-old-space-size=512",
         );
     });
 });
