@@ -1,9 +1,20 @@
 import { PORT_MAX, PORT_MIN } from "./limits";
 import { problem, Problem } from "./problems";
 
-/** IP protocols a security group rule accepts (`ipProtocol`). */
-export const PROTOCOLS = ["tcp", "udp", "icmp", "icmpv6", "gre", "all"] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+/**
+ * IP protocols a security group rule accepts (`ipProtocol`). An object rather than a list so that the component
+ * package's schema can name the choices (the SDK's analyzer reads enums from objects like this one).
+ */
+export const Protocol = {
+    tcp: "tcp",
+    udp: "udp",
+    icmp: "icmp",
+    icmpv6: "icmpv6",
+    gre: "gre",
+    all: "all",
+} as const;
+export type Protocol = (typeof Protocol)[keyof typeof Protocol];
+export const PROTOCOLS: readonly Protocol[] = Object.values(Protocol);
 
 /** Protocols whose rules carry a real port range; every other protocol takes only `-1/-1`. */
 export const PORTED_PROTOCOLS: readonly Protocol[] = ["tcp", "udp"];

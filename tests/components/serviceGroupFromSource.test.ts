@@ -113,10 +113,10 @@ describe("components/ServiceGroupFromSource", () => {
             tier: "mysql",
         });
         assert.deepStrictEqual(Object.keys(db.rules).sort(), [
-            "allow-mysql-from-app",
-            "allow-mysql-from-members",
-            "drop-baseline",
-            "drop-mysql-from-anywhere",
+            "db-allow-mysql-from-app",
+            "db-allow-mysql-from-members",
+            "db-drop-baseline",
+            "db-drop-mysql-from-anywhere",
         ]);
     });
 

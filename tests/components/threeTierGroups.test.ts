@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { ThreeTierGroups, ThreeTierGroupsArgs } from "../../components";
-import { ValidationError } from "../../core";
+import { ThreeTierGroups, ThreeTierGroupsArgs, ValidationError } from "../../components";
 import {
     find,
     GROUP,
@@ -208,7 +207,7 @@ describe("components/ThreeTierGroups", () => {
         [
             "serving on the web tier",
             { web: { serves: {} } as never },
-            "web.serves is not a setting of the web tier",
+            "web.serves is not a setting; expected one of publicPorts, publicCidrs, allowBroadCidrs (got {})",
         ],
         ["a broad public block in a VPC", { web: { publicCidrs: ["10.0.0.0/8"] } }, "web.publicCidrs[0]"],
         [
@@ -219,7 +218,7 @@ describe("components/ThreeTierGroups", () => {
         [
             "a bad public port",
             { web: { publicPorts: [0] } },
-            "web.publicPorts[0] must be a tcp port number from 1 to 65535 (got 0)",
+            'web.publicPorts[0] must lie within 1-65535 for protocol tcp (got "0/0")',
         ],
         [
             "admins from nowhere",
@@ -246,7 +245,7 @@ describe("components/ThreeTierGroups", () => {
         [
             "tiers with both vpcId and classicNetwork: true",
             { classicNetwork: true },
-            'classicNetwork must be omitted when vpcId names a VPC: a group is either in a VPC or in the classic network (got classicNetwork true, vpcId "vpc-1")',
+            'classicNetwork must be omitted when vpcId names a VPC ("vpc-1"): a group is either in a VPC or in the classic network (got true)',
         ],
     ];
     for (const [what, change, message] of bad) {
@@ -316,7 +315,7 @@ describe("components/ThreeTierGroups", () => {
                 } as unknown as ThreeTierGroupsArgs),
             (err: unknown) => {
                 assert.ok(err instanceof ValidationError, String(err));
-                assert.deepStrictEqual(err.problems.map((p) => p.field).sort(), [
+                assert.deepStrictEqual(err.problems.map((p) => p.path).sort(), [
                     "app.serves.http",
                     "data.serves.mysql[0]",
                     "vpcId",
@@ -332,7 +331,7 @@ describe("components/ThreeTierGroups", () => {
             (err: unknown) => {
                 assert.ok(err instanceof ValidationError, String(err));
                 assert.deepStrictEqual(
-                    err.problems.map((p) => p.field),
+                    err.problems.map((p) => p.path),
                     ["vpcId"],
                 );
                 return true;

@@ -67,9 +67,9 @@ describe("components/WebTierGroup", () => {
         });
         assert.strictEqual(group.innerAccessPolicy, "Drop");
         assert.deepStrictEqual(Object.keys(web.rules).sort(), [
-            "allow-http-from-internet",
-            "allow-https-from-internet",
-            "drop-baseline",
+            "web-allow-http-from-internet",
+            "web-allow-https-from-internet",
+            "web-drop-baseline",
         ]);
     });
 

@@ -1,0 +1,141 @@
+import * as alicloud from "@pulumi/alicloud";
+import * as pulumi from "@pulumi/pulumi";
+import { toRuleInputs } from "../core";
+import { checkResolvedCidr, GroupPlan, PlannedGroupId, PlannedRule, SELF_GROUP } from "./plan";
+import { SecurityGroupType } from "./sources";
+
+/** What a group component exposes: the group, its id and type, and its rules by logical name. */
+export interface BuiltGroup {
+    readonly securityGroup?: alicloud.ecs.SecurityGroup;
+    readonly securityGroupId: pulumi.Output<string>;
+    readonly rules: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+}
+
+/** The ids of sibling groups a plan refers to (the tiers of ThreeTierGroups), by name. */
+export type SiblingIds = Readonly<Record<string, pulumi.Input<string>>>;
+
+/**
+ * Creates the group and the rules of a validated plan as children of `component`. Each rule's logical name is
+ * `<name>-<suffix>`, and `rules` is keyed by that same name. A plan still being made (arguments that arrived
+ * as Outputs at `Construct`) yields Outputs of the same things, created once it is made.
+ */
+export function buildGroup(
+    component: pulumi.ComponentResource,
+    name: string,
+    plan: GroupPlan | Promise<GroupPlan>,
+    siblings: SiblingIds = {},
+): BuiltGroup {
+    if (!(plan instanceof Promise)) {
+        return buildNow(component, name, plan, siblings);
+    }
+    const built = plan.then((made) => buildNow(component, name, made, siblings));
+    // What the engine reads at Construct: Outputs that resolve to what the synchronous path holds directly. A plan
+    // that fails rejects each of them with its ValidationError, which Construct reports with property paths.
+    return {
+        securityGroup: pulumi.output(
+            built.then((b) => b.securityGroup),
+        ) as unknown as alicloud.ecs.SecurityGroup,
+        securityGroupId: pulumi.output(built.then((b) => b.securityGroupId)),
+        rules: pulumi.output(built.then((b) => b.rules)) as unknown as BuiltGroup["rules"],
+    };
+}
+
+function buildNow(
+    component: pulumi.ComponentResource,
+    name: string,
+    plan: GroupPlan,
+    siblings: SiblingIds,
+): BuiltGroup {
+    const securityGroup = plan.group
+        ? new alicloud.ecs.SecurityGroup(name, { ...plan.group }, { parent: component })
+        : undefined;
+    const securityGroupId = securityGroup
+        ? securityGroup.id
+        : pulumi.output(plan.existingSecurityGroupId as pulumi.Input<string>);
+    const rules: Record<string, alicloud.ecs.SecurityGroupRule> = {};
+    for (const planned of plan.rules) {
+        const ruleName = `${name}-${planned.suffix}`;
+        rules[ruleName] = new alicloud.ecs.SecurityGroupRule(
+            ruleName,
+            ruleArgs(plan, planned, securityGroupId, siblings),
+            {
+                parent: component,
+                ...(planned.formerSuffixes?.length
+                    ? { aliases: planned.formerSuffixes.map((suffix) => ({ name: `${name}-${suffix}` })) }
+                    : {}),
+            },
+        );
+    }
+    return { securityGroup, securityGroupId, rules };
+}
+
+function groupIdOf(
+    id: PlannedGroupId,
+    own: pulumi.Output<string>,
+    siblings: SiblingIds,
+): pulumi.Input<string> {
+    if (id === SELF_GROUP) {
+        return own;
+    }
+    if (typeof id === "object" && id !== null && "sibling" in id) {
+        return siblings[id.sibling];
+    }
+    return id;
+}
+
+function ruleArgs(
+    plan: GroupPlan,
+    planned: PlannedRule,
+    securityGroupId: pulumi.Output<string>,
+    siblings: SiblingIds,
+): alicloud.ecs.SecurityGroupRuleArgs {
+    const { peer } = planned.rule;
+    const rule =
+        peer.kind === "group"
+            ? {
+                  ...planned.rule,
+                  peer: { ...peer, groupId: groupIdOf(peer.groupId, securityGroupId, siblings) },
+              }
+            : planned.rule;
+    const inputs = toRuleInputs(
+        rule as Parameters<typeof toRuleInputs<pulumi.Input<string>>>[0],
+        securityGroupId,
+    );
+    const deferred = planned.deferredCidr;
+    if (!deferred) {
+        return inputs;
+    }
+    const checked = deferred.apply((cidr) => {
+        checkResolvedCidr(plan, planned, cidr);
+        return cidr;
+    });
+    return peer.kind === "ipv6Cidr" ? { ...inputs, ipv6CidrIp: checked } : { ...inputs, cidrIp: checked };
+}
+
+/** The outputs every group component registers, as it always has: the group's id and type. */
+export function groupOutputs(built: BuiltGroup, securityGroupType: SecurityGroupType): pulumi.Inputs {
+    return { securityGroupId: built.securityGroupId, securityGroupType };
+}
+
+/** A plan a parent made for a child component, with the sibling ids its rules name. */
+export interface MadePlan {
+    readonly plan: GroupPlan;
+    readonly siblings: SiblingIds;
+}
+
+/**
+ * Plans a parent component made for its children, by the arguments object it passes them: ThreeTierGroups plans
+ * its three tiers together, once, and each tier then builds from its plan instead of planning again.
+ */
+const madeFor = new WeakMap<object, MadePlan>();
+
+/** Attaches a plan to the arguments a child component is given (see {@link madeFor}). */
+export function withPlan<Args extends object>(args: Args, made: MadePlan): Args {
+    madeFor.set(args, made);
+    return args;
+}
+
+/** The plan attached to `args` by a parent, if any. */
+export function planMadeFor(args: unknown): MadePlan | undefined {
+    return typeof args === "object" && args !== null ? madeFor.get(args) : undefined;
+}
