@@ -338,4 +338,34 @@ describe("components/ThreeTierGroups", () => {
             },
         );
     });
+
+    it("names administrative ports as every component does, keeping the names inner tiers had as aliases", async () => {
+        new ThreeTierGroups("shop", {
+            vpcId: "vpc-1",
+            tags: { owner: "team-shop" },
+            data: { serves: { elasticsearch: ["app"] } },
+            admin: { from: [{ group: "sg-bastion", key: "bastion" }], ports: [22, 23] },
+        });
+        const resources = await settle();
+        const rules = resources.filter((r) => r.type === RULE);
+        assert.deepStrictEqual(rules.map((r) => `${r.name} <- ${r.aliases.join(", ")}`).sort(), [
+            "shop-app-allow-ssh-from-bastion <- ",
+            "shop-app-allow-telnet-from-bastion <- shop-app-allow-admin-tcp-23-from-bastion",
+            "shop-app-drop-baseline <- ",
+            "shop-data-allow-elasticsearch-tcp-9200-from-app <- shop-data-allow-elasticsearch-from-app-tcp-9200",
+            "shop-data-allow-elasticsearch-tcp-9300-from-app <- shop-data-allow-elasticsearch-from-app-tcp-9300",
+            "shop-data-allow-ssh-from-bastion <- ",
+            "shop-data-allow-telnet-from-bastion <- shop-data-allow-admin-tcp-23-from-bastion",
+            "shop-data-drop-baseline <- ",
+            "shop-web-allow-http-from-internet <- ",
+            "shop-web-allow-https-from-internet <- ",
+            "shop-web-allow-ssh-from-bastion <- ",
+            "shop-web-allow-telnet-from-bastion <- ",
+            "shop-web-drop-baseline <- ",
+        ]);
+        assert.deepStrictEqual(
+            ruleView(find(resources, RULE, "shop-data-allow-elasticsearch-tcp-9300-from-app")),
+            fromGroup("shop-app-id", "shop-data-id", "9300/9300"),
+        );
+    });
 });
