@@ -281,7 +281,7 @@ describe("components/RedisGroupFromSource", () => {
             tags: { owner: "ops" },
             publicPorts: [],
         });
-        const db = new ServiceGroupFromSource("db", {
+        new ServiceGroupFromSource("db", {
             vpcId: "vpc-1",
             tags: { owner: "team-data" },
             service: "mysql",
