@@ -32,12 +32,30 @@ export function buildGroup(
     // What the engine reads at Construct: Outputs that resolve to what the synchronous path holds directly. A plan
     // that fails rejects each of them with its ValidationError, which Construct reports with property paths.
     return {
-        securityGroup: pulumi.output(
+        securityGroup: deferredOutput(
             built.then((b) => b.securityGroup),
         ) as unknown as alicloud.ecs.SecurityGroup,
-        securityGroupId: pulumi.output(built.then((b) => b.securityGroupId)),
-        rules: pulumi.output(built.then((b) => b.rules)) as unknown as BuiltGroup["rules"],
+        securityGroupId: deferredOutput(built.then((b) => b.securityGroupId)),
+        rules: deferredOutput(built.then((b) => b.rules)) as unknown as BuiltGroup["rules"],
     };
+}
+
+/**
+ * An Output of what a plan still being made will give. When the plan fails, Construct awaits one of these outputs,
+ * reports the ValidationError, and never awaits the others: their rejections are marked handled here, because the
+ * provider server answers every call in flight with any unhandled rejection, which would garble that report.
+ */
+export function deferredOutput<T>(promise: Promise<T>): pulumi.Output<pulumi.Unwrap<T>> {
+    const output = pulumi.output(promise);
+    // The SDK's Output keeps these two promises beside the value; nothing awaits them once serializing has stopped
+    // at an earlier output.
+    const parts = output as unknown as {
+        readonly isKnown: Promise<boolean>;
+        readonly isSecret: Promise<boolean>;
+    };
+    parts.isKnown.catch(() => undefined);
+    parts.isSecret.catch(() => undefined);
+    return output;
 }
 
 function buildNow(
@@ -110,6 +128,18 @@ function ruleArgs(
         return cidr;
     });
     return peer.kind === "ipv6Cidr" ? { ...inputs, ipv6CidrIp: checked } : { ...inputs, cidrIp: checked };
+}
+
+/**
+ * Runs `register` (a component's registerOutputs) once its plan is made: at once for a plan already made, never
+ * for one that fails, whose ValidationError Construct reports through the component's outputs.
+ */
+export function whenPlanned(plan: unknown, register: () => void): void {
+    if (plan instanceof Promise) {
+        plan.then(register, () => undefined);
+    } else {
+        register();
+    }
 }
 
 /** The outputs every group component registers, as it always has: the group's id and type. */

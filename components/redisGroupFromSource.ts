@@ -1,6 +1,6 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { buildGroup, groupOutputs } from "./buildGroup";
+import { buildGroup, groupOutputs, whenPlanned } from "./buildGroup";
 import { planWhenKnown } from "./portable";
 import { planServiceGroup, SERVICE_GROUP_SHAPE, ServiceGroupCommonArgs } from "./serviceGroupFromSource";
 import { rememberByUrn, SecurityGroupType } from "./sources";
@@ -51,6 +51,6 @@ export class RedisGroupFromSource extends pulumi.ComponentResource {
         this.securityGroupType = "normal";
         this.rules = built.rules;
         rememberByUrn(this);
-        this.registerOutputs(groupOutputs(built, this.securityGroupType));
+        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
     }
 }

@@ -1,7 +1,7 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { problem, Problem } from "../core";
-import { buildGroup, groupOutputs, planMadeFor } from "./buildGroup";
+import { buildGroup, groupOutputs, planMadeFor, whenPlanned } from "./buildGroup";
 import { DropBaseline, GroupPlan, InnerAccessPolicy, Planned, PlannedRule, planGroup } from "./plan";
 import { ArgumentShape, planWhenKnown, Portable } from "./portable";
 import { planRuleSpec, RuleSpec } from "./ruleSpec";
@@ -157,6 +157,6 @@ export class SecureGroup extends pulumi.ComponentResource {
         this.securityGroupType = args?.securityGroupType === "enterprise" ? "enterprise" : "normal";
         this.rules = built.rules;
         rememberByUrn(this);
-        this.registerOutputs(groupOutputs(built, this.securityGroupType));
+        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
     }
 }

@@ -1,7 +1,7 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { BASELINE_PRIORITY, hasPorts, isPresetName, PresetName, PRESETS, Problem } from "../core";
-import { buildGroup, groupOutputs } from "./buildGroup";
+import { buildGroup, groupOutputs, whenPlanned } from "./buildGroup";
 import {
     AdminAccess,
     adminAccessRules,
@@ -218,6 +218,6 @@ export class ServiceGroupFromSource extends pulumi.ComponentResource {
         this.securityGroupType = "normal";
         this.rules = built.rules;
         rememberByUrn(this);
-        this.registerOutputs(groupOutputs(built, this.securityGroupType));
+        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
     }
 }

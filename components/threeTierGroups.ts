@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isPresetName, PresetName, PRESET_NAMES, problem, Problem, rulePaths, uniqueProblems } from "../core";
-import { MadePlan, withPlan } from "./buildGroup";
+import { deferredOutput, MadePlan, whenPlanned, withPlan } from "./buildGroup";
 import {
     AdminAccess,
     adminAccessRules,
@@ -425,8 +425,8 @@ export class ThreeTierGroups extends pulumi.ComponentResource {
                 .all([tiers.web.securityGroupId, tiers.app.securityGroupId, tiers.data.securityGroupId])
                 .apply(([web, app, data]) => ({ web, app, data }));
         this.securityGroupIds =
-            plan instanceof Promise ? pulumi.output(plan.then((p) => ids(build(p)))) : ids(build(plan));
-        this.registerOutputs({ securityGroupIds: this.securityGroupIds });
+            plan instanceof Promise ? deferredOutput(plan.then((p) => ids(build(p)))) : ids(build(plan));
+        whenPlanned(plan, () => this.registerOutputs({ securityGroupIds: this.securityGroupIds }));
     }
 
     /** The Internet-facing tier. */

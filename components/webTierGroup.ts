@@ -9,7 +9,7 @@ import {
     Problem,
     rulePaths,
 } from "../core";
-import { buildGroup, groupOutputs, planMadeFor } from "./buildGroup";
+import { buildGroup, groupOutputs, planMadeFor, whenPlanned } from "./buildGroup";
 import {
     AdminAccess,
     adminAccessRules,
@@ -287,6 +287,6 @@ export class WebTierGroup extends pulumi.ComponentResource {
         this.securityGroupType = "normal";
         this.rules = built.rules;
         rememberByUrn(this);
-        this.registerOutputs(groupOutputs(built, this.securityGroupType));
+        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
     }
 }
