@@ -4,20 +4,27 @@ import { toRuleInputs } from "../core";
 import { checkResolvedCidr, GroupPlan, PlannedGroupId, PlannedRule, SELF_GROUP } from "./plan";
 import { SecurityGroupType } from "./sources";
 
-/** What a group component exposes: the group, its id and type, and its rules by logical name. */
+/**
+ * What a group component exposes: the group, its id and type, and its rules by logical name.
+ * @internal
+ */
 export interface BuiltGroup {
     readonly securityGroup?: alicloud.ecs.SecurityGroup;
     readonly securityGroupId: pulumi.Output<string>;
     readonly rules: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
 }
 
-/** The ids of sibling groups a plan refers to (the tiers of ThreeTierGroups), by name. */
+/**
+ * The ids of sibling groups a plan refers to (the tiers of ThreeTierGroups), by name.
+ * @internal
+ */
 export type SiblingIds = Readonly<Record<string, pulumi.Input<string>>>;
 
 /**
  * Creates the group and the rules of a validated plan as children of `component`. Each rule's logical name is
  * `<name>-<suffix>`, and `rules` is keyed by that same name. A plan still being made (arguments that arrived
  * as Outputs at `Construct`) yields Outputs of the same things, created once it is made.
+ * @internal
  */
 export function buildGroup(
     component: pulumi.ComponentResource,
@@ -44,6 +51,7 @@ export function buildGroup(
  * An Output of what a plan still being made will give. When the plan fails, Construct awaits one of these outputs,
  * reports the ValidationError, and never awaits the others: their rejections are marked handled here, because the
  * provider server answers every call in flight with any unhandled rejection, which would garble that report.
+ * @internal
  */
 export function deferredOutput<T>(promise: Promise<T>): pulumi.Output<pulumi.Unwrap<T>> {
     const output = pulumi.output(promise);
@@ -133,6 +141,7 @@ function ruleArgs(
 /**
  * Runs `register` (a component's registerOutputs) once its plan is made: at once for a plan already made, never
  * for one that fails, whose ValidationError Construct reports through the component's outputs.
+ * @internal
  */
 export function whenPlanned(plan: unknown, register: () => void): void {
     if (plan instanceof Promise) {
@@ -142,12 +151,18 @@ export function whenPlanned(plan: unknown, register: () => void): void {
     }
 }
 
-/** The outputs every group component registers, as it always has: the group's id and type. */
+/**
+ * The outputs every group component registers, as it always has: the group's id and type.
+ * @internal
+ */
 export function groupOutputs(built: BuiltGroup, securityGroupType: SecurityGroupType): pulumi.Inputs {
     return { securityGroupId: built.securityGroupId, securityGroupType };
 }
 
-/** A plan a parent made for a child component, with the sibling ids its rules name. */
+/**
+ * A plan a parent made for a child component, with the sibling ids its rules name.
+ * @internal
+ */
 export interface MadePlan {
     readonly plan: GroupPlan;
     readonly siblings: SiblingIds;
@@ -159,13 +174,19 @@ export interface MadePlan {
  */
 const madeFor = new WeakMap<object, MadePlan>();
 
-/** Attaches a plan to the arguments a child component is given (see {@link madeFor}). */
+/**
+ * Attaches a plan to the arguments a child component is given (see {@link madeFor}).
+ * @internal
+ */
 export function withPlan<Args extends object>(args: Args, made: MadePlan): Args {
     madeFor.set(args, made);
     return args;
 }
 
-/** The plan attached to `args` by a parent, if any. */
+/**
+ * The plan attached to `args` by a parent, if any.
+ * @internal
+ */
 export function planMadeFor(args: unknown): MadePlan | undefined {
     return typeof args === "object" && args !== null ? madeFor.get(args) : undefined;
 }

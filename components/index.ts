@@ -1,7 +1,6 @@
 export {
     isSecurityGroupProvider,
     SecurityGroupType,
-    type ResolvedSource,
     type SecurityGroupLike,
     type SecurityGroupProvider,
     type SecurityGroupSource,

@@ -47,18 +47,30 @@ import { throwIfProblems } from "./validationError";
 /** A port: a number, or Alibaba's range syntax `"start/end"` (`"8000/8100"`). */
 export type PortSpec = number | string;
 
-/** Stands for the group being built, whose id is not known until it is created (member access). */
+/**
+ * Stands for the group being built, whose id is not known until it is created (member access).
+ * @internal
+ */
 export const SELF_GROUP: unique symbol = Symbol("self-group");
 
-/** Stands for a sibling group another part of the same plan builds (a tier of ThreeTierGroups). */
+/**
+ * Stands for a sibling group another part of the same plan builds (a tier of ThreeTierGroups).
+ * @internal
+ */
 export interface SiblingGroup {
     readonly sibling: string;
 }
 
-/** A rule's source group while planning: an id, this group, or a sibling built alongside it. */
+/**
+ * A rule's source group while planning: an id, this group, or a sibling built alongside it.
+ * @internal
+ */
 export type PlannedGroupId = pulumi.Input<string> | typeof SELF_GROUP | SiblingGroup;
 
-/** One rule resource to create: its stable name suffix, where it was written, and the rule. */
+/**
+ * One rule resource to create: its stable name suffix, where it was written, and the rule.
+ * @internal
+ */
 export interface PlannedRule {
     /** The logical name without the `<name>-` prefix. */
     readonly suffix: string;
@@ -73,7 +85,10 @@ export interface PlannedRule {
     readonly deferredCidr?: pulumi.Output<string>;
 }
 
-/** The group resource's arguments. */
+/**
+ * The group resource's arguments.
+ * @internal
+ */
 export interface PlannedGroup {
     readonly securityGroupName: pulumi.Input<string>;
     readonly description: pulumi.Input<string>;
@@ -84,7 +99,10 @@ export interface PlannedGroup {
     readonly resourceGroupId?: pulumi.Input<string>;
 }
 
-/** Everything a group component creates, validated. */
+/**
+ * Everything a group component creates, validated.
+ * @internal
+ */
 export interface GroupPlan {
     /** What a problem found later (a CIDR that resolves) is reported against: `SecureGroup "api"`. */
     readonly context: string;
@@ -96,7 +114,10 @@ export interface GroupPlan {
     readonly settings: RuleCheckSettings;
 }
 
-/** A plan and every problem found making it; the plan is only built when there is none. */
+/**
+ * A plan and every problem found making it; the plan is only built when there is none.
+ * @internal
+ */
 export interface Planned<Plan> {
     readonly plan: Plan;
     readonly problems: readonly Problem[];
@@ -119,7 +140,10 @@ export interface DropBaseline {
     readonly enabled?: boolean;
 }
 
-/** The settings of the group itself, shared by every component; each planner maps its own arguments onto them. */
+/**
+ * The settings of the group itself, shared by every component; each planner maps its own arguments onto them.
+ * @internal
+ */
 export interface GroupArgs {
     readonly vpcId?: pulumi.Input<string>;
     readonly classicNetwork?: boolean;
@@ -135,7 +159,10 @@ export interface GroupArgs {
     readonly existingSecurityGroupId?: pulumi.Input<string>;
 }
 
-/** What a component adds to the group's own settings: its rules, their problems, its defaults. */
+/**
+ * What a component adds to the group's own settings: its rules, their problems, its defaults.
+ * @internal
+ */
 export interface GroupExtras {
     /** `WebTierGroup "web"`: what problems found after construction are reported against. */
     readonly context: string;
@@ -151,7 +178,10 @@ export interface GroupExtras {
     readonly paths?: Partial<Record<keyof GroupArgs, string>>;
 }
 
-/** Settings of the validation every planned rule goes through. */
+/**
+ * Settings of the validation every planned rule goes through.
+ * @internal
+ */
 export interface RuleCheckSettings {
     readonly group: GroupContext;
     /** Undefined when the drop baseline is off. */
@@ -174,6 +204,7 @@ const GROUP_ONLY_FIELDS = [
 /**
  * Plans a group and its rules: the group's own settings, the component's rules, the drop baseline, and every
  * check on each rule and on the set. Creates nothing.
+ * @internal
  */
 export function planGroup(name: string, args: GroupArgs, extras: GroupExtras): Planned<GroupPlan> {
     const pathOf = (field: keyof GroupArgs): string => extras.paths?.[field] ?? field;
@@ -322,6 +353,7 @@ function ruleSetChecks(rules: readonly PlannedRule[], settings: RuleCheckSetting
  * Every problem with one rule: what the API would refuse, an allow the baseline would shadow, and our safety
  * rules, all from `core/`. A rule that opens a risky port to the open Internet is refused for that, and never
  * told to list its block in `allowBroadCidrs`, which would not make it acceptable.
+ * @internal
  */
 export function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings): Problem[] {
     const { rule, paths } = planned;
@@ -363,7 +395,10 @@ export function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSet
     return problems;
 }
 
-/** Re-checks a rule whose CIDR was an Output, once the CIDR is known; throws like construction does. */
+/**
+ * Re-checks a rule whose CIDR was an Output, once the CIDR is known; throws like construction does.
+ * @internal
+ */
 export function checkResolvedCidr(plan: GroupPlan, planned: PlannedRule, cidr: string): void {
     const peer =
         planned.rule.peer.kind === "ipv6Cidr"
@@ -375,7 +410,10 @@ export function checkResolvedCidr(plan: GroupPlan, planned: PlannedRule, cidr: s
     );
 }
 
-/** Expands a port spec or a list of them into ranges; problems are at `path` (or `path[i]` for a list). */
+/**
+ * Expands a port spec or a list of them into ranges; problems are at `path` (or `path[i]` for a list).
+ * @internal
+ */
 export function portRanges(
     protocol: Protocol,
     ports: PortSpec | readonly PortSpec[],
@@ -405,17 +443,26 @@ export function portRanges(
     return { ranges, problems };
 }
 
-/** Names a port range inside a logical name: `6379`, `8000-8100`. */
+/**
+ * Names a port range inside a logical name: `6379`, `8000-8100`.
+ * @internal
+ */
 export function portSlug(range: PortRange): string {
     return range.from === range.to ? String(range.from) : `${range.from}-${range.to}`;
 }
 
-/** Turns text (a CIDR, a port list) into part of a logical name: `203.0.113.0/24` → `203-0-113-0-24`. */
+/**
+ * Turns text (a CIDR, a port list) into part of a logical name: `203.0.113.0/24` → `203-0-113-0-24`.
+ * @internal
+ */
 export function nameSlug(text: string): string {
     return text.replace(/[^A-Za-z0-9]+/g, "-").replace(/^-|-$/g, "");
 }
 
-/** One protocol and its port ranges, as a preset or a protocol+ports spec expands to. */
+/**
+ * One protocol and its port ranges, as a preset or a protocol+ports spec expands to.
+ * @internal
+ */
 export interface ServiceEntry {
     readonly protocol: Protocol;
     readonly ranges: readonly PortRange[];
@@ -424,6 +471,7 @@ export interface ServiceEntry {
 /**
  * The protocol/port entries of a preset, with `ports` (when given) replacing the ports of its tcp/udp
  * entries — e.g. MySQL on 3307.
+ * @internal
  */
 export function presetEntries(
     service: unknown,
@@ -460,6 +508,7 @@ export function presetEntries(
 /**
  * Rules for every (protocol, range) of `entries`, named by `name(slug)`: the slug is empty when there is one
  * rule and `-<protocol>-<ports>` when there are several, so each name stays stable and meaningful.
+ * @internal
  */
 export function expandEntries(
     entries: readonly ServiceEntry[],
@@ -479,6 +528,7 @@ export function expandEntries(
 /**
  * The one way every component names a rule that admits a peer: `allow-<what>[-<protocol>-<ports>]-from-<peer>`
  * (`allow-https-from-internet`, `allow-ssh-from-bastion`, `allow-rdp-tcp-3389-from-web`).
+ * @internal
  */
 export function allowRuleName(what: string, slug: string, peer: string): string {
     return `allow-${what}${slug}-from-${peer}`;
@@ -500,23 +550,35 @@ function singleTcpPreset(port: number): PresetName | undefined {
     return undefined;
 }
 
-/** What a public tcp port is called in rule names: its preset (`http`, `https`) or `tcp-<port>`. */
+/**
+ * What a public tcp port is called in rule names: its preset (`http`, `https`) or `tcp-<port>`.
+ * @internal
+ */
 export function publicPortName(port: number): string {
     return singleTcpPreset(port) ?? `tcp-${port}`;
 }
 
-/** What an administrative tcp port is called in rule names, in every component: its preset or `admin-tcp-<port>`. */
+/**
+ * What an administrative tcp port is called in rule names, in every component: its preset or `admin-tcp-<port>`.
+ * @internal
+ */
 export function adminPortName(port: number): string {
     return singleTcpPreset(port) ?? `admin-tcp-${port}`;
 }
 
-/** "SSH", "tcp 8080": what a single tcp port is, for descriptions. */
+/**
+ * "SSH", "tcp 8080": what a single tcp port is, for descriptions.
+ * @internal
+ */
 export function tcpPortLabel(port: number): string {
     const preset = singleTcpPreset(port);
     return preset !== undefined ? PRESETS[preset].description : `tcp ${port}`;
 }
 
-/** "Redis", "tcp 8000-8100", "icmp": what a rule admits, for its description. */
+/**
+ * "Redis", "tcp 8000-8100", "icmp": what a rule admits, for its description.
+ * @internal
+ */
 export function entryLabel(service: unknown, protocol: Protocol, ports: PortRange): string {
     if (isPresetName(service)) {
         const preset: ServicePreset = PRESETS[service];
@@ -531,7 +593,10 @@ function portLabel(ports: PortRange): string {
     return ports.from === ports.to ? String(ports.from) : formatPortRange(ports);
 }
 
-/** "the Internet", "203.0.113.0/24", "security group web". */
+/**
+ * "the Internet", "203.0.113.0/24", "security group web".
+ * @internal
+ */
 export function peerLabel(peer: Peer<PlannedGroupId>, sourceKey?: string): string {
     switch (peer.kind) {
         case "cidr":
@@ -548,7 +613,10 @@ export function peerLabel(peer: Peer<PlannedGroupId>, sourceKey?: string): strin
     }
 }
 
-/** A source-group accept: intranet, as the API requires for group peers. */
+/**
+ * A source-group accept: intranet, as the API requires for group peers.
+ * @internal
+ */
 export function sourceRule(
     source: ResolvedSource | typeof SELF_GROUP | SiblingGroup,
     protocol: Protocol,
@@ -575,7 +643,10 @@ export function sourceRule(
     };
 }
 
-/** Problems with a source that rules of this group cannot name. */
+/**
+ * Problems with a source that rules of this group cannot name.
+ * @internal
+ */
 export function sourceProblems(
     source: ResolvedSource,
     path: string,
@@ -606,6 +677,7 @@ export function sourceProblems(
 /**
  * Source-group accepts: for each source of `sources` (at `path`) and each port range of `entries`, one rule named
  * `allow-<what><slug>-from-<source key>`, its ports reported at `portsPath`.
+ * @internal
  */
 export function sourceAccessRules(
     sources: readonly SecurityGroupSource[] | undefined,
@@ -653,7 +725,10 @@ export function sourceAccessRules(
     return rules;
 }
 
-/** The paths of a generated source-group rule: the source names the peer, `portsPath` the ports. */
+/**
+ * The paths of a generated source-group rule: the source names the peer, `portsPath` the ports.
+ * @internal
+ */
 export function sourceRulePaths(sourcePath: string, portsPath: string): RulePaths {
     return {
         direction: sourcePath,
@@ -680,6 +755,7 @@ export interface AdminAccess {
  * The administrative rules of any group: for each port and each source, `allow-<port name>-from-<key>`
  * (`allow-ssh-from-bastion`, `allow-admin-tcp-2222-from-vpn`). `path` is where `adminAccess` was written;
  * `formerName` gives a port's name in an earlier release, when it differed, to keep as an alias.
+ * @internal
  */
 export function adminAccessRules(
     adminAccess: AdminAccess | undefined,
@@ -714,7 +790,10 @@ export function adminAccessRules(
     );
 }
 
-/** Problems with a list that must hold tcp port numbers (`publicPorts`, `adminAccess.ports`). */
+/**
+ * Problems with a list that must hold tcp port numbers (`publicPorts`, `adminAccess.ports`).
+ * @internal
+ */
 export function tcpPortListProblems(value: unknown, path: string): Problem[] {
     if (!Array.isArray(value) || value.some((port) => typeof port !== "number")) {
         return [problem(path, value, "must be a list of port numbers, e.g. [80, 443]")];
@@ -747,6 +826,7 @@ function baselineRules(
  * when the caller asks for one with `classicNetwork: true`. Classic networks are legacy (the policy pack's
  * `missing-vpc` advises against every classic group, and their intranet is shared with other tenants), so a
  * forgotten `vpcId` must fail rather than silently build one.
+ * @internal
  */
 export function networkProblems(
     vpcId: unknown,
@@ -786,6 +866,7 @@ const RESERVED_TAG_PREFIXES = ["aliyun", "acs:"];
 /**
  * The group's tags: the caller's, plus `managed-by` and `tier`. The caller's `tier` wins (it is a label);
  * a different `managed-by` is refused rather than overwritten, since owners find managed groups by it.
+ * @internal
  */
 export function mergeTags(
     tags: Record<string, pulumi.Input<string>> | undefined,

@@ -16,6 +16,7 @@ export type Portable<Local, Wire> = Local | Promise<Wire> | pulumi.Output<Wire>;
  * Where a component's arguments may stay unresolved, as path patterns (`tags.*`, `ingress.*.cidr`; `*` is any key
  * or list index). Everything else decides which resources are created and what they are called, so it must be
  * known when the component is built.
+ * @internal
  */
 export interface ArgumentShape {
     /** Values passed on to resources as they are: an Output there keeps its dependencies and secrecy. */
@@ -34,6 +35,7 @@ export interface ArgumentShape {
  * ValidationError naming every problem before anything is registered. When some are Outputs or Promises (what
  * the engine passes at `Construct`), returns the plan as a promise, made once they resolve, which rejects with
  * the ValidationError instead.
+ * @internal
  */
 export function planWhenKnown<Args, Plan>(
     context: string,

@@ -147,7 +147,10 @@ export type RuleSpec = Portable<RuleSettings & RuleService & RulePeer, RuleArgs>
 
 const PEER_FIELDS = ["cidr", "ipv6Cidr", "source", "prefixListId"] as const;
 
-/** Expands one keyed spec into the rules it stands for, collecting problems instead of throwing. */
+/**
+ * Expands one keyed spec into the rules it stands for, collecting problems instead of throwing.
+ * @internal
+ */
 export function planRuleSpec(
     key: string,
     written: RuleSpec,

@@ -20,6 +20,7 @@ const RESOURCES = schema.resources as unknown as Readonly<
  * otherwise be silently ignored. The schema is the one the SDK infers from the TypeScript types
  * (`components/schema.json`), so TypeScript refuses these keys at compile time and this check catches them for
  * JavaScript callers; other languages' generated SDKs cannot send them.
+ * @internal
  */
 export function unknownKeyProblems(type: string, args: unknown): Problem[] {
     const resource = RESOURCES[type];

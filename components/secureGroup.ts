@@ -80,6 +80,7 @@ const SHAPE: ArgumentShape = {
 /**
  * The plan of a SecureGroup: its group, its keyed rules and the baseline, every problem at the argument it
  * concerns. Creates nothing.
+ * @internal
  */
 export function planSecureGroup(name: string, args: SecureGroupArgs): Planned<GroupPlan> {
     const problems: Problem[] = [];

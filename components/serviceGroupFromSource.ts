@@ -63,7 +63,10 @@ export interface ServiceGroupFromSourceArgs extends ServiceGroupCommonArgs {
 
 const TYPE = "alicloud-secure-groups:index:ServiceGroupFromSource";
 
-/** What may stay an Output in a service group's arguments (see {@link ArgumentShape}). */
+/**
+ * What may stay an Output in a service group's arguments (see {@link ArgumentShape}).
+ * @internal
+ */
 export const SERVICE_GROUP_SHAPE: ArgumentShape = {
     inputs: [
         "vpcId",
@@ -81,6 +84,7 @@ export const SERVICE_GROUP_SHAPE: ArgumentShape = {
  * The rules of a service reached only from source groups: one intranet accept per source and port, the
  * service's own drop from `0.0.0.0/0` at the baseline priority (Alibaba's best-practice pair), member access
  * on the service ports, administration, and the drop-all baseline.
+ * @internal
  */
 export function planServiceGroup(
     name: string,

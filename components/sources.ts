@@ -50,7 +50,10 @@ export interface SourceGroupSpec {
  */
 export type SecurityGroupSource = SecurityGroupLike | SourceGroupSpec;
 
-/** A source resolved for rule building. */
+/**
+ * A source resolved for rule building.
+ * @internal
+ */
 export interface ResolvedSource {
     readonly key: string;
     readonly groupId: pulumi.Input<string>;
@@ -59,7 +62,10 @@ export interface ResolvedSource {
     readonly type?: SecurityGroupType;
 }
 
-/** A key becomes part of logical names: keep it to characters that read well in a URN. */
+/**
+ * A key becomes part of logical names: keep it to characters that read well in a URN.
+ * @internal
+ */
 export const KEY_SYNTAX = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 export function isSecurityGroupProvider(value: unknown): value is SecurityGroupProvider {
@@ -80,7 +86,10 @@ export function isSecurityGroupProvider(value: unknown): value is SecurityGroupP
  */
 const built = new Map<string, SecurityGroupProvider>();
 
-/** Makes a component findable by its URN (see {@link built}). */
+/**
+ * Makes a component findable by its URN (see {@link built}).
+ * @internal
+ */
 export function rememberByUrn(component: pulumi.Resource & SecurityGroupProvider): void {
     component.urn.apply((urn) => built.set(urn, component));
 }
@@ -104,6 +113,7 @@ function isSourceGroupSpec(value: unknown): value is SourceGroupSpec {
 /**
  * Resolves one source, returning problems (at `path`) instead of throwing, so that every bad argument is
  * reported together.
+ * @internal
  */
 export function resolveSource(source: SecurityGroupSource, path: string): ResolvedSource | Problem[] {
     const spec: SourceGroupSpec = isSourceGroupSpec(source) ? source : { group: source };

@@ -95,14 +95,20 @@ export interface TierGroupIds {
     readonly data: string;
 }
 
-/** The three tiers' plans, validated together. */
+/**
+ * The three tiers' plans, validated together.
+ * @internal
+ */
 export interface ThreeTierPlan {
     readonly web: GroupPlan;
     readonly app: GroupPlan;
     readonly data: GroupPlan;
 }
 
-/** Where a description was written, when it is not the component's own arguments. */
+/**
+ * Where a description was written, when it is not the component's own arguments.
+ * @internal
+ */
 export interface TierPlanOptions {
     /** Prefix of every description path: `tiers` for the stack config key. Defaults to none. */
     readonly at?: string;
@@ -275,6 +281,7 @@ function formerInnerAdminName(port: number): string | undefined {
  * The one planner of three tiers: the web tier as {@link WebTierGroup} plans it, the app and data tiers with the
  * services they serve to the tiers in front, administration where asked — every problem at the path the
  * description wrote it (under `options.at` for stack config). Creates nothing.
+ * @internal
  */
 export function planThreeTierGroups(
     name: string,
@@ -357,7 +364,10 @@ const builtTiers = new WeakMap<ThreeTierGroups, BuiltTiers>();
 /** Plans made by threeTierGroupsFromConfig, by the arguments object it passes. */
 const madeTiers = new WeakMap<object, ThreeTierPlan>();
 
-/** Attaches an already validated plan to the arguments of a ThreeTierGroups, which then builds from it. */
+/**
+ * Attaches an already validated plan to the arguments of a ThreeTierGroups, which then builds from it.
+ * @internal
+ */
 export function withTierPlan(args: ThreeTierGroupsArgs, plan: ThreeTierPlan): ThreeTierGroupsArgs {
     madeTiers.set(args, plan);
     return args;

@@ -28,7 +28,10 @@ export class ValidationError extends pulumi.InputPropertiesError {
     }
 }
 
-/** Throws a {@link ValidationError} when `problems` is not empty. */
+/**
+ * Throws a {@link ValidationError} when `problems` is not empty.
+ * @internal
+ */
 export function throwIfProblems(context: string, problems: readonly Problem[]): void {
     if (problems.length > 0) {
         throw new ValidationError(context, problems);

@@ -92,7 +92,10 @@ const SHAPE: ArgumentShape = {
     sources: ["adminAccess.from.*", "serviceAccess.*.from.*"],
 };
 
-/** Where WebTierGroup's arguments were written, when a parent plans it from a description of its own. */
+/**
+ * Where WebTierGroup's arguments were written, when a parent plans it from a description of its own.
+ * @internal
+ */
 export interface WebTierPaths {
     readonly publicPorts: string;
     readonly publicCidrs: string;
@@ -204,6 +207,7 @@ function serviceAccessRules(args: WebTierGroupArgs, path: string, problems: Prob
 /**
  * The plan of a web tier: its public rules, administration, other services, and the group. `paths` says where
  * each argument was written when a parent planned it from its own description.
+ * @internal
  */
 export function planWebTierGroup(
     name: string,

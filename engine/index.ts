@@ -14,5 +14,5 @@ export {
     REPORT_FORMATS,
     type ReportFormat,
     type PreviewOptions,
+    type PreviewResult,
 } from "./preview";
-export { toAnalyzerValue, toDisplayValue, UNKNOWN, SIG_KEY, SECRET_SIG, RESOURCE_REF_SIG } from "./wire";
