@@ -2,7 +2,7 @@ import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { toRuleInputs } from "../core";
 import { checkResolvedCidr, GroupPlan, PlannedGroupId, PlannedRule, SELF_GROUP } from "./plan";
-import { SecurityGroupType } from "./sources";
+import { rememberByUrn, SecurityGroupProvider, SecurityGroupType } from "./sources";
 
 /**
  * What a group component exposes: the group, its id and type, and its rules by logical name.
@@ -152,11 +152,23 @@ export function whenPlanned(plan: unknown, register: () => void): void {
 }
 
 /**
- * The outputs every group component registers, as it always has: the group's id and type.
+ * Builds a group component's children from its plan and completes the component: its outputs (`securityGroup`,
+ * `securityGroupId`, `securityGroupType`, `rules`), findable by URN, and its id and type registered as outputs once
+ * the plan is made. Every group component's constructor ends here.
  * @internal
  */
-export function groupOutputs(built: BuiltGroup, securityGroupType: SecurityGroupType): pulumi.Inputs {
-    return { securityGroupId: built.securityGroupId, securityGroupType };
+export function completeGroupComponent(
+    component: pulumi.ComponentResource & SecurityGroupProvider,
+    name: string,
+    plan: GroupPlan | Promise<GroupPlan>,
+    securityGroupType: SecurityGroupType,
+    registerOutputs: (outputs: pulumi.Inputs) => void,
+    siblings?: SiblingIds,
+): void {
+    const built = buildGroup(component, name, plan, siblings);
+    Object.assign(component, { ...built, securityGroupType });
+    rememberByUrn(component);
+    whenPlanned(plan, () => registerOutputs({ securityGroupId: built.securityGroupId, securityGroupType }));
 }
 
 /**

@@ -41,6 +41,7 @@ import {
     uniqueProblems,
 } from "../core";
 import { Portable } from "./portable";
+import type { SecureGroupArgs } from "./secureGroup";
 import { ResolvedSource, resolveSource, SecurityGroupSource, SecurityGroupType } from "./sources";
 import { throwIfProblems } from "./validationError";
 
@@ -141,22 +142,31 @@ export interface DropBaseline {
 }
 
 /**
- * The settings of the group itself, shared by every component; each planner maps its own arguments onto them.
+ * The settings of the group itself: SecureGroup's arguments but its rules, in their planned form. Every component
+ * maps its own arguments onto them.
  * @internal
  */
-export interface GroupArgs {
-    readonly vpcId?: pulumi.Input<string>;
-    readonly classicNetwork?: boolean;
-    readonly securityGroupType?: SecurityGroupType;
-    readonly innerAccessPolicy?: InnerAccessPolicy;
-    readonly tags?: Record<string, pulumi.Input<string>>;
-    readonly tier?: string;
-    readonly securityGroupName?: pulumi.Input<string>;
-    readonly description?: pulumi.Input<string>;
-    readonly resourceGroupId?: pulumi.Input<string>;
+export type GroupArgs = Omit<SecureGroupArgs, "ingress" | "egress" | "dropBaseline" | "allowBroadCidrs"> & {
     readonly dropBaseline?: false | DropBaseline;
     readonly allowBroadCidrs?: readonly string[];
-    readonly existingSecurityGroupId?: pulumi.Input<string>;
+};
+
+type SharedGroupArg =
+    "vpcId" | "classicNetwork" | "tags" | "securityGroupName" | "description" | "resourceGroupId";
+
+/**
+ * The group settings a component takes under SecureGroup's names and passes on unchanged.
+ * @internal
+ */
+export function sharedGroupArgs(args: Pick<GroupArgs, SharedGroupArg>): GroupArgs {
+    return {
+        vpcId: args.vpcId,
+        classicNetwork: args.classicNetwork,
+        tags: args.tags,
+        securityGroupName: args.securityGroupName,
+        description: args.description,
+        resourceGroupId: args.resourceGroupId,
+    };
 }
 
 /**

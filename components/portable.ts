@@ -30,6 +30,18 @@ export interface ArgumentShape {
 }
 
 /**
+ * What every group component passes on to its group resource as it is (see {@link ArgumentShape.inputs}).
+ * @internal
+ */
+export const GROUP_INPUTS: readonly string[] = [
+    "vpcId",
+    "securityGroupName",
+    "description",
+    "resourceGroupId",
+    "tags.*",
+];
+
+/**
  * Plans `args` (checking their keys against the package schema for component `type`) now when every value the
  * planner needs is plain (what a TypeScript program passes) and throws a
  * ValidationError naming every problem before anything is registered. When some are Outputs or Promises (what

@@ -1,9 +1,9 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { buildGroup, groupOutputs, whenPlanned } from "./buildGroup";
+import { completeGroupComponent } from "./buildGroup";
 import { planWhenKnown } from "./portable";
 import { planServiceGroup, SERVICE_GROUP_SHAPE, ServiceGroupCommonArgs } from "./serviceGroupFromSource";
-import { rememberByUrn, SecurityGroupType } from "./sources";
+import { SecurityGroupType } from "./sources";
 
 export interface RedisGroupFromSourceArgs extends ServiceGroupCommonArgs {
     /** The Redis port. Defaults to `6379`. */
@@ -27,11 +27,11 @@ export class RedisGroupFromSource extends pulumi.ComponentResource {
     /** The group this component created. */
     public readonly securityGroup?: alicloud.ecs.SecurityGroup;
     /** The group's id. */
-    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly securityGroupId!: pulumi.Output<string>;
     /** Always `normal`: the group names source groups, which enterprise groups cannot. */
-    public readonly securityGroupType: SecurityGroupType;
+    public readonly securityGroupType!: SecurityGroupType;
     /** Every rule resource, keyed by its logical name (`cache-allow-redis-from-web`). */
-    public readonly rules: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
 
     /**
      * @param name The component's name; every child's logical name starts with it.
@@ -45,12 +45,6 @@ export class RedisGroupFromSource extends pulumi.ComponentResource {
             return planServiceGroup(name, common, "redis", { value: port, path: "port" }, context);
         });
         super(TYPE, name, {}, opts);
-        const built = buildGroup(this, name, plan);
-        this.securityGroup = built.securityGroup;
-        this.securityGroupId = built.securityGroupId;
-        this.securityGroupType = "normal";
-        this.rules = built.rules;
-        rememberByUrn(this);
-        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
+        completeGroupComponent(this, name, plan, "normal", (outputs) => this.registerOutputs(outputs));
     }
 }

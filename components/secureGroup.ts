@@ -1,11 +1,11 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { problem, Problem } from "../core";
-import { buildGroup, groupOutputs, planMadeFor, whenPlanned } from "./buildGroup";
+import { completeGroupComponent, planMadeFor } from "./buildGroup";
 import { DropBaseline, GroupPlan, InnerAccessPolicy, Planned, PlannedRule, planGroup } from "./plan";
-import { ArgumentShape, planWhenKnown, Portable } from "./portable";
+import { ArgumentShape, GROUP_INPUTS, planWhenKnown, Portable } from "./portable";
 import { planRuleSpec, RuleSpec } from "./ruleSpec";
-import { rememberByUrn, SecurityGroupType } from "./sources";
+import { SecurityGroupType } from "./sources";
 
 export interface SecureGroupArgs {
     /** The VPC of the group. Required unless `classicNetwork` is true. */
@@ -66,12 +66,8 @@ const RULE_INPUTS = ["cidr", "ipv6Cidr", "prefixListId", "source.group"];
 /** What may stay an Output in SecureGroup's arguments (see {@link ArgumentShape}). */
 const SHAPE: ArgumentShape = {
     inputs: [
-        "vpcId",
-        "securityGroupName",
-        "description",
-        "resourceGroupId",
+        ...GROUP_INPUTS,
         "existingSecurityGroupId",
-        "tags.*",
         ...RULE_INPUTS.flatMap((field) => [`ingress.*.${field}`, `egress.*.${field}`]),
     ],
     sources: ["ingress.*.source", "egress.*.source"],
@@ -133,11 +129,11 @@ export class SecureGroup extends pulumi.ComponentResource {
     /** The group this component created; undefined when it manages rules on an existing group. */
     public readonly securityGroup?: alicloud.ecs.SecurityGroup;
     /** The id of the group the rules belong to. */
-    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly securityGroupId!: pulumi.Output<string>;
     /** `normal` or `enterprise`, known before deployment. */
-    public readonly securityGroupType: SecurityGroupType;
+    public readonly securityGroupType!: SecurityGroupType;
     /** Every rule resource, keyed by its logical name (`api-https`, `api-drop-baseline`). */
-    public readonly rules: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
 
     /**
      * @param name The component's name; every child's logical name starts with it.
@@ -152,12 +148,13 @@ export class SecureGroup extends pulumi.ComponentResource {
                 planSecureGroup(name, known),
             );
         super(TYPE, name, {}, opts);
-        const built = buildGroup(this, name, plan, made?.siblings);
-        this.securityGroup = built.securityGroup;
-        this.securityGroupId = built.securityGroupId;
-        this.securityGroupType = args?.securityGroupType === "enterprise" ? "enterprise" : "normal";
-        this.rules = built.rules;
-        rememberByUrn(this);
-        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
+        completeGroupComponent(
+            this,
+            name,
+            plan,
+            args?.securityGroupType === "enterprise" ? "enterprise" : "normal",
+            (outputs) => this.registerOutputs(outputs),
+            made?.siblings,
+        );
     }
 }

@@ -1,7 +1,7 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { BASELINE_PRIORITY, hasPorts, isPresetName, PresetName, PRESETS, Problem } from "../core";
-import { buildGroup, groupOutputs, whenPlanned } from "./buildGroup";
+import { completeGroupComponent } from "./buildGroup";
 import {
     AdminAccess,
     adminAccessRules,
@@ -12,6 +12,7 @@ import {
     Planned,
     PlannedRule,
     planGroup,
+    sharedGroupArgs,
     PortSpec,
     presetEntries,
     SELF_GROUP,
@@ -19,8 +20,8 @@ import {
     sourceRule,
     sourceRulePaths,
 } from "./plan";
-import { ArgumentShape, planWhenKnown, Portable } from "./portable";
-import { rememberByUrn, SecurityGroupSource, SecurityGroupType } from "./sources";
+import { ArgumentShape, GROUP_INPUTS, planWhenKnown, Portable } from "./portable";
+import { SecurityGroupSource, SecurityGroupType } from "./sources";
 
 /** Arguments shared by every service group; {@link ServiceGroupFromSourceArgs} adds the service. */
 export interface ServiceGroupCommonArgs {
@@ -68,15 +69,7 @@ const TYPE = "alicloud-secure-groups:index:ServiceGroupFromSource";
  * @internal
  */
 export const SERVICE_GROUP_SHAPE: ArgumentShape = {
-    inputs: [
-        "vpcId",
-        "securityGroupName",
-        "description",
-        "resourceGroupId",
-        "tags.*",
-        "sources.*.group",
-        "adminAccess.from.*.group",
-    ],
+    inputs: [...GROUP_INPUTS, "sources.*.group", "adminAccess.from.*.group"],
     sources: ["sources.*", "adminAccess.from.*"],
 };
 
@@ -155,24 +148,13 @@ export function planServiceGroup(
     );
     rules.push(...adminAccessRules(given.adminAccess, "adminAccess", problems));
     const serviceLabel = isPresetName(service) ? PRESETS[service].description : String(service);
-    return planGroup(
-        name,
-        {
-            vpcId: given.vpcId,
-            classicNetwork: given.classicNetwork,
-            tags: given.tags,
-            securityGroupName: given.securityGroupName,
-            description: given.description,
-            resourceGroupId: given.resourceGroupId,
-        },
-        {
-            context,
-            rules,
-            problems,
-            tier: typeof service === "string" ? service : "service",
-            description: `${serviceLabel} tier ${name}: reachable only from named security groups`,
-        },
-    );
+    return planGroup(name, sharedGroupArgs(given), {
+        context,
+        rules,
+        problems,
+        tier: typeof service === "string" ? service : "service",
+        description: `${serviceLabel} tier ${name}: reachable only from named security groups`,
+    });
 }
 
 /**
@@ -192,11 +174,11 @@ export class ServiceGroupFromSource extends pulumi.ComponentResource {
     /** The group this component created. */
     public readonly securityGroup?: alicloud.ecs.SecurityGroup;
     /** The group's id. */
-    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly securityGroupId!: pulumi.Output<string>;
     /** Always `normal`: the group names source groups, which enterprise groups cannot. */
-    public readonly securityGroupType: SecurityGroupType;
+    public readonly securityGroupType!: SecurityGroupType;
     /** Every rule resource, keyed by its logical name (`db-allow-mysql-from-app`). */
-    public readonly rules: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
 
     /**
      * @param name The component's name; every child's logical name starts with it.
@@ -216,12 +198,6 @@ export class ServiceGroupFromSource extends pulumi.ComponentResource {
             );
         });
         super(TYPE, name, {}, opts);
-        const built = buildGroup(this, name, plan);
-        this.securityGroup = built.securityGroup;
-        this.securityGroupId = built.securityGroupId;
-        this.securityGroupType = "normal";
-        this.rules = built.rules;
-        rememberByUrn(this);
-        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
+        completeGroupComponent(this, name, plan, "normal", (outputs) => this.registerOutputs(outputs));
     }
 }

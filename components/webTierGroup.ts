@@ -9,7 +9,7 @@ import {
     Problem,
     rulePaths,
 } from "../core";
-import { buildGroup, groupOutputs, planMadeFor, whenPlanned } from "./buildGroup";
+import { completeGroupComponent, planMadeFor } from "./buildGroup";
 import {
     AdminAccess,
     adminAccessRules,
@@ -21,6 +21,7 @@ import {
     Planned,
     PlannedRule,
     planGroup,
+    sharedGroupArgs,
     PortSpec,
     presetEntries,
     publicPortName,
@@ -28,8 +29,8 @@ import {
     tcpPortLabel,
     tcpPortListProblems,
 } from "./plan";
-import { ArgumentShape, planWhenKnown, Portable } from "./portable";
-import { rememberByUrn, SecurityGroupSource, SecurityGroupType } from "./sources";
+import { ArgumentShape, GROUP_INPUTS, planWhenKnown, Portable } from "./portable";
+import { SecurityGroupSource, SecurityGroupType } from "./sources";
 
 /** A service of the web tier reached from other groups (e.g. a health-check port from a load balancer group). */
 export interface ServiceAccess {
@@ -80,15 +81,7 @@ const TYPE = "alicloud-secure-groups:index:WebTierGroup";
 
 /** What may stay an Output in WebTierGroup's arguments (see {@link ArgumentShape}). */
 const SHAPE: ArgumentShape = {
-    inputs: [
-        "vpcId",
-        "securityGroupName",
-        "description",
-        "resourceGroupId",
-        "tags.*",
-        "adminAccess.from.*.group",
-        "serviceAccess.*.from.*.group",
-    ],
+    inputs: [...GROUP_INPUTS, "adminAccess.from.*.group", "serviceAccess.*.from.*.group"],
     sources: ["adminAccess.from.*", "serviceAccess.*.from.*"],
 };
 
@@ -228,12 +221,7 @@ export function planWebTierGroup(
     return planGroup(
         name,
         {
-            vpcId: given.vpcId,
-            classicNetwork: given.classicNetwork,
-            tags: given.tags,
-            securityGroupName: given.securityGroupName,
-            description: given.description,
-            resourceGroupId: given.resourceGroupId,
+            ...sharedGroupArgs(given),
             allowBroadCidrs: given.allowBroadCidrs as readonly string[] | undefined,
         },
         {
@@ -266,11 +254,11 @@ export class WebTierGroup extends pulumi.ComponentResource {
     /** The group this component created. */
     public readonly securityGroup?: alicloud.ecs.SecurityGroup;
     /** The group's id. */
-    public readonly securityGroupId: pulumi.Output<string>;
+    public readonly securityGroupId!: pulumi.Output<string>;
     /** Always `normal`: a web tier names source groups, which enterprise groups cannot. */
-    public readonly securityGroupType: SecurityGroupType;
+    public readonly securityGroupType!: SecurityGroupType;
     /** Every rule resource, keyed by its logical name (`web-allow-https-from-internet`). */
-    public readonly rules: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
 
     /**
      * @param name The component's name; every child's logical name starts with it.
@@ -285,12 +273,13 @@ export class WebTierGroup extends pulumi.ComponentResource {
                 planWebTierGroup(name, known),
             );
         super(TYPE, name, {}, opts);
-        const built = buildGroup(this, name, plan, made?.siblings);
-        this.securityGroup = built.securityGroup;
-        this.securityGroupId = built.securityGroupId;
-        this.securityGroupType = "normal";
-        this.rules = built.rules;
-        rememberByUrn(this);
-        whenPlanned(plan, () => this.registerOutputs(groupOutputs(built, this.securityGroupType)));
+        completeGroupComponent(
+            this,
+            name,
+            plan,
+            "normal",
+            (outputs) => this.registerOutputs(outputs),
+            made?.siblings,
+        );
     }
 }

@@ -76,6 +76,14 @@ function call<Response>(client: any, method: string, request: unknown): Promise<
     );
 }
 
+/** The property paths and reasons of a Construct refused with the SDK's InputPropertiesError. */
+function propertyErrors(err: any): [string, string][] {
+    assert.strictEqual(err.code, grpc.status.INVALID_ARGUMENT, err.details);
+    const status = statusPb.Status.deserializeBinary(err.metadata.get("grpc-status-details-bin")[0]);
+    const details = errorsPb.InputPropertiesError.deserializeBinary(status.getDetailsList()[0].getValue());
+    return details.getErrorsList().map((error: any) => [error.getPropertyPath(), error.getReason()]);
+}
+
 interface Constructed {
     readonly urn: string;
     readonly state: Record<string, unknown>;
@@ -388,24 +396,16 @@ describe("the component package, served to other languages", function () {
                 () => assert.fail("Construct succeeded"),
                 (error: any) => error,
             );
-            assert.strictEqual(err.code, grpc.status.INVALID_ARGUMENT);
-            const status = statusPb.Status.deserializeBinary(err.metadata.get("grpc-status-details-bin")[0]);
-            const details = errorsPb.InputPropertiesError.deserializeBinary(
-                status.getDetailsList()[0].getValue(),
-            );
-            assert.deepStrictEqual(
-                details.getErrorsList().map((error: any) => [error.getPropertyPath(), error.getReason()]),
+            assert.deepStrictEqual(propertyErrors(err), [
                 [
-                    [
-                        "adminAccess.from[0].key",
-                        "must be set when the group id is an Output, to name its rules (got undefined); or pass the security group resource or component itself, whose name names them",
-                    ],
-                    [
-                        "publicPorts[1]",
-                        'opens port 22 of a service that must never face the open Internet to 0.0.0.0/0; admit it from a source group or a narrow block instead (got "22/22")',
-                    ],
+                    "adminAccess.from[0].key",
+                    "must be set when the group id is an Output, to name its rules (got undefined); or pass the security group resource or component itself, whose name names them",
                 ],
-            );
+                [
+                    "publicPorts[1]",
+                    'opens port 22 of a service that must never face the open Internet to 0.0.0.0/0; admit it from a source group or a narrow block instead (got "22/22")',
+                ],
+            ]);
             assert.match(
                 err.details,
                 /^WebTierGroup "bad": 2 invalid arguments:\n {2}- adminAccess\.from\[0\]\.key must be set /,
@@ -428,20 +428,12 @@ describe("the component package, served to other languages", function () {
                 () => assert.fail("Construct succeeded"),
                 (error: any) => error,
             );
-            assert.strictEqual(err.code, grpc.status.INVALID_ARGUMENT, err.details);
-            const status = statusPb.Status.deserializeBinary(err.metadata.get("grpc-status-details-bin")[0]);
-            const details = errorsPb.InputPropertiesError.deserializeBinary(
-                status.getDetailsList()[0].getValue(),
-            );
-            assert.deepStrictEqual(
-                details.getErrorsList().map((error: any) => [error.getPropertyPath(), error.getReason()]),
+            assert.deepStrictEqual(propertyErrors(err), [
                 [
-                    [
-                        "sources[0]",
-                        `must be a security group id or a component of this package built in this deployment (got "${stranger}")`,
-                    ],
+                    "sources[0]",
+                    `must be a security group id or a component of this package built in this deployment (got "${stranger}")`,
                 ],
-            );
+            ]);
             assert.deepStrictEqual(
                 engine.logs.filter((log) => log.severity === "error"),
                 [],
