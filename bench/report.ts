@@ -21,17 +21,17 @@ export interface Target {
 }
 
 /** The issue's targets are set on the 2,800-resource stack. */
-export const REFERENCE_SIZE = 2800;
-export const MAX_TIME_RATIO = 0.35;
-export const MAX_MEMORY_RATIO = 0.6;
-export const MAX_POLICY_SHARE = 0.2;
-export const MAX_SCALING = 4.4;
+const REFERENCE_SIZE = 2800;
+const MAX_TIME_RATIO = 0.35;
+const MAX_MEMORY_RATIO = 0.6;
+const MAX_POLICY_SHARE = 0.2;
+const MAX_SCALING = 4.4;
 
 /**
  * Peak memory of (a), plain setMocks, on the 2,800-resource stack as recorded in README "Performance"
  * (`npm run bench`). The benchmark's memory target in absolute terms is {@link MEMORY_TARGET_BYTES}.
  */
-export const RECORDED_PLAIN_PEAK_BYTES = 2455 * 2 ** 20;
+const RECORDED_PLAIN_PEAK_BYTES = 2455 * 2 ** 20;
 export const MEMORY_TARGET_BYTES = MAX_MEMORY_RATIO * RECORDED_PLAIN_PEAK_BYTES;
 
 /**
@@ -39,12 +39,12 @@ export const MEMORY_TARGET_BYTES = MAX_MEMORY_RATIO * RECORDED_PLAIN_PEAK_BYTES;
  * then, and AnalyzeStack (round trips included). Analyze calls answered while the program ran overlap it and
  * are not counted; the time they took from the program is in (b)'s wall time and in the "program" phase.
  */
-export function policyWaitMs(result: SizeResult): number {
+function policyWaitMs(result: SizeResult): number {
     return (result.phases["packs.analyzeTail"] ?? 0) + (result.phases["packs.analyzeStack"] ?? 0);
 }
 
 /** {@link policyWaitMs} over the gate's wall time. */
-export function policyShare(result: SizeResult): number {
+function policyShare(result: SizeResult): number {
     return policyWaitMs(result) / result.gate.wallMs;
 }
 

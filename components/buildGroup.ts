@@ -8,7 +8,7 @@ import { rememberByUrn, SecurityGroupProvider, SecurityGroupType } from "./sourc
  * What a group component exposes: the group, its id and type, and its rules by logical name.
  * @internal
  */
-export interface BuiltGroup {
+interface BuiltGroup {
     readonly securityGroup?: alicloud.ecs.SecurityGroup;
     readonly securityGroupId: pulumi.Output<string>;
     readonly rules: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
@@ -26,7 +26,7 @@ export type SiblingIds = Readonly<Record<string, pulumi.Input<string>>>;
  * as Outputs at `Construct`) yields Outputs of the same things, created once it is made.
  * @internal
  */
-export function buildGroup(
+function buildGroup(
     component: pulumi.ComponentResource,
     name: string,
     plan: GroupPlan | Promise<GroupPlan>,

@@ -90,7 +90,7 @@ export interface PlannedRule {
  * The group resource's arguments.
  * @internal
  */
-export interface PlannedGroup {
+interface PlannedGroup {
     readonly securityGroupName: pulumi.Input<string>;
     readonly description: pulumi.Input<string>;
     readonly vpcId?: pulumi.Input<string>;
@@ -192,7 +192,7 @@ export interface GroupExtras {
  * Settings of the validation every planned rule goes through.
  * @internal
  */
-export interface RuleCheckSettings {
+interface RuleCheckSettings {
     readonly group: GroupContext;
     /** Undefined when the drop baseline is off. */
     readonly baselinePriority: number | undefined;
@@ -365,7 +365,7 @@ function ruleSetChecks(rules: readonly PlannedRule[], settings: RuleCheckSetting
  * told to list its block in `allowBroadCidrs`, which would not make it acceptable.
  * @internal
  */
-export function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings): Problem[] {
+function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings): Problem[] {
     const { rule, paths } = planned;
     const problems = ruleProblems(rule, paths, settings.group);
     problems.push(...allowPriorityProblems(rule, paths.priority, settings.baselinePriority));
@@ -457,7 +457,7 @@ export function portRanges(
  * Names a port range inside a logical name: `6379`, `8000-8100`.
  * @internal
  */
-export function portSlug(range: PortRange): string {
+function portSlug(range: PortRange): string {
     return range.from === range.to ? String(range.from) : `${range.from}-${range.to}`;
 }
 
@@ -838,7 +838,7 @@ function baselineRules(
  * forgotten `vpcId` must fail rather than silently build one.
  * @internal
  */
-export function networkProblems(
+function networkProblems(
     vpcId: unknown,
     classicNetwork: unknown,
     pathOf: (field: "vpcId" | "classicNetwork") => string = (field) => field,
@@ -878,7 +878,7 @@ const RESERVED_TAG_PREFIXES = ["aliyun", "acs:"];
  * a different `managed-by` is refused rather than overwritten, since owners find managed groups by it.
  * @internal
  */
-export function mergeTags(
+function mergeTags(
     tags: Record<string, pulumi.Input<string>> | undefined,
     tier: string,
     path: string,

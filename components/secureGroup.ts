@@ -78,7 +78,7 @@ const SHAPE: ArgumentShape = {
  * concerns. Creates nothing.
  * @internal
  */
-export function planSecureGroup(name: string, args: SecureGroupArgs): Planned<GroupPlan> {
+function planSecureGroup(name: string, args: SecureGroupArgs): Planned<GroupPlan> {
     const problems: Problem[] = [];
     const given: SecureGroupArgs = typeof args === "object" && args !== null ? args : {};
     if (given !== args) {

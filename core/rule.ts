@@ -10,6 +10,7 @@ import {
 import {
     BASELINE_PRIORITY,
     DEFAULT_PUBLIC_PORTS,
+    isValidPriority,
     MAX_GROUP_REFERENCE_RULES,
     MAX_RULES_PER_GROUP,
     PRIORITY_HIGHEST,
@@ -134,6 +135,17 @@ export function effectiveNicType(nicType: NicType | undefined, vpc: boolean, pee
     return nicType ?? (peerIsGroup ? "intranet" : "internet");
 }
 
+/**
+ * Alibaba's evaluation order: the smaller priority number decides first and, at equal priority, a drop before an
+ * accept. Negative when `a` decides before `b`, positive when after, 0 when neither.
+ */
+export function evaluationOrder(
+    a: Pick<SecurityRule<unknown>, "priority" | "policy">,
+    b: Pick<SecurityRule<unknown>, "priority" | "policy">,
+): number {
+    return a.priority - b.priority || (a.policy === b.policy ? 0 : a.policy === "drop" ? -1 : 1);
+}
+
 /** The CIDR a rule's peer names, or undefined for group and prefix-list peers (or an unparseable CIDR). */
 export function peerCidr(peer: Peer<unknown>): Cidr | undefined {
     return peer.kind === "cidr" || peer.kind === "ipv6Cidr" ? parseCidr(peer.cidr) : undefined;
@@ -187,11 +199,7 @@ export function ruleProblems(
     if (!RULE_POLICIES.includes(rule.policy)) {
         problems.push(problem(paths.policy, rule.policy, `must be "accept" or "drop"`));
     }
-    if (
-        !Number.isInteger(rule.priority) ||
-        rule.priority < PRIORITY_HIGHEST ||
-        rule.priority > PRIORITY_LOWEST
-    ) {
+    if (!isValidPriority(rule.priority)) {
         problems.push(
             problem(
                 paths.priority,

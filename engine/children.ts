@@ -41,8 +41,3 @@ export function trackChild(child: ChildProcess): () => void {
     child.once("exit", untrack);
     return untrack;
 }
-
-/** Number of tracked children still running: tests use it to prove nothing is left behind. */
-export function liveChildren(): number {
-    return live.size;
-}

@@ -2,7 +2,7 @@ export * from "./types";
 export { GateError } from "./errors";
 export { loadProject, type ProjectSettings, type ProjectOptions, DEFAULT_STACK } from "./project";
 export { runProgram, type RunProgramOptions } from "./runProgram";
-export { runPacks, type RunPacksOptions, type PacksOutcome } from "./runPacks";
+export { runPacks, type PackConfigSource, type RunPacksOptions, type PacksOutcome } from "./runPacks";
 export { reconcile, readPolicyPackConfig, type PolicyPackConfigFile } from "./policyConfig";
 export { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report, type ReportDocument } from "./report";
 export { renderText } from "./render/text";

@@ -14,7 +14,7 @@ import { toAnalyzerProperties } from "./wire";
 type AnalyzerClient = grpcTypes.Client & Record<string, unknown>;
 
 /** How long a pack may take to print its port: the runner type-checks a TypeScript pack with ts-node first. */
-export const PACK_START_TIMEOUT_MS = 120_000;
+const PACK_START_TIMEOUT_MS = 120_000;
 
 export interface AnalyzerInfo {
     readonly name: string;

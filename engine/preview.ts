@@ -29,7 +29,7 @@ export interface PreviewResult {
 }
 
 /** The package root: the nearest directory above this file whose package.json is this package. */
-export function packageRoot(): string {
+function packageRoot(): string {
     let dir = __dirname;
     for (;;) {
         const manifest = path.join(dir, "package.json");

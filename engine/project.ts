@@ -26,7 +26,7 @@ export interface ProjectOptions {
 }
 
 export const DEFAULT_STACK = "dev";
-export const DEFAULT_ORGANIZATION = "organization";
+const DEFAULT_ORGANIZATION = "organization";
 
 function readYaml(file: string): unknown {
     try {

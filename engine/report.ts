@@ -2,6 +2,7 @@ import * as path from "path";
 import { POLICY_PACK_NAME, RISKY_PORTS_POLICY } from "../core/policyDefaults";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource, SourcePosition } from "./types";
+import { isPortNumber } from "../core/limits";
 import { toDisplayValue } from "./wire";
 
 /** One violation as DESIGN §3's JSON document states it. */
@@ -128,11 +129,7 @@ export function configuredRiskyPorts(packs: readonly PackResult[]): readonly num
     for (const pack of packs) {
         const policy = pack.name === POLICY_PACK_NAME ? pack.config[RISKY_PORTS_POLICY] : undefined;
         const ports = policy?.properties.riskyPorts;
-        if (
-            policy?.enforcementLevel !== "disabled" &&
-            Array.isArray(ports) &&
-            ports.every(Number.isInteger)
-        ) {
+        if (policy?.enforcementLevel !== "disabled" && Array.isArray(ports) && ports.every(isPortNumber)) {
             return ports as number[];
         }
     }

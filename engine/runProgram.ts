@@ -20,7 +20,7 @@ export interface RunProgramOptions {
 }
 
 /** How to start a module of this package in a child: compiled JavaScript directly, sources through ts-node. */
-export function childEntry(moduleBase: string): string[] {
+function childEntry(moduleBase: string): string[] {
     const js = path.join(__dirname, `${moduleBase}.js`);
     if (fs.existsSync(js) && path.extname(__filename) === ".js") {
         return [js];

@@ -1,6 +1,6 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { cidrProblems } from "../core/cidr";
-import { PRIORITY_HIGHEST, PRIORITY_LOWEST } from "../core/limits";
+import { isValidPriority, PRIORITY_HIGHEST, PRIORITY_LOWEST } from "../core/limits";
 import { portRangeProblems, PROTOCOLS } from "../core/ports";
 import { Problem, problem, renderProblem } from "../core/problems";
 import { isKnown, UNKNOWN } from "../core/read";
@@ -30,12 +30,7 @@ function fieldProblems(rule: StackRule): Problem[] {
     }
     if (raw.priority !== undefined && raw.priority !== UNKNOWN) {
         const priority = reading.priority;
-        if (
-            !isKnown(priority) ||
-            !Number.isInteger(priority) ||
-            priority < PRIORITY_HIGHEST ||
-            priority > PRIORITY_LOWEST
-        ) {
+        if (!isKnown(priority) || !isValidPriority(priority)) {
             problems.push(
                 problem(
                     "priority",

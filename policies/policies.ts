@@ -39,23 +39,3 @@ export const POLICIES: readonly Policy[] = [
     disallowUntrustedCrossAccountSource,
     missingVpc,
 ];
-
-export {
-    disallowAllPortsAccept,
-    disallowBroadIntranetCidr,
-    disallowClassicIntranetCidr,
-    disallowExcessSecurityGroups,
-    disallowInvalidRule,
-    disallowOpenEgress,
-    disallowPublicRiskyPorts,
-    disallowShadowedRule,
-    disallowUntrustedCrossAccountSource,
-    disallowUnusedSecurityGroup,
-    enableInnerAccessDrop,
-    missingDropBaseline,
-    missingExplicitRuleSettings,
-    missingSecurityGroupDescription,
-    missingSecurityGroupTags,
-    missingVpc,
-    preferSourceGroupAuthorization,
-};

@@ -18,7 +18,7 @@ import { toAnalyzerValue } from "../wire";
  * pool is drawn for the group whose rule decides it, and inner access as an edge from the group to itself.
  */
 
-export type NodeKind = "group" | "internet" | "cidr" | "external-group";
+type NodeKind = "group" | "internet" | "cidr" | "external-group";
 
 export interface GraphNode {
     readonly id: string;
@@ -28,7 +28,7 @@ export interface GraphNode {
     readonly instances: readonly string[];
 }
 
-export interface GraphEdge {
+interface GraphEdge {
     readonly from: string;
     readonly to: string;
     readonly protocol: Protocol;
@@ -60,10 +60,10 @@ export interface GraphOptions {
     readonly riskyPorts?: readonly number[];
 }
 
-export const INTERNET_NODE_ID = "internet";
+const INTERNET_NODE_ID = "internet";
 
 /** The analyzer's view of recorded resources: what the policy pack's stack policies join, too. */
-export function stackInputs(resources: readonly RecordedResource[]): StackResourceInput[] {
+function stackInputs(resources: readonly RecordedResource[]): StackResourceInput[] {
     return resources.map((resource) => ({
         urn: resource.urn,
         type: resource.type,

@@ -1,8 +1,7 @@
-import { formatPortRange, hasPorts, PortRange, Protocol } from "../../core/ports";
-import { describeValue } from "../../core/problems";
+import { hasPorts, PortRange, Protocol } from "../../core/ports";
 import { isKnown } from "../../core/read";
 import { SecurityRule } from "../../core/rule";
-import { StackGroup, StackRule } from "../../core/stack";
+import { StackRule } from "../../core/stack";
 
 /** `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches. */
 export function describeTraffic(protocol: Protocol, ports: PortRange): string {
@@ -16,7 +15,7 @@ export function describeTraffic(protocol: Protocol, ports: PortRange): string {
 }
 
 /** `0.0.0.0/0`, `security group web`, `prefix list pl-1`, `security group sg-1 of account 1234`. */
-export function describePeer(rule: StackRule): string {
+function describePeer(rule: StackRule): string {
     const peer = rule.reading.peer;
     if (!peer) {
         return "no peer";
@@ -44,13 +43,3 @@ export function describeRule(stackRule: StackRule, rule: SecurityRule<string>): 
     const preposition = rule.direction === "ingress" ? "from" : "to";
     return `Rule ${stackRule.name} ${verb} ${describeTraffic(rule.protocol, rule.ports)} ${preposition} ${describePeer(stackRule)} at priority ${rule.priority}`;
 }
-
-export function groupLabel(group: StackGroup): string {
-    return `Security group ${group.name}`;
-}
-
-export function formatPorts(ports: readonly number[]): string {
-    return ports.join(", ");
-}
-
-export { describeValue, formatPortRange };
