@@ -131,8 +131,9 @@ function ruleArgs(
     if (!deferred) {
         return inputs;
     }
-    const checked = deferred.apply((cidr) => {
-        checkResolvedCidr(plan, planned, cidr);
+    // Whether the value is secret decides whether an error may print it.
+    const checked = pulumi.all([deferred, pulumi.isSecret(deferred)]).apply(([cidr, secret]) => {
+        checkResolvedCidr(plan, planned, cidr, secret);
         return cidr;
     });
     return peer.kind === "ipv6Cidr" ? { ...inputs, ipv6CidrIp: checked } : { ...inputs, cidrIp: checked };

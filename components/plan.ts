@@ -30,6 +30,7 @@ import {
     PresetName,
     PRESETS,
     problem,
+    redactSecretValue,
     Problem,
     Protocol,
     publicRiskyPortReason,
@@ -40,6 +41,7 @@ import {
     ServicePreset,
     uniqueProblems,
 } from "../core";
+import { SECRET_LABEL } from "../core/wire";
 import { Portable } from "./portable";
 import type { SecureGroupArgs } from "./secureGroup";
 import { ResolvedSource, resolveSource, SecurityGroupSource, SecurityGroupType } from "./sources";
@@ -406,17 +408,27 @@ function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings):
 }
 
 /**
- * Re-checks a rule whose CIDR was an Output, once the CIDR is known; throws like construction does.
+ * Re-checks a rule whose CIDR was an Output, once the CIDR is known; throws like construction does. A secret CIDR
+ * is never printed: its problems say `[secret]` wherever the block would be.
  * @internal
  */
-export function checkResolvedCidr(plan: GroupPlan, planned: PlannedRule, cidr: string): void {
+export function checkResolvedCidr(
+    plan: GroupPlan,
+    planned: PlannedRule,
+    cidr: string,
+    secret: boolean,
+): void {
     const peer =
         planned.rule.peer.kind === "ipv6Cidr"
             ? { kind: "ipv6Cidr" as const, cidr }
             : { kind: "cidr" as const, cidr };
+    const problems = plannedRuleProblems({ ...planned, rule: { ...planned.rule, peer } }, plan.settings);
+    const block = parseCidr(cidr);
     throwIfProblems(
         plan.context,
-        plannedRuleProblems({ ...planned, rule: { ...planned.rule, peer } }, plan.settings),
+        secret
+            ? redactSecretValue(problems, cidr, block ? [`${block.network}/${block.prefix}`] : [])
+            : problems,
     );
 }
 
@@ -936,10 +948,15 @@ function mergeTags(
         checked[key] =
             typeof value === "string"
                 ? value
-                : pulumi.output(value).apply((resolved) => {
+                : // Whether the value is secret decides whether an error may print it.
+                  pulumi.all([value, pulumi.isSecret(pulumi.output(value))]).apply(([resolved, secret]) => {
                       if (typeof resolved !== "string" || resolved.trim() === "") {
                           throwIfProblems(context, [
-                              problem(`${path}.${key}`, resolved, "must be a non-empty value"),
+                              problem(
+                                  `${path}.${key}`,
+                                  secret ? SECRET_LABEL : resolved,
+                                  "must be a non-empty value",
+                              ),
                           ]);
                       }
                       return resolved;

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Problem, problem, SECRET_VALUE, UNKNOWN_VALUE } from "../core/problems";
+import { Problem, problem } from "../core/problems";
+import { SECRET_LABEL, UNKNOWN_LABEL } from "../core/wire";
 import { unknownKeyProblems } from "./schemaKeys";
 import { throwIfProblems } from "./validationError";
 
@@ -181,7 +182,7 @@ async function resolve(
                 problems: [
                     problem(
                         pathOf(at),
-                        UNKNOWN_VALUE,
+                        UNKNOWN_LABEL,
                         "must be known before deployment: it decides which rules are created and what they are called",
                     ),
                 ],
@@ -193,7 +194,7 @@ async function resolve(
                 problems: [
                     problem(
                         pathOf(at),
-                        SECRET_VALUE,
+                        SECRET_LABEL,
                         "must not be a secret: it decides which rules are created and what they are called; mark only values such as tag values, CIDR blocks or ids secret",
                     ),
                 ],

@@ -1,3 +1,5 @@
+import { SECRET_LABEL, UNKNOWN_LABEL } from "./wire";
+
 /**
  * A problem found while validating input: where it is (a property path in the caller's own terms), what is
  * wrong with it, and the value given. It is data until it is shown: {@link renderProblem} turns it into the
@@ -15,18 +17,11 @@ export interface Problem {
     readonly hint?: string;
 }
 
-/** Stands for a value not known before deployment (preview): shown as `[unknown]`. */
-export const UNKNOWN_VALUE: unique symbol = Symbol("unknown value");
-/** Stands for a secret value, which a message never shows: shown as `[secret]`. */
-export const SECRET_VALUE: unique symbol = Symbol("secret value");
-
 /** Renders a value for an error message the way the user wrote it: strings quoted, arrays and objects as JSON. */
 export function describeValue(value: unknown): string {
-    if (value === UNKNOWN_VALUE) {
-        return "[unknown]";
-    }
-    if (value === SECRET_VALUE) {
-        return "[secret]";
+    // Stand-ins for a value not known yet or secret are shown as they are, never quoted as something written.
+    if (value === UNKNOWN_LABEL || value === SECRET_LABEL) {
+        return value;
     }
     if (value === undefined) {
         return "undefined";
@@ -74,4 +69,28 @@ export function uniqueProblems(problems: readonly Problem[]): Problem[] {
         const key = renderProblem(found);
         return seen.has(key) ? false : (seen.add(key), true);
     });
+}
+
+/**
+ * `problems` with a secret value never shown: the value becomes {@link SECRET_LABEL}, and every spelling of
+ * it in a reason or hint (as written, quoted, and any other form the caller names, such as a block's network
+ * address) becomes `[secret]` too.
+ */
+export function redactSecretValue(
+    problems: readonly Problem[],
+    value: unknown,
+    otherSpellings: readonly string[] = [],
+): Problem[] {
+    const spellings = [describeValue(value), ...(typeof value === "string" ? [value, value.trim()] : [])]
+        .concat(otherSpellings)
+        .filter((spelling) => spelling.length > 0)
+        .sort((a, b) => b.length - a.length);
+    const scrub = (text: string) =>
+        spellings.reduce((scrubbed, spelling) => scrubbed.split(spelling).join(SECRET_LABEL), text);
+    return problems.map((found) => ({
+        ...found,
+        value: SECRET_LABEL,
+        reason: scrub(found.reason),
+        ...(found.hint !== undefined ? { hint: scrub(found.hint) } : {}),
+    }));
 }

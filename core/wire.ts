@@ -29,3 +29,8 @@ export const UNKNOWN_SENTINELS: readonly string[] = [
     "e48ece36-62e2-4504-bad9-02848725956a",
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ];
+
+/** How reports and messages show a value not known before deployment. */
+export const UNKNOWN_LABEL = "[unknown]";
+/** How reports and messages show a secret value: never the value itself. */
+export const SECRET_LABEL = "[secret]";

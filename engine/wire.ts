@@ -3,10 +3,15 @@
  * engine sends them) and for reports (readable, never leaking a secret).
  */
 
-import { OUTPUT_VALUE_SIG, RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../core/wire";
-
-const UNKNOWN_LABEL = "[unknown]";
-const SECRET_LABEL = "[secret]";
+import {
+    OUTPUT_VALUE_SIG,
+    RESOURCE_REF_SIG,
+    SECRET_LABEL,
+    SECRET_SIG,
+    SIG_KEY,
+    UNKNOWN_LABEL,
+    UNKNOWN_SENTINEL,
+} from "../core/wire";
 
 function isObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
