@@ -140,16 +140,39 @@ function ruleArgs(
 }
 
 /**
- * Runs `register` (a component's registerOutputs) once its plan is made: at once for a plan already made, never
- * for one that fails, whose ValidationError Construct reports through the component's outputs.
+ * The SDK's `run-plugin` is the process the Node language host starts to serve this package to other languages:
+ * there every component is built by a Construct call, which awaits the component's outputs.
+ */
+function servingOtherLanguages(): boolean {
+    return /[\\/]@pulumi[\\/]pulumi[\\/]cmd[\\/]run-plugin[\\/]/.test(require.main?.filename ?? "");
+}
+
+/**
+ * Runs `register` (a component's registerOutputs) once its plan is made: at once for a plan already made.
+ *
+ * A plan that fails once its arguments resolve is reported where someone will read it. At Construct the engine
+ * awaits the component's outputs and reports their ValidationError with property paths; an unhandled rejection
+ * there would instead be sent to every call in flight. In a program nothing awaits them, so the error is left
+ * unhandled on purpose: the program host logs it against the component and the run fails. Otherwise the program
+ * would end with a component that created nothing, which an update reads as "delete the group and its rules".
+ * The error carries the stack of the constructor's call, so a gate can name the user's file and line.
  * @internal
  */
-export function whenPlanned(plan: unknown, register: () => void): void {
-    if (plan instanceof Promise) {
-        plan.then(register, () => undefined);
-    } else {
+export function whenPlanned(plan: unknown, component: pulumi.Resource, register: () => void): void {
+    if (!(plan instanceof Promise)) {
         register();
+        return;
     }
+    const constructedAt = new Error().stack ?? "";
+    plan.then(register, (error: unknown) => {
+        if (servingOtherLanguages()) {
+            return;
+        }
+        const message = error instanceof Error ? error.message : String(error);
+        const failure = new pulumi.ResourceError(message, component, true);
+        failure.stack = `${failure.name}: ${message}\n${constructedAt.split("\n").slice(1).join("\n")}`;
+        void Promise.reject(failure);
+    });
 }
 
 /**
@@ -169,7 +192,9 @@ export function completeGroupComponent(
     const built = buildGroup(component, name, plan, siblings);
     Object.assign(component, { ...built, securityGroupType });
     rememberByUrn(component);
-    whenPlanned(plan, () => registerOutputs({ securityGroupId: built.securityGroupId, securityGroupType }));
+    whenPlanned(plan, component, () =>
+        registerOutputs({ securityGroupId: built.securityGroupId, securityGroupType }),
+    );
 }
 
 /**

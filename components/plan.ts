@@ -817,10 +817,15 @@ export function adminAccessRules(
  * @internal
  */
 export function tcpPortListProblems(value: unknown, path: string): Problem[] {
-    if (!Array.isArray(value) || value.some((port) => typeof port !== "number")) {
+    if (!Array.isArray(value)) {
         return [problem(path, value, "must be a list of port numbers, e.g. [80, 443]")];
     }
-    return [];
+    // Each wrong element is named, so a long list says which one to fix; ranges are checked with the rules.
+    return value.flatMap((port, index) =>
+        typeof port === "number"
+            ? []
+            : [problem(`${path}[${index}]`, port, "must be a port number such as 443")],
+    );
 }
 
 /** The drop baseline's rules, keyed, at `path`. */

@@ -59,7 +59,20 @@ export function planWhenKnown<Args, Plan>(
 ): Plan | Promise<Plan> {
     const plan = (known: Args, problems: readonly Problem[]): Plan => {
         const planned = planner(known);
-        throwIfProblems(context, [...problems, ...unknownKeyProblems(type, known), ...planned.problems]);
+        // A value refused while resolving (unknown, secret) reaches the planner as missing: its "must be set"
+        // would contradict what the user wrote, so only the refusal is reported at that path.
+        const refused = (path: string) =>
+            problems.some(
+                (found) =>
+                    path === found.path ||
+                    path.startsWith(`${found.path}.`) ||
+                    path.startsWith(`${found.path}[`),
+            );
+        throwIfProblems(context, [
+            ...problems,
+            ...unknownKeyProblems(type, known),
+            ...planned.problems.filter((found) => !refused(found.path)),
+        ]);
         return planned.plan;
     };
     const matcher = new ShapeMatcher(shape);

@@ -436,7 +436,7 @@ export class ThreeTierGroups extends pulumi.ComponentResource {
                 .apply(([web, app, data]) => ({ web, app, data }));
         this.securityGroupIds =
             plan instanceof Promise ? deferredOutput(plan.then((p) => ids(build(p)))) : ids(build(plan));
-        whenPlanned(plan, () => this.registerOutputs({ securityGroupIds: this.securityGroupIds }));
+        whenPlanned(plan, this, () => this.registerOutputs({ securityGroupIds: this.securityGroupIds }));
     }
 
     /** The Internet-facing tier. */

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import {
     joinSecurityGroups,
@@ -7,11 +8,12 @@ import {
     SecureGroup,
     SecureGroupArgs,
     ServiceGroupFromSource,
+    ThreeTierGroups,
     ValidationError,
     WebTierGroup,
 } from "../../components";
 import { renderProblem } from "../../core";
-import { installMocks, resetRegistrations, settle } from "./harness";
+import { GROUP, installMocks, resetRegistrations, resourceSet, RULE, settle } from "./harness";
 
 const tags = { owner: "team" };
 
@@ -503,6 +505,18 @@ const cases: BadCase[] = [
         value: '"acme"',
     },
     {
+        name: "a public port given as text among numbers",
+        build: () =>
+            new WebTierGroup("bad", {
+                vpcId: "vpc-1",
+                tags,
+                publicPorts: [443, "8443"] as unknown as number[],
+            }),
+        field: "publicPorts[1]",
+        value: '"8443"',
+        message: 'publicPorts[1] must be a port number such as 443 (got "8443")',
+    },
+    {
         name: "admin access from no group",
         build: () => new WebTierGroup("bad", { vpcId: "vpc-1", tags, adminAccess: { from: [] } }),
         field: "adminAccess.from",
@@ -598,5 +612,140 @@ describe("components: bad input fails at construction, before anything is regist
         assert.ok(names.includes("ping-icmp"), "ping from the Internet reaches no service port");
         assert.ok(names.includes("deliberate-ssh"));
         assert.ok(names.includes("public-allow-https-from-internet"));
+    });
+});
+
+/**
+ * Runs `build` as a program would and returns the rejections left unhandled meanwhile: what the SDK's program
+ * host logs and fails the run on. Mocha's own listener is set aside, since these rejections are the subject.
+ */
+async function unhandledWhile(build: () => unknown): Promise<unknown[]> {
+    const others = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const seen: unknown[] = [];
+    const record = (reason: unknown) => seen.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+        build();
+        await settle();
+        // Node reports an unhandled rejection only after the turn that left it unhandled.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+        process.off("unhandledRejection", record);
+        others.forEach((listener) => process.on("unhandledRejection", listener));
+    }
+    return seen;
+}
+
+/** The line of this file holding `text`. */
+function lineHere(text: string): number {
+    return (
+        fs
+            .readFileSync(__filename, "utf8")
+            .split("\n")
+            .findIndex((line) => line.includes(text)) + 1
+    );
+}
+
+describe("components: arguments a TypeScript program passes as Outputs fail the program once they resolve", () => {
+    before(installMocks);
+    beforeEach(resetRegistrations);
+
+    it("a WebTierGroup whose public blocks come from another stack: a bad block fails the run, naming the component", async () => {
+        // As `new pulumi.StackReference("org/network/prod").getOutput("officeCidrs")` would deliver it.
+        const officeCidrs = pulumi.output(["203.0.113.0/24", "203.0.113.300/32"]);
+        let web: WebTierGroup | undefined;
+        const raised = await unhandledWhile(() => {
+            web = new WebTierGroup("office-web", { vpcId: "vpc-1", tags, publicCidrs: officeCidrs }); // office-web
+        });
+        assert.strictEqual(raised.length, 1, `one failure, got ${raised.map(String).join("; ")}`);
+        const [failure] = raised;
+        assert.ok(pulumi.ResourceError.isInstance(failure), `a ResourceError, got ${String(failure)}`);
+        assert.strictEqual(
+            failure.message,
+            'WebTierGroup "office-web": publicCidrs[1] must be a CIDR block such as "192.168.1.0/24" ' +
+                '(got "203.0.113.300/32")',
+        );
+        assert.strictEqual(failure.resource, web);
+        assert.strictEqual(failure.hideStack, true);
+        // The stack is the constructor's call, so a gate can name the program's line.
+        assert.ok(
+            (failure.stack ?? "").includes(`badInput.test.ts:${lineHere("// office-web")}:`),
+            failure.stack,
+        );
+        assert.deepStrictEqual(
+            resourceSet(await settle()),
+            ["alicloud-secure-groups:index:WebTierGroup office-web"],
+            "no group and no rule",
+        );
+    });
+
+    it("a SecureGroup whose ports are a secret, from plain JavaScript: refused once, unprinted, and the run fails", async () => {
+        const raised = await unhandledWhile(
+            () =>
+                new SecureGroup("vault", {
+                    vpcId: "vpc-1",
+                    tags,
+                    ingress: {
+                        api: {
+                            protocol: "tcp",
+                            // TypeScript refuses an Output here; plain JavaScript can pass one.
+                            ports: pulumi.secret(["8200"]) as unknown as string[],
+                            cidr: "10.0.0.0/8",
+                        },
+                    },
+                }),
+        );
+        assert.strictEqual(raised.length, 1, `one failure, got ${raised.map(String).join("; ")}`);
+        const message = (raised[0] as Error).message;
+        assert.strictEqual(
+            message,
+            'SecureGroup "vault": ingress.api.ports must not be a secret: it decides which rules are created and ' +
+                "what they are called; mark only values such as tag values, CIDR blocks or ids secret (got [secret])",
+        );
+        assert.deepStrictEqual(resourceSet(await settle()), [
+            "alicloud-secure-groups:index:SecureGroup vault",
+        ]);
+    });
+
+    it("ThreeTierGroups whose web ports resolve to SSH: one failure for the component, none for its tiers", async () => {
+        const raised = await unhandledWhile(
+            () =>
+                new ThreeTierGroups("shop", {
+                    vpcId: "vpc-1",
+                    tags,
+                    web: { publicPorts: pulumi.output([443, 22]) },
+                }),
+        );
+        assert.deepStrictEqual(
+            raised.map((failure) => (failure as Error).message),
+            [
+                'ThreeTierGroups "shop": web.publicPorts[1] opens port 22 of a service that must never face the ' +
+                    "open Internet to 0.0.0.0/0; admit it from a source group or a narrow block instead " +
+                    '(got "22/22")',
+            ],
+        );
+        assert.deepStrictEqual(resourceSet(await settle()), [
+            "alicloud-secure-groups:index:ThreeTierGroups shop",
+        ]);
+    });
+
+    it("a WebTierGroup whose good blocks arrive as an Output builds them and raises nothing", async () => {
+        const raised = await unhandledWhile(
+            () =>
+                new WebTierGroup("partner-web", {
+                    vpcId: "vpc-1",
+                    tags,
+                    publicPorts: [443],
+                    publicCidrs: pulumi.output(["198.51.100.0/24"]),
+                }),
+        );
+        assert.deepStrictEqual(raised, []);
+        assert.deepStrictEqual(resourceSet(await settle()), [
+            "alicloud-secure-groups:index:WebTierGroup partner-web",
+            `${GROUP} partner-web`,
+            `${RULE} partner-web-allow-https-from-198-51-100-0-24`,
+            `${RULE} partner-web-drop-baseline`,
+        ]);
     });
 });
