@@ -8,6 +8,7 @@ import {
     allowPriorityProblems,
     BASELINE_PRIORITY,
     broadIntranetAccessReason,
+    Cidr,
     classicIntranetCidrReason,
     DEFAULT_ALLOW_PRIORITY,
     DEFAULT_PUBLIC_PORTS,
@@ -33,7 +34,9 @@ import {
     redactSecretValue,
     Problem,
     Protocol,
+    publicPortsDeclaration,
     publicRiskyPortReason,
+    riskyPresetPorts,
     RulePaths,
     ruleProblems,
     ruleSetProblems,
@@ -363,8 +366,9 @@ function ruleSetChecks(rules: readonly PlannedRule[], settings: RuleCheckSetting
 
 /**
  * Every problem with one rule: what the API would refuse, an allow the baseline would shadow, and our safety
- * rules, all from `core/`. A rule that opens a risky port to the open Internet is refused for that, and never
- * told to list its block in `allowBroadCidrs`, which would not make it acceptable.
+ * rules, all from `core/`. A rule that opens a risky port to the open Internet through the internet NIC is
+ * refused for that, on its ports; a broad accept is refused on its block with advice that both the component
+ * and the policy pack then accept (never "list it in allowBroadCidrs" for a risky port).
  * @internal
  */
 function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings): Problem[] {
@@ -373,11 +377,21 @@ function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings):
     problems.push(...allowPriorityProblems(rule, paths.priority, settings.baselinePriority));
     const peerPath = rule.peer.kind === "ipv6Cidr" ? paths.ipv6Cidr : paths.cidr;
     const peerValue = rule.peer.kind === "cidr" || rule.peer.kind === "ipv6Cidr" ? rule.peer.cidr : undefined;
-    if (peerValue === undefined || !parseCidr(peerValue)) {
+    const cidr = peerValue !== undefined ? parseCidr(peerValue) : undefined;
+    if (peerValue === undefined || !cidr) {
         return problems;
     }
+    const broad = broadIntranetAccessReason(
+        rule,
+        { publicPorts: settings.publicPorts, allowedCidrs: settings.allowBroadCidrs },
+        settings.group,
+    );
     const risky = publicRiskyPortReason(rule);
-    if (risky) {
+    // An internet-NIC rule to a risky port is the risky-port problem, named on its ports.
+    if (broad && !(risky && rule.nicType === "internet")) {
+        problems.push(problem(peerPath, peerValue, `${broad}; ${broadAdvice(rule, cidr, settings)}`));
+    }
+    if (risky && (!broad || rule.nicType === "internet")) {
         problems.push(
             problem(
                 paths.ports,
@@ -385,26 +399,30 @@ function plannedRuleProblems(planned: PlannedRule, settings: RuleCheckSettings):
                 `${risky}; admit it from a source group or a narrow block instead`,
             ),
         );
-    } else {
-        const broad = broadIntranetAccessReason(rule, {
-            publicPorts: settings.publicPorts,
-            allowedCidrs: settings.allowBroadCidrs,
-        });
-        if (broad) {
-            problems.push(
-                problem(
-                    peerPath,
-                    peerValue,
-                    `${broad}; name a narrower block, or list it in allowBroadCidrs to allow it deliberately`,
-                ),
-            );
-        }
     }
     const classic = classicIntranetCidrReason(rule, settings.group);
     if (classic) {
         problems.push(problem(peerPath, peerValue, classic));
     }
     return problems;
+}
+
+/**
+ * What to do about a broad accept, in words that work: each way out named is one both the component and the
+ * policy pack then accept (allowBroadCidrs alone would satisfy the component and leave the pack refusing).
+ */
+function broadAdvice(rule: SecurityRule<unknown>, cidr: Cidr, settings: RuleCheckSettings): string {
+    if (!isAnyAddress(cidr)) {
+        return "name a narrower block, or list it in allowBroadCidrs (and the policy pack's allowedCidrs) to allow it deliberately";
+    }
+    if (!settings.group.vpc && rule.nicType === "intranet") {
+        return "name a source group instead: the classic intranet is shared with every tenant";
+    }
+    const declaration = publicPortsDeclaration(rule, settings.publicPorts, riskyPresetPorts());
+    if ("refused" in declaration) {
+        return `name a narrower block or a source group (${declaration.refused})`;
+    }
+    return `name a narrower block, or, for a service meant for the whole Internet, list ${describeValue(cidr.text)} in allowBroadCidrs and declare the port in the policy pack's publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [${declaration.ports.join(", ")}]}}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { GateError } from "./errors";
  * or a stack config is a few kilobytes and a few levels deep.
  */
 const MAX_INPUT_FILE_BYTES = 1024 * 1024;
-const MAX_NESTING_DEPTH = 64;
+export const MAX_NESTING_DEPTH = 64;
 
 /**
  * Linux refuses to start a process whose single environment string exceeds 32 pages (`MAX_ARG_STRLEN`,

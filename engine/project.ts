@@ -37,7 +37,7 @@ export interface ProjectOptions {
 const SECRET_CONFIG_ENV = "ALICLOUD_SG_SECRET_CONFIG";
 
 export const DEFAULT_STACK = "dev";
-const DEFAULT_ORGANIZATION = "organization";
+export const DEFAULT_ORGANIZATION = "organization";
 
 function readYaml(file: string, kind: GateError["kind"] = "project"): unknown {
     const text = readBoundedFile(file, file, kind);
@@ -227,9 +227,8 @@ export function loadProject(projectDir: string, options: ProjectOptions = {}): P
             }
             config[fullKey] = configString(value);
         }
-    } else if (options.stack !== undefined) {
-        throw new GateError("config", `--stack ${stack}: no ${path.basename(stackFile)} in ${dir}`);
     }
+    // No stack file: the stack has no config of its own, as under the CLI (where the file is optional too).
 
     for (const pair of options.config ?? []) {
         const eq = pair.indexOf("=");

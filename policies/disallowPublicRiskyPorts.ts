@@ -11,6 +11,7 @@ import {
     StackEvaluation,
     StackRule,
 } from "../core/stack";
+import { memberDisplayName } from "../core/members/catalog";
 import { describeRule } from "./lib/describe";
 import { configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
 import { stackModel } from "./lib/stack";
@@ -114,7 +115,7 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
                         );
                         pools.set(key, exposures);
                     }
-                    record(exposures, member.name);
+                    record(exposures, memberDisplayName(member.type, member.name));
                 }
             }
         }
@@ -123,8 +124,19 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
                 continue;
             }
             const list = [...ports].sort((a, b) => a - b);
+            // On a classic group's intranet, any address is every tenant of the shared classic network.
+            const classicIntranet =
+                rule.rule.nicType === "intranet" &&
+                rule.group.kind === "stack" &&
+                !rule.group.group.reading.vpc;
+            const who = classicIntranet
+                ? "every tenant on the shared classic-network intranet reaches"
+                : "the open Internet reaches";
+            const fix = classicIntranet
+                ? "authorize a bastion security group instead (an address on the classic intranet proves nothing)"
+                : "authorize a bastion security group or a narrow office CIDR instead";
             reportViolation(
-                `${describeRule(rule, rule.rule)}, so the open Internet reaches risky port${list.length > 1 ? "s" : ""} ${list.join(", ")} on ${[...contexts].sort().join(", ")}; authorize a bastion security group or a narrow office CIDR instead.`,
+                `${describeRule(rule, rule.rule)}, so ${who} risky port${list.length > 1 ? "s" : ""} ${list.join(", ")} on ${[...contexts].sort().join(", ")}; ${fix}.`,
                 rule.urn,
             );
         }

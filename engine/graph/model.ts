@@ -4,6 +4,7 @@ import type { AllowedRegion } from "../../core/effective";
 import { formatPortRange, type Protocol } from "../../core/ports";
 import { riskyPresetPorts } from "../../core/presets";
 import { NIC_TYPES, type NicType, type SecurityRule } from "../../core/rule";
+import { memberDisplayName } from "../../core/members/catalog";
 import { joinStack, type StackGroup, type StackModel, type StackResourceInput } from "../../core/stack";
 import type { RecordedResource } from "../types";
 import { toAnalyzerValue } from "../wire";
@@ -18,17 +19,22 @@ import { toAnalyzerValue } from "../wire";
  * pool is drawn for the group whose rule decides it, and inner access as an edge from the group to itself.
  */
 
-type NodeKind = "group" | "internet" | "cidr" | "external-group";
+export type NodeKind = "group" | "internet" | "cidr" | "external-group";
 
 export interface GraphNode {
     readonly id: string;
     readonly label: string;
     readonly kind: NodeKind;
-    /** Names of the resources that join the group (instances, ENIs, launch templates...); empty for peers. */
+    /**
+     * The resources that join the group, as the member catalog labels them: an ECS instance by its name, any
+     * other type with its kind (`ACK node pool pool-a`, `ECI container group job`); empty for peers.
+     */
     readonly instances: readonly string[];
+    /** Database whitelists that admit the group's members (`Redis instance cache`); absent when none. */
+    readonly admittedBy?: readonly string[];
 }
 
-interface GraphEdge {
+export interface GraphEdge {
     readonly from: string;
     readonly to: string;
     readonly protocol: Protocol;
@@ -58,23 +64,35 @@ export interface GraphModel extends GraphDocument {
 export interface GraphOptions {
     /** Ports that must not face the open Internet. Defaults to the policy pack's default (`riskyPresetPorts`). */
     readonly riskyPorts?: readonly number[];
+    /**
+     * Read what is deployed, every resource's outputs, as `AnalyzeStack` sees a stack export; by default a
+     * preview's plan, a custom resource's inputs.
+     */
+    readonly deployed?: boolean;
 }
 
 const INTERNET_NODE_ID = "internet";
 
+/**
+ * Any address on a classic-network group's intranet rule: every instance of every tenant on the shared classic
+ * network, not the Internet (which a classic group's internet-NIC rules govern).
+ */
+const CLASSIC_INTRANET_NODE_ID = "classic-intranet";
+const CLASSIC_INTRANET_LABEL = "classic intranet (all tenants)";
+
 /** The analyzer's view of recorded resources: what the policy pack's stack policies join, too. */
-function stackInputs(resources: readonly RecordedResource[]): StackResourceInput[] {
+export function stackInputs(resources: readonly RecordedResource[], deployed = false): StackResourceInput[] {
     return resources.map((resource) => ({
         urn: resource.urn,
         type: resource.type,
         name: resource.name,
-        props: toAnalyzerValue(resource.custom ? resource.inputs : resource.outputs),
+        props: toAnalyzerValue(resource.custom && !deployed ? resource.inputs : resource.outputs),
         propertyDependencies: resource.propertyDependencies,
     }));
 }
 
 /** Group node ids: the logical name, made unique when two groups share one (under different parents). */
-function groupIds(groups: readonly StackGroup[]): Map<string, string> {
+export function groupIds(groups: readonly StackGroup[]): Map<string, string> {
     const ids = new Map<string, string>();
     const used = new Set<string>([INTERNET_NODE_ID]);
     for (const group of groups) {
@@ -96,13 +114,22 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
     const internetFacing = new Set<string>();
     const incomplete = new Set<string>();
     for (const group of model.groups) {
-        const instances = [...new Set(group.attachments.map((attachment) => attachment.member.name))];
+        const label = (member: StackGroup["attachments"][number]["member"]) =>
+            memberDisplayName(member.type, member.name);
+        const instances = [...new Set(group.attachments.map((attachment) => label(attachment.member)))];
+        const admittedBy = [...new Set(group.admittedBy.map((attachment) => label(attachment.member)))];
         const id = ids.get(group.urn) as string;
-        nodes.set(id, { id, label: group.name, kind: "group", instances });
+        nodes.set(id, {
+            id,
+            label: group.name,
+            kind: "group",
+            instances,
+            ...(admittedBy.length > 0 ? { admittedBy } : {}),
+        });
     }
     const peerNodes = new Map<string, GraphNode>();
     /** The node a rule's peer stands for, created on first use. */
-    const peerNode = (rule: SecurityRule<string>): string | undefined => {
+    const peerNode = (rule: SecurityRule<string>, classicGroup: boolean): string | undefined => {
         const peer = rule.peer;
         let node: GraphNode;
         switch (peer.kind) {
@@ -112,7 +139,16 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
                 if (!cidr) {
                     return undefined;
                 }
-                if (isAnyAddress(cidr)) {
+                if (isAnyAddress(cidr) && classicGroup && rule.nicType === "intranet") {
+                    node = {
+                        id: CLASSIC_INTRANET_NODE_ID,
+                        label: CLASSIC_INTRANET_LABEL,
+                        kind: "cidr",
+                        instances: [],
+                    };
+                    // Every tenant's classic instances: as open as the Internet, and judged as such.
+                    internetFacing.add(node.id);
+                } else if (isAnyAddress(cidr)) {
                     node = { id: INTERNET_NODE_ID, label: "Internet", kind: "internet", instances: [] };
                     internetFacing.add(node.id);
                 } else {
@@ -189,7 +225,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
             });
             for (const { rule, regions } of attributed.byRule) {
                 const owner = stackRules[rule].group;
-                const from = peerNode(rules[rule]);
+                const from = peerNode(rules[rule], owner.kind === "stack" && !owner.group.reading.vpc);
                 if (owner.kind !== "stack" || from === undefined) {
                     continue;
                 }
@@ -277,17 +313,18 @@ export function graphOfResources(
     resources: readonly RecordedResource[],
     options: GraphOptions = {},
 ): GraphModel {
-    return buildGraph(joinStack(stackInputs(resources)), options);
+    return buildGraph(joinStack(stackInputs(resources, options.deployed)), options);
 }
 
 /** The JSON document of DESIGN §3: nodes and edges only. */
 export function graphDocument(graph: GraphModel): GraphDocument {
     return {
-        nodes: graph.nodes.map(({ id, label, kind, instances }) => ({
+        nodes: graph.nodes.map(({ id, label, kind, instances, admittedBy }) => ({
             id,
             label,
             kind,
             instances: [...instances],
+            ...(admittedBy ? { admittedBy: [...admittedBy] } : {}),
         })),
         edges: graph.edges.map(({ from, to, protocol, ports }) => ({
             from,

@@ -1,18 +1,7 @@
-import { hasPorts, PortRange, Protocol } from "../../core/ports";
+import { describeTraffic } from "../../core/ports";
 import { isKnown } from "../../core/read";
 import { SecurityRule } from "../../core/rule";
 import { StackRule } from "../../core/stack";
-
-/** `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches. */
-export function describeTraffic(protocol: Protocol, ports: PortRange): string {
-    if (protocol === "all") {
-        return "all protocols";
-    }
-    if (!hasPorts(protocol)) {
-        return protocol;
-    }
-    return ports.from === ports.to ? `${protocol} ${ports.from}` : `${protocol} ${ports.from}-${ports.to}`;
-}
 
 /** `0.0.0.0/0`, `security group web`, `prefix list pl-1`, `security group sg-1 of account 1234`. */
 function describePeer(rule: StackRule): string {
@@ -43,3 +32,5 @@ export function describeRule(stackRule: StackRule, rule: SecurityRule<string>): 
     const preposition = rule.direction === "ingress" ? "from" : "to";
     return `Rule ${stackRule.name} ${verb} ${describeTraffic(rule.protocol, rule.ports)} ${preposition} ${describePeer(stackRule)} at priority ${rule.priority}`;
 }
+
+export { describeTraffic };

@@ -141,15 +141,62 @@ const cases: BadCase[] = [
         field: "ingress.rule.cidr",
         value: '"0.0.0.0/0"',
         message:
-            'ingress.rule.cidr opens tcp 8080/8080 to every address ("0.0.0.0/0"); name a narrower block, or list it in allowBroadCidrs to allow it deliberately (got "0.0.0.0/0")',
+            'ingress.rule.cidr opens tcp 8080 to every address, the Internet included ("0.0.0.0/0"); name a narrower block, or, for a service meant for the whole Internet, list "0.0.0.0/0" in allowBroadCidrs and declare the port in the policy pack\'s publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [80, 443, 8080]}} (got "0.0.0.0/0")',
     },
     {
-        name: "SSH from any address, without suggesting allowBroadCidrs, which would not make it acceptable",
-        build: ingress({ preset: "ssh", cidr: "0.0.0.0/0" }),
+        name: "SSH from any address on a classic network's internet NIC, on its ports, without suggesting allowBroadCidrs, which would not make it acceptable",
+        build: () =>
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { preset: "ssh", cidr: "0.0.0.0/0" } },
+            }),
         field: "ingress.rule.ports",
         value: '"22/22"',
         message:
             'ingress.rule.ports opens port 22 of a service that must never face the open Internet to 0.0.0.0/0; admit it from a source group or a narrow block instead (got "22/22")',
+    },
+    {
+        name: "WireGuard (udp 51820) from every address, saying how to declare a deliberate public service",
+        build: ingress({ protocol: "udp", ports: 51820, cidr: "0.0.0.0/0" }),
+        field: "ingress.rule.cidr",
+        value: '"0.0.0.0/0"',
+        message:
+            'ingress.rule.cidr opens udp 51820 to every address, the Internet included ("0.0.0.0/0"); name a narrower block, or, for a service meant for the whole Internet, list "0.0.0.0/0" in allowBroadCidrs and declare the port in the policy pack\'s publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [80, 443, 51820]}} (got "0.0.0.0/0")',
+    },
+    {
+        name: "a proxy on tcp 8388 from every address on a classic network's internet NIC, judged as in a VPC",
+        build: () =>
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { protocol: "tcp", ports: 8388, cidr: "0.0.0.0/0" } },
+            }),
+        field: "ingress.rule.cidr",
+        value: '"0.0.0.0/0"',
+        message:
+            'ingress.rule.cidr opens tcp 8388 to the whole Internet ("0.0.0.0/0"); name a narrower block, or, for a service meant for the whole Internet, list "0.0.0.0/0" in allowBroadCidrs and declare the port in the policy pack\'s publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [80, 443, 8388]}} (got "0.0.0.0/0")',
+    },
+    {
+        name: "ping from every address on a classic network's internet NIC, refused as in a VPC",
+        build: () =>
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { preset: "icmp", cidr: "0.0.0.0/0" } },
+            }),
+        field: "ingress.rule.cidr",
+        value: '"0.0.0.0/0"',
+        message:
+            'ingress.rule.cidr opens icmp to the whole Internet ("0.0.0.0/0"); name a narrower block or a source group (publicPorts declares tcp and udp ports only, and icmp from every address is never a public service) (got "0.0.0.0/0")',
+    },
+    {
+        name: "SSH from every address, never offered as a public service",
+        build: ingress({ preset: "ssh", ipv6Cidr: "::/0" }),
+        field: "ingress.rule.ipv6Cidr",
+        value: '"::/0"',
+        message:
+            'ingress.rule.ipv6Cidr opens tcp 22 to every address, the Internet included ("::/0"); name a narrower block or a source group (port 22 must never face the open Internet) (got "::/0")',
     },
     {
         name: "IPv6 block broader than /48",
@@ -594,7 +641,7 @@ describe("components: bad input fails at construction, before anything is regist
         );
     });
 
-    it("allows a broad block the caller lists, 0.0.0.0/0 on a web tier's public ports, and classic Internet ping", async () => {
+    it("allows a broad block the caller lists, 0.0.0.0/0 on a web tier's public ports, and classic ping from a monitoring block", async () => {
         resetRegistrations();
         new SecureGroup("deliberate", {
             vpcId: "vpc-1",
@@ -606,10 +653,10 @@ describe("components: bad input fails at construction, before anything is regist
         new SecureGroup("ping", {
             classicNetwork: true,
             tags,
-            ingress: { icmp: { preset: "icmp", cidr: "0.0.0.0/0" } },
+            ingress: { icmp: { preset: "icmp", cidr: "203.0.113.0/24" } },
         });
         const names = (await settle()).map((r) => r.name);
-        assert.ok(names.includes("ping-icmp"), "ping from the Internet reaches no service port");
+        assert.ok(names.includes("ping-icmp"), "ping from a narrow public block on the internet NIC");
         assert.ok(names.includes("deliberate-ssh"));
         assert.ok(names.includes("public-allow-https-from-internet"));
     });
