@@ -7,11 +7,11 @@ import * as path from "path";
  * at mixed priorities, a drop baseline per group) and fourteen instances. Every 25th tier opens SSH to the
  * Internet, so that the pack has real findings to report at every size.
  */
-export const RESOURCES_PER_TIER = 28;
+const RESOURCES_PER_TIER = 28;
 /** The shared VPC. */
-export const SHARED_RESOURCES = 1;
+const SHARED_RESOURCES = 1;
 
-export function resourceCount(tiers: number): number {
+function resourceCount(tiers: number): number {
     return SHARED_RESOURCES + RESOURCES_PER_TIER * tiers;
 }
 

@@ -7,7 +7,7 @@ import { writeTieredProject } from "./orgStack";
  * subnet) and two instances. At 2,800 resources: 400 groups, 2,000 rules, 400 instances. Every 25th tier opens
  * SSH to the Internet, so that the pack has findings at every size.
  */
-export const RULE_RESOURCES_PER_TIER = 14;
+const RULE_RESOURCES_PER_TIER = 14;
 const SHARED = 2;
 
 export function ruleTiersFor(resources: number): number {

@@ -17,7 +17,7 @@ export const HEAP_SHARE = { programHost: 0.5, policyPacks: 0.25 } as const;
 const MIN_HEAP_MB = 512;
 
 /** Whether `--max-old-space-size` was given to this process or is in `NODE_OPTIONS` (which children inherit). */
-export function userSetHeapLimit(
+function userSetHeapLimit(
     execArgv: readonly string[] = process.execArgv,
     nodeOptions: string | undefined = process.env.NODE_OPTIONS,
 ): boolean {

@@ -16,7 +16,7 @@ import { toAnalyzerProperties } from "./wire";
 type AnalyzerClient = grpcTypes.Client & Record<string, unknown>;
 
 /** How long a pack may take to print its port: the runner type-checks a TypeScript pack with ts-node first. */
-export const PACK_START_TIMEOUT_MS = 120_000;
+const PACK_START_TIMEOUT_MS = 120_000;
 
 /**
  * How long the gate waits for a pack to answer one call (`--pack-timeout`, `ALICLOUD_SG_PACK_TIMEOUT`). Generous:
@@ -480,7 +480,7 @@ function resourceSubject(resource: RecordedResource): string {
  * `@pulumi/policy` reports a policy that threw as `Error validating resource with policy 'p' from policy pack
  * 'pack@v1':` followed by the error's whole stack; the gate keeps the policy and the error's own message.
  */
-export function policyFailure(details: string): string {
+function policyFailure(details: string): string {
     const lines = details.replace(ANSI_ESCAPE, "").split("\n");
     const policy = /policy '([^']+)' from policy pack/.exec(lines[0] ?? "");
     if (!policy) {

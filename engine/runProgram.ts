@@ -11,8 +11,6 @@ import { childHeapArgs, HEAP_SHARE, outOfHeapMessage, ranOutOfHeap } from "./chi
 import type { RegisteredResources } from "./registeredResources";
 import type { GateOutput } from "./output";
 
-export { childEntry };
-
 export interface RunProgramOptions {
     /** Extra arguments for the child `node`, e.g. `--max-old-space-size`. */
     readonly nodeArgs?: readonly string[];
