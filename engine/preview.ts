@@ -8,14 +8,7 @@ import type { GateOutput } from "./output";
 import { renderMarkdown, renderMarkdownError } from "./render/markdown";
 import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
-import {
-    buildReport,
-    exitCodeFor,
-    MOCK_LIMITATIONS,
-    previewOrigin,
-    sourceLabel,
-    type Report,
-} from "./report";
+import { buildReport, exitCodeFor, previewOrigin, sourceLabel, type Report } from "./report";
 import { runPacks, type PackConfigSource } from "./runPacks";
 import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
@@ -88,7 +81,7 @@ export function toolVersion(): string {
 }
 
 /** The package's home page (package.json `homepage`, without its `#readme` anchor), if it names one. */
-export function toolInformationUri(): string | undefined {
+function toolInformationUri(): string | undefined {
     const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
         homepage?: unknown;
     };
@@ -218,5 +211,3 @@ export function renderErrorReport(error: GateError, format: ReportFormat, projec
             return `alicloud-sg: ${error.message}\n`;
     }
 }
-
-export { MOCK_LIMITATIONS };

@@ -1,10 +1,10 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { cidrProblems } from "../core/cidr";
-import { PRIORITY_HIGHEST, PRIORITY_LOWEST } from "../core/limits";
+import { isValidPriority, PRIORITY_HIGHEST, PRIORITY_LOWEST } from "../core/limits";
 import { portRangeProblems, PROTOCOLS } from "../core/ports";
-import { Problem, problem } from "../core/problems";
+import { Problem, problem, renderProblem } from "../core/problems";
 import { isKnown, UNKNOWN } from "../core/read";
-import { ruleProblems, ruleSetProblems, SecurityRule } from "../core/rule";
+import { rulePaths, ruleProblems, ruleSetProblems, SecurityRule } from "../core/rule";
 import { StackRule } from "../core/stack";
 import { configSchema } from "./lib/settings";
 import { stackModel } from "./lib/stack";
@@ -30,12 +30,7 @@ function fieldProblems(rule: StackRule): Problem[] {
     }
     if (raw.priority !== undefined && raw.priority !== UNKNOWN) {
         const priority = reading.priority;
-        if (
-            !isKnown(priority) ||
-            !Number.isInteger(priority) ||
-            priority < PRIORITY_HIGHEST ||
-            priority > PRIORITY_LOWEST
-        ) {
+        if (!isKnown(priority) || !isValidPriority(priority)) {
             problems.push(
                 problem(
                     "priority",
@@ -68,6 +63,19 @@ function fieldProblems(rule: StackRule): Problem[] {
     return problems;
 }
 
+/** A rule's parts as the `alicloud.ecs.SecurityGroupRule` inputs that hold them. */
+const RESOURCE_PATHS = rulePaths("", {
+    direction: "type",
+    protocol: "ipProtocol",
+    ports: "portRange",
+    policy: "policy",
+    priority: "priority",
+    nicType: "nicType",
+    cidr: "cidrIp",
+    ipv6Cidr: "ipv6CidrIp",
+    source: "sourceSecurityGroupId",
+});
+
 /** Problems that need the group: NIC type against the network, enterprise references. */
 function contextProblems(stackRule: StackRule): Problem[] {
     const rule = stackRule.rule;
@@ -78,18 +86,12 @@ function contextProblems(stackRule: StackRule): Problem[] {
     const explicitNic = isKnown(stackRule.reading.nicType) ? stackRule.reading.nicType : rule.nicType;
     // ruleProblems sees the NIC type as written: the effective one of a VPC rule is always intranet.
     const asWritten: SecurityRule<string> = { ...rule, nicType: explicitNic };
-    const problems = ruleProblems(asWritten, "rule", {
+    // Ports, CIDRs and priority are judged as written, by fieldProblems.
+    const asChecked = new Set(["portRange", "cidrIp", "ipv6CidrIp", "priority"]);
+    const problems = ruleProblems(asWritten, RESOURCE_PATHS, {
         vpc: group ? group.vpc : explicitNic !== "internet",
         enterprise: group?.enterprise === true,
-    })
-        .filter(
-            (p) => ![".ports", ".cidr", ".ipv6Cidr", ".priority"].some((suffix) => p.field.endsWith(suffix)),
-        )
-        .map((p) => ({
-            ...p,
-            field: p.field.slice("rule.".length),
-            message: p.message.replace(/^rule\./, ""),
-        }));
+    }).filter((p) => !asChecked.has(p.path));
     const source = stackRule.source;
     if (source?.kind === "stack" && source.group.reading.enterprise === true) {
         problems.push(
@@ -115,7 +117,7 @@ export const disallowInvalidRule: StackValidationPolicy = {
             const problems = [...fieldProblems(stackRule), ...contextProblems(stackRule)];
             if (problems.length > 0) {
                 reportViolation(
-                    `Rule ${stackRule.name} would be rejected by the API: ${problems.map((p) => p.message).join("; ")}. Fix ${problems.length > 1 ? "these fields" : "this field"}.`,
+                    `Rule ${stackRule.name} would be rejected by the API: ${problems.map(renderProblem).join("; ")}. Fix ${problems.length > 1 ? "these fields" : "this field"}.`,
                     stackRule.urn,
                 );
             }
@@ -125,7 +127,7 @@ export const disallowInvalidRule: StackValidationPolicy = {
             const problems = ruleSetProblems(rules, "rules");
             if (problems.length > 0) {
                 reportViolation(
-                    `Security group ${group.name} would be rejected by the API: ${problems.map((p) => p.message).join("; ")}. Split its rules across groups.`,
+                    `Security group ${group.name} would be rejected by the API: ${problems.map(renderProblem).join("; ")}. Split its rules across groups.`,
                     group.urn,
                 );
             }

@@ -45,24 +45,3 @@ export const POLICIES: readonly Policy[] = [
     disallowUntrustedCrossAccountSource,
     missingVpc,
 ].map((policy) => ({ ...policy, url: policyUrl(policy.name) }));
-
-export {
-    disallowAllPortsAccept,
-    disallowBroadIntranetCidr,
-    disallowClassicIntranetCidr,
-    disallowCrossNetworkMembership,
-    disallowExcessSecurityGroups,
-    disallowInvalidRule,
-    disallowOpenEgress,
-    disallowPublicRiskyPorts,
-    disallowShadowedRule,
-    disallowUntrustedCrossAccountSource,
-    disallowUnusedSecurityGroup,
-    enableInnerAccessDrop,
-    missingDropBaseline,
-    missingExplicitRuleSettings,
-    missingSecurityGroupDescription,
-    missingSecurityGroupTags,
-    missingVpc,
-    preferSourceGroupAuthorization,
-};

@@ -10,7 +10,7 @@ export interface ExposureOptions {
 }
 
 /** The section's first line: what it covers, in the words the policy pack judges by. */
-export const EXPOSURE_HEADING =
+const EXPOSURE_HEADING =
     `Exposure (after priority resolution; the open Internet is any address, or a public block broader than ` +
     `/${MIN_IPV4_PREFIX} (IPv4) or /${MIN_IPV6_PREFIX} (IPv6)):`;
 

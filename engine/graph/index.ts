@@ -8,10 +8,10 @@ import { graphDocument, graphOfResources, type GraphModel } from "./model";
 import { renderSvg } from "./svg";
 
 export * from "./model";
-export { renderDot, type DotOptions } from "./dot";
+export { renderDot } from "./dot";
 export { renderMermaid } from "./mermaid";
 export { renderSvg } from "./svg";
-export { exposureLines, type ExposureOptions } from "./exposure";
+export { exposureLines } from "./exposure";
 
 export type GraphFormat = "mermaid" | "dot" | "svg" | "json";
 export const GRAPH_FORMATS: readonly GraphFormat[] = ["mermaid", "dot", "svg", "json"];

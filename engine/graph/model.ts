@@ -71,14 +71,14 @@ export interface GraphOptions {
     readonly deployed?: boolean;
 }
 
-export const INTERNET_NODE_ID = "internet";
+const INTERNET_NODE_ID = "internet";
 
 /**
  * Any address on a classic-network group's intranet rule: every instance of every tenant on the shared classic
  * network, not the Internet (which a classic group's internet-NIC rules govern).
  */
-export const CLASSIC_INTRANET_NODE_ID = "classic-intranet";
-export const CLASSIC_INTRANET_LABEL = "classic intranet (all tenants)";
+const CLASSIC_INTRANET_NODE_ID = "classic-intranet";
+const CLASSIC_INTRANET_LABEL = "classic intranet (all tenants)";
 
 /** The analyzer's view of recorded resources: what the policy pack's stack policies join, too. */
 export function stackInputs(resources: readonly RecordedResource[], deployed = false): StackResourceInput[] {

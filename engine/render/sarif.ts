@@ -36,7 +36,7 @@ export interface SarifOptions {
  * `security-severity` as GitHub code scanning reads it: a score whose band (low < 4.0 ≤ medium < 7.0 ≤ high <
  * 9.0 ≤ critical) is the policy's severity.
  */
-export const SECURITY_SEVERITY: Readonly<Record<PolicySeverity, string>> = {
+const SECURITY_SEVERITY: Readonly<Record<PolicySeverity, string>> = {
     low: "3.0",
     medium: "5.5",
     high: "8.0",
@@ -44,7 +44,7 @@ export const SECURITY_SEVERITY: Readonly<Record<PolicySeverity, string>> = {
 };
 
 /** The key of a result's `partialFingerprints`: versioned, so a change of recipe starts new alerts. */
-export const FINGERPRINT_KEY = "policyResourceHash/v1";
+const FINGERPRINT_KEY = "policyResourceHash/v1";
 
 /** A rule's level before any result: a remediated violation that remains is reported as mandatory. */
 const DEFAULT_LEVELS: Readonly<Record<EnforcementLevel, "error" | "warning" | "none">> = {

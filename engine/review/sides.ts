@@ -1,5 +1,6 @@
 import * as path from "path";
 import { joinStack, type StackModel } from "../../core/stack";
+import { audit, loadAuditSource } from "../audit";
 import { GateError } from "../errors";
 import { stackInputs } from "../graph/model";
 import type { GateOutput } from "../output";
@@ -40,7 +41,7 @@ export function parseSideArgument(text: string): SideSpec {
 }
 
 /** How the user wrote a side, for messages and reports. */
-export function sideLabel(spec: SideSpec): string {
+function sideLabel(spec: SideSpec): string {
     switch (spec.kind) {
         case "project":
             return spec.dir;
@@ -128,14 +129,52 @@ export async function loadSide(role: string, spec: SideSpec, options: LoadSideOp
         }
         case "stack-export":
         case "aliyun":
-            return named(
-                new GateError(
-                    "arguments",
-                    "reading a stack export or aliyun API responses needs the loaders of alicloud-sg audit, " +
-                        "which this build does not have yet; compare project directories or git:REF",
-                ),
-            );
+            try {
+                return await loadDeployed(label, spec, options);
+            } catch (err) {
+                return named(err);
+            }
     }
+}
+
+/** What is deployed, read by `audit`'s loaders and, for `diff`, judged by the packs as `audit` judges it. */
+async function loadDeployed(
+    label: string,
+    spec: Extract<SideSpec, { kind: "stack-export" | "aliyun" }>,
+    options: LoadSideOptions,
+): Promise<LoadedSide> {
+    const source =
+        spec.kind === "stack-export"
+            ? { stackExport: spec.file, output: options.output }
+            : { aliyun: spec.dir, output: options.output };
+    if (options.packs) {
+        const { report } = await audit({
+            ...source,
+            policyPacks: options.packs.policyPacks,
+            policyPackConfigs: options.packs.policyPackConfigs,
+            packCallTimeoutMs: options.packs.packCallTimeoutMs,
+        });
+        return {
+            label,
+            origin: spec.kind,
+            project: report.document.project,
+            stack: report.document.stack,
+            resources: report.resources,
+            deployed: true,
+            report,
+            limitations: report.origin.limitations,
+        };
+    }
+    const loaded = loadAuditSource(source);
+    return {
+        label,
+        origin: spec.kind,
+        project: loaded.project,
+        stack: loaded.stack,
+        resources: loaded.resources,
+        deployed: true,
+        limitations: loaded.limitations,
+    };
 }
 
 async function loadProgram(label: string, dir: string, options: LoadSideOptions): Promise<LoadedSide> {
@@ -188,5 +227,5 @@ function renameSources(report: Report, rename: (text: string) => string): Report
 
 /** The joined model of a side's resources: groups, rules and members as the policies and the graph see them. */
 export function sideModel(side: LoadedSide): StackModel {
-    return joinStack(stackInputs(side.resources));
+    return joinStack(stackInputs(side.resources, side.deployed));
 }

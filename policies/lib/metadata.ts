@@ -20,7 +20,7 @@ export function policyUrl(name: string): string {
  * restricted from the Internet, 3.5 fine-grained security group rules, 4.3/4.4 no ingress from 0.0.0.0/0 to
  * port 22/3389.
  */
-export const CIS_ALIBABA_CLOUD = {
+const CIS_ALIBABA_CLOUD = {
     name: "CIS",
     version: "2.0.0",
     specification: "CIS Alibaba Cloud Foundation Benchmark",

@@ -312,8 +312,8 @@ describe("audit: reading aliyun CLI responses", () => {
                         instances: [
                             "app-1 (i-bp1app00000000000001)",
                             "db-1 (i-bp1db000000000000001)",
-                            "app-1-data (eni-bp1appsecondary0001)",
-                            "web-template (lt-bp1web00000000000001)",
+                            "ENI app-1-data (eni-bp1appsecondary0001)",
+                            "launch template web-template (lt-bp1web00000000000001)",
                         ],
                     },
                     {
@@ -322,9 +322,9 @@ describe("audit: reading aliyun CLI responses", () => {
                         kind: "group",
                         instances: [
                             "db-1 (i-bp1db000000000000001)",
-                            "app-1-data (eni-bp1appsecondary0001)",
-                            "eni-bp1rds000000000001",
-                            "web-template (lt-bp1web00000000000001)",
+                            "ENI app-1-data (eni-bp1appsecondary0001)",
+                            "ENI eni-bp1rds000000000001",
+                            "launch template web-template (lt-bp1web00000000000001)",
                         ],
                     },
                     {
@@ -333,8 +333,8 @@ describe("audit: reading aliyun CLI responses", () => {
                         kind: "group",
                         instances: [
                             "web-1 (i-bp1web00000000000001)",
-                            "web-template (lt-bp1web00000000000001)",
-                            "web-scaling (asc-bp1web00000000000001)",
+                            "launch template web-template (lt-bp1web00000000000001)",
+                            "scaling configuration web-scaling (asc-bp1web00000000000001)",
                         ],
                     },
                     { id: "cidr:10.0.0.0/8", label: "10.0.0.0/8", kind: "cidr", instances: [] },

@@ -88,38 +88,38 @@ describe("alicloud-sg audit", function () {
                     "mandatory",
                     "disallow-broad-intranet-cidr",
                     `sgr-bp1dbmysqlopen00002 of ${db}`,
-                    `Rule sgr-bp1dbmysqlopen00002 of ${db} allows tcp 3306 from 0.0.0.0/0 at priority 50: it opens tcp 3306/3306 to every address ("0.0.0.0/0"). Narrow the CIDR to /16 (IPv4) or /48 (IPv6) or longer, or authorize a source security group instead.`,
+                    `Rule sgr-bp1dbmysqlopen00002 of ${db} allows tcp 3306 from 0.0.0.0/0 at priority 50: it opens tcp 3306 to every address, the Internet included ("0.0.0.0/0"). It cannot be declared a public service (port 3306 must never face the open Internet): authorize a source security group or a block of /16 (IPv4) or /48 (IPv6) or longer instead.`,
                 ),
                 f(
                     "mandatory",
                     "disallow-broad-intranet-cidr",
                     `sgr-bp1dbredis000000004 of ${db}`,
-                    `Rule sgr-bp1dbredis000000004 of ${db} allows tcp 6379 from 10.0.0.0/8 at priority 1: it opens intranet access to the broad block "10.0.0.0/8" (/8). Narrow the CIDR to /16 (IPv4) or /48 (IPv6) or longer, or authorize a source security group instead.`,
+                    `Rule sgr-bp1dbredis000000004 of ${db} allows tcp 6379 from 10.0.0.0/8 at priority 1: it admits the broad block "10.0.0.0/8" (/8). Narrow the CIDR to /16 (IPv4) or /48 (IPv6) or longer, authorize a source security group instead, or, if the block is deliberate, list it in this policy's allowedCidrs.`,
                 ),
                 f(
                     "mandatory",
                     "disallow-broad-intranet-cidr",
                     `sgr-bp1webrdp6000000004 of ${web}`,
-                    `Rule sgr-bp1webrdp6000000004 of ${web} allows tcp 3389 from 2001:db8::/32 at priority 5: it opens intranet access to the broad block "2001:db8::/32" (/32). Narrow the CIDR to /16 (IPv4) or /48 (IPv6) or longer, or authorize a source security group instead.`,
+                    `Rule sgr-bp1webrdp6000000004 of ${web} allows tcp 3389 from 2001:db8::/32 at priority 5: it admits the broad block "2001:db8::/32" (/32). Narrow the CIDR to /16 (IPv4) or /48 (IPv6) or longer, authorize a source security group instead, or, if the block is deliberate, list it in this policy's allowedCidrs.`,
                 ),
                 f(
                     "mandatory",
                     "disallow-excess-security-groups",
                     "web-template (lt-bp1web00000000000001)",
-                    `web-template (lt-bp1web00000000000001) joins 6 security groups through securityGroupIds (${web}, ${app}, ${db}, sg-bp1legacy0000000001, sg-bp1legacy0000000002, sg-bp1legacy0000000003), more than the 5 allowed per network interface; merge groups, or raise maxGroupsPerInstance after a quota increase.`,
+                    `launch template web-template (lt-bp1web00000000000001) joins 6 security groups through securityGroupIds (${web}, ${app}, ${db}, sg-bp1legacy0000000001, sg-bp1legacy0000000002, sg-bp1legacy0000000003), more than the 5 allowed per network interface; merge groups, or raise maxGroupsPerInstance after a quota increase.`,
                 ),
                 // MySQL open to 0.0.0.0/0 at 50 is closed by the drop at 1: only RDP over IPv6 reaches a risky port.
                 f(
                     "mandatory",
                     "disallow-public-risky-ports",
                     `sgr-bp1webrdp6000000004 of ${web}`,
-                    `Rule sgr-bp1webrdp6000000004 of ${web} allows tcp 3389 from 2001:db8::/32 at priority 5, so the open Internet reaches risky port 3389 on web-1 (i-bp1web00000000000001), web-scaling (asc-bp1web00000000000001), web-template (lt-bp1web00000000000001); authorize a bastion security group or a narrow office CIDR instead.`,
+                    `Rule sgr-bp1webrdp6000000004 of ${web} allows tcp 3389 from 2001:db8::/32 at priority 5, so the open Internet reaches risky port 3389 on launch template web-template (lt-bp1web00000000000001), scaling configuration web-scaling (asc-bp1web00000000000001), web-1 (i-bp1web00000000000001); authorize a bastion security group or a narrow office CIDR instead.`,
                 ),
                 f(
                     "mandatory",
                     "missing-security-group-tags",
                     db,
-                    `Security group ${db} has no tags; add non-empty tags including "managed-by" so that its owner can be found.`,
+                    `Security group ${db} has no tags; add non-empty tags (an owner tag, for instance) so that its owner can be found.`,
                 ),
                 f(
                     "advisory",
@@ -173,7 +173,7 @@ describe("alicloud-sg audit", function () {
                     "advisory",
                     "missing-security-group-description",
                     db,
-                    `Security group ${db} has no description; set description to say what it is for.`,
+                    `Security group ${db} has no description; set description to say what the group is for and whom it admits.`,
                 ),
                 f(
                     "advisory",
@@ -202,11 +202,18 @@ describe("alicloud-sg audit", function () {
             const web = "legacy-web (sg-m5eweb000000000000001)";
             const app = "legacy-app (sg-m5eapp000000000000002)";
             assert.deepStrictEqual(findings(result), [
+                // SSH from anywhere on the internet NIC: one problem, judged by both policies as on a VPC group.
+                f(
+                    "mandatory",
+                    "disallow-broad-intranet-cidr",
+                    `sgr-m5ewebssh0000000002 of ${web}`,
+                    `Rule sgr-m5ewebssh0000000002 of ${web} allows tcp 22 from 0.0.0.0/0 at priority 10: it opens tcp 22 to the whole Internet ("0.0.0.0/0"). It cannot be declared a public service (port 22 must never face the open Internet): authorize a source security group or a block of /16 (IPv4) or /48 (IPv6) or longer instead.`,
+                ),
                 f(
                     "mandatory",
                     "disallow-classic-intranet-cidr",
                     `sgr-m5ewebmysql00000004 of ${web}`,
-                    `Rule sgr-m5ewebmysql00000004 of ${web} allows tcp 3306 from 10.161.0.0/16 at priority 1 on the intranet of classic-network security group ${web}; authorize a source security group instead, or move the group into a VPC.`,
+                    `Rule sgr-m5ewebmysql00000004 of ${web} allows tcp 3306 from 10.161.0.0/16 at priority 1 on the intranet of classic-network security group ${web}, which every tenant of the classic network shares, so an address there does not identify your instances; authorize a source security group instead, or move the group into a VPC.`,
                 ),
                 f(
                     "mandatory",
@@ -241,7 +248,7 @@ describe("alicloud-sg audit", function () {
                     "mandatory",
                     "disallow-broad-intranet-cidr",
                     `sgr-2zebastionssh000001 of ${bastion}`,
-                    `Rule sgr-2zebastionssh000001 of ${bastion} allows tcp 22 from 0.0.0.0/0 at priority 1: it opens tcp 22/22 to every address ("0.0.0.0/0"). Narrow the CIDR to /16 (IPv4) or /48 (IPv6) or longer, or authorize a source security group instead.`,
+                    `Rule sgr-2zebastionssh000001 of ${bastion} allows tcp 22 from 0.0.0.0/0 at priority 1: it opens tcp 22 to every address, the Internet included ("0.0.0.0/0"). It cannot be declared a public service (port 22 must never face the open Internet): authorize a source security group or a block of /16 (IPv4) or /48 (IPv6) or longer instead.`,
                 ),
                 f(
                     "advisory",

@@ -4,7 +4,7 @@ import { renderMarkdown } from "../../engine/render/markdown";
 import { MARKDOWN_MAX_CHARS } from "../../engine/review/markdownText";
 import { MOCK_LIMITATIONS } from "../../engine/report";
 import { SecretValues } from "../../engine/secrets";
-import { UNKNOWN } from "../../engine/wire";
+import { UNKNOWN_SENTINEL } from "../../core/wire";
 import {
     BARE,
     DESCRIPTION,
@@ -89,7 +89,7 @@ describe("engine/render/markdown: the report as a pull-request comment", () => {
             priority: 1,
             policy: "accept",
             nicType: "intranet",
-            securityGroupId: UNKNOWN,
+            securityGroupId: UNKNOWN_SENTINEL,
         },
         14,
         { securityGroupId: [urnOf(GROUP_TYPE, "web")] },

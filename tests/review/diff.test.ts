@@ -85,8 +85,8 @@ describe("diff: what a change opens or closes (real programs run with the bundle
                 policy: "disallow-broad-intranet-cidr",
                 resource: "web-allow-ssh",
                 message:
-                    "Rejects intranet ingress accepts whose CIDR is 0.0.0.0/0, ::/0 or broader than the minimum prefix (such as 10.0.0.0/8), except any-address rules on public ports only.\n" +
-                    'Rule web-allow-ssh allows tcp 22 from 0.0.0.0/0 at priority 1: it opens tcp 22/22 to every address ("0.0.0.0/0"). Narrow the CIDR to /16 (IPv4) or /48 (IPv6) or longer, or authorize a source security group instead.',
+                    "Rejects ingress accepts whose CIDR is 0.0.0.0/0, ::/0 or broader than the minimum prefix (such as 10.0.0.0/8), judged alike on VPC rules, classic-network internet rules and the shared classic intranet, except any-address rules on public ports only (publicPorts).\n" +
+                    'Rule web-allow-ssh allows tcp 22 from 0.0.0.0/0 at priority 1: it opens tcp 22 to every address, the Internet included ("0.0.0.0/0"). It cannot be declared a public service (port 22 must never face the open Internet): authorize a source security group or a block of /16 (IPv4) or /48 (IPv6) or longer instead.',
                 source: RULE_SOURCE,
             },
             {
@@ -182,8 +182,8 @@ describe("diff: what a change opens or closes (real programs run with the bundle
                 policy: "disallow-unused-security-group",
                 resource: "quarantine",
                 message:
-                    "Flags security groups that no instance, ENI, instance set, launch template or scaling configuration of the stack joins and no rule names as its source.\n" +
-                    "Security group quarantine is joined by nothing in this stack and named by no other group's rule; attach it to the instances it is for, or delete it.",
+                    "Flags security groups that no resource of the stack joins (instances, ENIs, launch templates, node pools, ECI, load balancers and every other type of the member catalog), no Redis, RDS, MongoDB or PolarDB whitelist names, and no rule names as its source.\n" +
+                    "Security group quarantine is joined by nothing in this stack, admitted by no database whitelist and named by no other group's rule; attach it to the resources it is for, or delete it.",
                 source: GROUP_SOURCE('"quarantine"'),
             },
         ]);
