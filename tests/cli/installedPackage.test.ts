@@ -369,7 +369,7 @@ describe("the installed package", function () {
         );
         assert.match(
             installed.text,
-            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policies\\)`),
+            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policy-pack\\)`),
         );
     });
 
