@@ -2,7 +2,7 @@ import { escapeControlCharacters as visible } from "../controlChars";
 import type { GateError } from "../errors";
 import { invokeNote, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { PolicyDescription } from "../types";
-import { codeSpan, markdownText, MARKDOWN_MAX_CHARS } from "../review/markdownText";
+import { codeSpan, fitLines, markdownText, MARKDOWN_MAX_CHARS, omittedNote } from "../review/markdownText";
 import { reportExposureLines } from "./text";
 
 /** A link to `url` with `label` (already Markdown) when it is an http(s) URL, else the label alone. */
@@ -49,22 +49,8 @@ function row(v: ReportViolation, policy: PolicyDescription | undefined): string 
     return `| ${name}${severity} | ${resource} | ${source} | ${whatToChange(v, policy)} |`;
 }
 
-/** The lines that fit in `budget` characters (each counted with its newline), and how many did not. */
-function fit(lines: readonly string[], budget: number): { shown: string[]; omitted: number } {
-    const shown: string[] = [];
-    let used = 0;
-    for (const line of lines) {
-        if (used + line.length + 1 > budget) {
-            break;
-        }
-        shown.push(line);
-        used += line.length + 1;
-    }
-    return { shown, omitted: lines.length - shown.length };
-}
-
 const omittedLine = (omitted: number, what: string): string[] =>
-    omitted > 0 ? ["", `…and ${omitted} more ${what}, not shown here: see the SARIF or JSON report.`] : [];
+    omittedNote(omitted, what, "the SARIF or JSON report");
 
 /**
  * The report as a pull-request comment: one summary line, the mandatory violations as a table (policy,
@@ -116,12 +102,12 @@ export function renderMarkdown(report: Report): string {
     ];
 
     let budget = MARKDOWN_MAX_CHARS - [...head, ...tail].join("\n").length - 1_000;
-    const mandatoryFit = fit(mandatory, budget);
+    const mandatoryFit = fitLines(mandatory, budget);
     budget -= mandatoryFit.shown.join("\n").length;
     const [exposureTitle, ...exposureLines] = reportExposureLines(report);
-    const exposure = fit(exposureLines, budget / 2);
+    const exposure = fitLines(exposureLines, budget / 2);
     budget -= exposure.shown.join("\n").length;
-    const advisoryFit = fit(advisory, budget);
+    const advisoryFit = fitLines(advisory, budget);
 
     const lines = [...head, ""];
     if (mandatory.length > 0) {

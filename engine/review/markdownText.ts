@@ -25,19 +25,27 @@ export function codeSpan(text: string, inTable = true): string {
  */
 export const MARKDOWN_MAX_CHARS = 60_000;
 
-/** The rows that fit in `budget` characters, and a line saying how many did not. */
-export function fitRows(rows: readonly string[], budget: number, what: string): string[] {
+/** The lines that fit in `budget` characters (each counted with its newline), and how many did not. */
+export function fitLines(lines: readonly string[], budget: number): { shown: string[]; omitted: number } {
     const shown: string[] = [];
     let used = 0;
-    for (const row of rows) {
-        if (used + row.length + 1 > budget) {
+    for (const line of lines) {
+        if (used + line.length + 1 > budget) {
             break;
         }
-        shown.push(row);
-        used += row.length + 1;
+        shown.push(line);
+        used += line.length + 1;
     }
-    const omitted = rows.length - shown.length;
-    return omitted > 0
-        ? [...shown, "", `…and ${omitted} more ${what}, not shown here: see \`--format json\`.`]
-        : shown;
+    return { shown, omitted: lines.length - shown.length };
+}
+
+/** The line saying how many `what` were left out and where to read them all; none when nothing was. */
+export function omittedNote(omitted: number, what: string, whereAll: string): string[] {
+    return omitted > 0 ? ["", `…and ${omitted} more ${what}, not shown here: see ${whereAll}.`] : [];
+}
+
+/** The rows that fit in `budget` characters, and a line saying how many did not. */
+export function fitRows(rows: readonly string[], budget: number, what: string): string[] {
+    const { shown, omitted } = fitLines(rows, budget);
+    return [...shown, ...omittedNote(omitted, what, "`--format json`")];
 }
