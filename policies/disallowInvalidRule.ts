@@ -1,103 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { cidrProblems } from "../core/cidr";
-import { PRIORITY_HIGHEST, PRIORITY_LOWEST } from "../core/limits";
-import { portRangeProblems, PROTOCOLS } from "../core/ports";
-import { Problem, problem } from "../core/problems";
-import { isKnown, UNKNOWN } from "../core/read";
-import { ruleProblems, ruleSetProblems, SecurityRule } from "../core/rule";
-import { StackRule } from "../core/stack";
+import { groupRejections, ruleRejections } from "../core/validity";
 import { configSchema } from "./lib/settings";
 import { stackModel } from "./lib/stack";
-
-/** Problems of fields that keep a rule from being modelled at all (missing, malformed, two peers). */
-function fieldProblems(rule: StackRule): Problem[] {
-    const { reading } = rule;
-    const raw = reading.raw;
-    const problems: Problem[] = [];
-    if (reading.direction === undefined) {
-        problems.push(problem("type", raw.type, `must be "ingress" or "egress"`));
-    }
-    if (reading.protocol === undefined) {
-        problems.push(problem("ipProtocol", raw.ipProtocol, `must be one of ${PROTOCOLS.join(", ")}`));
-    } else if (isKnown(reading.protocol) && raw.portRange !== UNKNOWN) {
-        problems.push(...portRangeProblems(reading.protocol, raw.portRange ?? "-1/-1", "portRange"));
-    }
-    if (raw.policy !== undefined && reading.policy === undefined) {
-        problems.push(problem("policy", raw.policy, `must be "accept" or "drop"`));
-    }
-    if (raw.nicType !== undefined && reading.nicType === undefined) {
-        problems.push(problem("nicType", raw.nicType, `must be "intranet" or "internet"`));
-    }
-    if (raw.priority !== undefined && raw.priority !== UNKNOWN) {
-        const priority = reading.priority;
-        if (
-            !isKnown(priority) ||
-            !Number.isInteger(priority) ||
-            priority < PRIORITY_HIGHEST ||
-            priority > PRIORITY_LOWEST
-        ) {
-            problems.push(
-                problem(
-                    "priority",
-                    raw.priority,
-                    `must be an integer from ${PRIORITY_HIGHEST} to ${PRIORITY_LOWEST}`,
-                ),
-            );
-        }
-    }
-    if (reading.peerFields.length === 0) {
-        problems.push(
-            problem(
-                "peer",
-                undefined,
-                "must name one of cidrIp, ipv6CidrIp, sourceSecurityGroupId or prefixListId",
-            ),
-        );
-    } else if (reading.peerFields.length > 1) {
-        problems.push(problem("peer", reading.peerFields.join(", "), "must name exactly one peer"));
-    } else if (!reading.peer) {
-        const field = reading.peerFields[0];
-        problems.push(problem(field, raw[field], "must be a non-empty string"));
-    } else if (isKnown(reading.peer.value)) {
-        if (reading.peer.field === "cidrIp") {
-            problems.push(...cidrProblems(raw.cidrIp, "cidrIp", "ipv4"));
-        } else if (reading.peer.field === "ipv6CidrIp") {
-            problems.push(...cidrProblems(raw.ipv6CidrIp, "ipv6CidrIp", "ipv6"));
-        }
-    }
-    return problems;
-}
-
-/** Problems that need the group: NIC type against the network, enterprise references. */
-function contextProblems(stackRule: StackRule): Problem[] {
-    const rule = stackRule.rule;
-    if (!rule) {
-        return [];
-    }
-    const group = stackRule.group.kind === "stack" ? stackRule.group.group.reading : undefined;
-    const explicitNic = isKnown(stackRule.reading.nicType) ? stackRule.reading.nicType : rule.nicType;
-    // ruleProblems sees the NIC type as written: the effective one of a VPC rule is always intranet.
-    const asWritten: SecurityRule<string> = { ...rule, nicType: explicitNic };
-    const problems = ruleProblems(asWritten, "rule", {
-        vpc: group ? group.vpc : explicitNic !== "internet",
-        enterprise: group?.enterprise === true,
-    })
-        .filter(
-            (p) => ![".ports", ".cidr", ".ipv6Cidr", ".priority"].some((suffix) => p.field.endsWith(suffix)),
-        )
-        .map((p) => ({
-            ...p,
-            field: p.field.slice("rule.".length),
-            message: p.message.replace(/^rule\./, ""),
-        }));
-    const source = stackRule.source;
-    if (source?.kind === "stack" && source.group.reading.enterprise === true) {
-        problems.push(
-            problem("sourceSecurityGroupId", source.group.name, "cannot name an enterprise security group"),
-        );
-    }
-    return problems;
-}
 
 export const disallowInvalidRule: StackValidationPolicy = {
     name: "disallow-invalid-rule",
@@ -108,7 +12,7 @@ export const disallowInvalidRule: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         const model = stackModel(args);
         for (const stackRule of model.rules) {
-            const problems = [...fieldProblems(stackRule), ...contextProblems(stackRule)];
+            const problems = ruleRejections(stackRule);
             if (problems.length > 0) {
                 reportViolation(
                     `Rule ${stackRule.name} would be rejected by the API: ${problems.map((p) => p.message).join("; ")}. Fix ${problems.length > 1 ? "these fields" : "this field"}.`,
@@ -117,8 +21,7 @@ export const disallowInvalidRule: StackValidationPolicy = {
             }
         }
         for (const group of model.groups) {
-            const rules = group.rules.flatMap((r) => (r.rule ? [r.rule] : []));
-            const problems = ruleSetProblems(rules, "rules");
+            const problems = groupRejections(group);
             if (problems.length > 0) {
                 reportViolation(
                     `Security group ${group.name} would be rejected by the API: ${problems.map((p) => p.message).join("; ")}. Split its rules across groups.`,

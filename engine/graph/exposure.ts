@@ -1,30 +1,45 @@
-import type { GraphModel } from "./model";
+import { atMost } from "../../core/exposure";
+import type { GraphModel, GraphNode } from "./model";
 
 export interface ExposureOptions {
     /** Wraps risky text for a terminal; identity without colour. */
     readonly risky?: (text: string) => string;
 }
 
+/** A group outside the stack gets a line when the stack writes rules to it, joins it, or may be exposed there. */
+function judged(node: GraphNode, graph: GraphModel): boolean {
+    return (
+        node.kind === "group" ||
+        (node.kind === "external-group" &&
+            (node.instances.length > 0 ||
+                graph.uncertain.has(node.id) ||
+                graph.edges.some((edge) => edge.to === node.id)))
+    );
+}
+
 /**
- * The text report's "exposure" section: for each group, what the open Internet (any address, or a broad public
- * block) can effectively reach, and through which peers.
+ * The text report's "exposure" section: for each group, what the open Internet (any address, a broad public
+ * block, or touching blocks broader than one) effectively reaches, and through which peers; what unseen groups
+ * or rules not known yet could still close of it; and the risky ports that may be open though no known rule
+ * opens them ("can't tell yet"). It reads the graph, which judges as `disallow-public-risky-ports` does.
  */
 export function exposureLines(graph: GraphModel, options: ExposureOptions = {}): string[] {
     const risky = options.risky ?? ((text: string) => text);
     const labels = new Map(graph.nodes.map((node) => [node.id, node.label]));
     const lines = ["Exposure (what the Internet can reach, after priority resolution):"];
-    const groups = graph.nodes.filter((node) => node.kind === "group");
+    const groups = graph.nodes.filter((node) => judged(node, graph));
     if (groups.length === 0) {
         lines.push("    (no security group)");
     }
-    const names = groups.map((node) =>
-        node.instances.length > 0 ? `${node.label} (${node.instances.join(", ")})` : node.label,
-    );
+    const names = groups.map((node) => {
+        const label = node.kind === "external-group" ? `${node.label} (outside this stack)` : node.label;
+        return node.instances.length > 0 ? `${label} (${node.instances.join(", ")})` : label;
+    });
     const width = Math.max(0, ...names.map((name) => name.length));
     groups.forEach((node, position) => {
         const reached: string[] = [];
         graph.edges.forEach((edge, index) => {
-            if (edge.to !== node.id || !graph.internetFacing.has(edge.from)) {
+            if (edge.to !== node.id || !graph.openInternet[index]) {
                 return;
             }
             const what =
@@ -35,11 +50,21 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
             const warning = ports.length > 0 ? risky(` (risky: ${ports.join(", ")})`) : "";
             reached.push(`${what} from ${labels.get(edge.from)}${warning}`);
         });
-        const caveat = graph.incomplete.has(node.id)
-            ? " (incomplete: some rules or groups are unknown in preview or outside the stack)"
-            : "";
+        const notes: string[] = [];
+        const closers = graph.closers.get(node.id) ?? [];
+        if (closers.length > 0) {
+            notes.push(`unless ${atMost(closers).join(" or ")} drops it first`);
+        }
+        const uncertain = graph.uncertain.get(node.id) ?? [];
+        for (const { ports, because } of uncertain) {
+            notes.push(risky(`can't tell yet: risky ${ports.join(", ")} (${because})`));
+        }
+        if (uncertain.length === 0 && graph.incomplete.has(node.id)) {
+            notes.push("incomplete: some rules or groups are unknown in preview or outside the stack");
+        }
+        const text = reached.length > 0 ? reached.join("; ") : "nothing";
         lines.push(
-            `    ${names[position].padEnd(width)}  ${reached.length > 0 ? reached.join("; ") : "nothing"}${caveat}`,
+            `    ${names[position].padEnd(width)}  ${text}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
         );
     });
     return lines;

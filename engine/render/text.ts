@@ -1,5 +1,5 @@
 import {
-    configuredRiskyPorts,
+    configuredExposure,
     MOCK_LIMITATIONS,
     sourceLabel,
     type Report,
@@ -73,8 +73,8 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     lines.push("");
 
-    // Risky as the run's policy config says, so the section and disallow-public-risky-ports agree.
-    const graph = graphOfResources(report.resources, { riskyPorts: configuredRiskyPorts(report.packs) });
+    // Judged with the run's policy config, so the section and disallow-public-risky-ports agree.
+    const graph = graphOfResources(report.resources, configuredExposure(report.packs));
     lines.push(...exposureLines(graph, { risky: (text) => paint("red", text) }));
     lines.push("");
 

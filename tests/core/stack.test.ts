@@ -122,16 +122,16 @@ describe("core/stack", () => {
         const [attachment] = model.members[0].attachments;
         assert.deepEqual(
             attachment.groups.map((ref) => (ref.kind === "stack" ? ref.group.name : ref.id)),
-            ["web", "app"],
+            ["web", "app", "sg-outside"],
         );
-        assert.equal(attachment.unknownCount, 1, "three entries, two explained by dependencies");
+        assert.equal(attachment.unknownCount, 0, "three entries: two explained by dependencies, one outside");
         assert.deepEqual(
             model.groups.map((g) => g.attachments.length),
             [1, 1],
         );
         const evaluation = evaluateAttachment(attachment, { direction: "ingress", nicType: "intranet" });
-        assert.equal(evaluation.complete, false);
-        assert.equal(evaluation.externalGroups, 0);
+        assert.equal(evaluation.complete, true);
+        assert.equal(evaluation.externalGroups, 1);
         assert.deepEqual(
             accessByPeer(evaluation).map((edge) => [
                 edge.peer.kind,
