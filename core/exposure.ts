@@ -241,7 +241,7 @@ const networkUnseen = (stackRule: StackRule): boolean => stackRule.group.kind !=
  * (in a VPC every rule is intranet). An accept the API may refuse still counts: refused, the deployment fails;
  * created, it is open. A drop counts only when it is certain to exist.
  */
-function standingOf(stackRule: StackRule, vpc: boolean): Standing {
+function standingOf(stackRule: StackRule, vpc: boolean, networkSeen: boolean): Standing {
     if (isRejected(stackRule)) {
         return { kind: "rejected" };
     }
@@ -250,6 +250,10 @@ function standingOf(stackRule: StackRule, vpc: boolean): Standing {
         return { kind: "unknown", fields: unknownFields(stackRule.reading) };
     }
     const written = isKnown(stackRule.reading.nicType) ? stackRule.reading.nicType : undefined;
+    if (networkUnseen(stackRule) && networkSeen && vpc && written === "internet") {
+        // The group shares a VPC member's network: the API refuses an internet rule there.
+        return { kind: "rejected" };
+    }
     const rule = { ...known, nicType: effectiveNicType(written, vpc, known.peer.kind === "group") };
     if (rule.policy === "drop") {
         if (stackRule.group.kind === "stack" && exceedsRuleLimits(stackRule.group.group)) {
@@ -310,9 +314,10 @@ export function networkNicTypes(vpc: boolean): readonly NicType[] {
 }
 
 function entriesOf(scope: ExposureScope, vpc: boolean): Entry[] {
+    const seen = scopeNetworks(scope).length === 1;
     return scopeRules(scope).map((stackRule) => {
         const own = stackRule.group.kind === "stack" ? stackRule.group.group.reading.vpc : vpc;
-        return { stackRule, standing: standingOf(stackRule, own), vpc: own };
+        return { stackRule, standing: standingOf(stackRule, own, seen), vpc: own };
     });
 }
 
@@ -368,7 +373,7 @@ const ANY_IPV6 = "::/0";
  * (a source-group peer never stands for the open Internet). A prefix list's entries are not seen here: it may
  * hold any block. Empty when the rule cannot be an accept there.
  */
-function possibleAccepts(entry: Entry, nicType: NicType): SecurityRule<string>[] {
+function possibleAccepts(entry: Entry, nicType: NicType, full: ReadonlySet<string>): SecurityRule<string>[] {
     const reading = entry.stackRule.reading;
     if (reading.direction === "egress" || reading.policy === "drop") {
         return [];
@@ -389,7 +394,9 @@ function possibleAccepts(entry: Entry, nicType: NicType): SecurityRule<string>[]
     }
     const blocks =
         peer.field === "prefixListId"
-            ? [ANY_IPV4, ANY_IPV6]
+            ? isKnown(peer.value) && !full.has(peer.value)
+                ? []
+                : [ANY_IPV4, ANY_IPV6]
             : [isKnown(peer.value) ? peer.value : peer.field === "cidrIp" ? ANY_IPV4 : ANY_IPV6];
     const traffic: { protocol: Protocol; ports: PortRange }[] = [];
     const ports = isKnown(reading.ports) ? reading.ports : undefined;
@@ -566,15 +573,70 @@ function placementCauses(scope: ExposureScope, stackRule: StackRule): Uncertaint
     return [];
 }
 
-function upperBound(scope: ExposureScope, nicType: NicType, entries: readonly Entry[]): UpperRule[] {
+/** The prefix lists a scope's rules name: their entries are not seen. */
+function prefixListsOf(entries: readonly Entry[]): string[] {
+    return [
+        ...new Set(
+            entries.flatMap(({ stackRule }) => {
+                const peer = stackRule.reading.peer;
+                return peer?.field === "prefixListId" && isKnown(peer.value) ? [peer.value] : [];
+            }),
+        ),
+    ].sort();
+}
+
+/** Above this many prefix lists in one scope, each is assumed full for accepts and empty for drops. */
+const PREFIX_LIST_CASES = 4;
+
+/**
+ * The ways a scope's prefix lists are taken in the upper bound: each holds every address or none. A rule
+ * matches all of a list's addresses or none of them, so whether a list's accepts or its drops win, the extremes
+ * are where the most is open.
+ */
+function prefixListCases(entries: readonly Entry[]): ReadonlySet<string>[] {
+    const lists = prefixListsOf(entries);
+    if (lists.length > PREFIX_LIST_CASES) {
+        return [new Set(lists)];
+    }
+    return lists.reduce<Set<string>[]>(
+        (cases, list) => cases.flatMap((full) => [full, new Set([...full, list])]),
+        [new Set()],
+    );
+}
+
+/**
+ * The upper bound of a scope in one network, for one NIC type, with the prefix lists in `full` holding every
+ * address (the others none).
+ */
+function upperBound(
+    scope: ExposureScope,
+    nicType: NicType,
+    entries: readonly Entry[],
+    full: ReadonlySet<string>,
+    exact: boolean,
+): UpperRule[] {
     const placement: Uncertainty[] = scope.kind === "unknown-group" ? [{ kind: "unknown-group" }] : [];
     const rules: UpperRule[] = [];
     for (const entry of entries) {
         const { standing, stackRule } = entry;
         if (standing.kind === "known" && standing.rule.nicType === nicType) {
             // Drops only bound access from above when they are certain, and never across groups not known yet.
-            if (standing.rule.policy === "accept" || (standing.certain && scope.kind !== "unknown-group")) {
+            const accept = standing.rule.policy === "accept";
+            if (accept || (standing.certain && scope.kind !== "unknown-group")) {
                 rules.push({ rule: standing.rule, causes: placementCauses(scope, stackRule) });
+                const peer = standing.rule.peer;
+                // A full prefix list: its drops close every address too (when the lists are taken exactly).
+                if (peer.kind === "prefixList" && full.has(peer.prefixListId) && !accept && exact) {
+                    for (const cidr of [ANY_IPV4, ANY_IPV6]) {
+                        rules.push({
+                            rule: {
+                                ...standing.rule,
+                                peer: { kind: cidr === ANY_IPV4 ? "cidr" : "ipv6Cidr", cidr },
+                            },
+                            causes: [],
+                        });
+                    }
+                }
             }
         }
         if (
@@ -585,7 +647,7 @@ function upperBound(scope: ExposureScope, nicType: NicType, entries: readonly En
                 standing.kind === "unknown"
                     ? unknownReason(standing.fields)
                     : prefixListReason(standing.rule);
-            for (const rule of possibleAccepts(entry, nicType)) {
+            for (const rule of possibleAccepts(entry, nicType, full)) {
                 rules.push({ rule, causes: [{ kind: "rule", rule: stackRule, reason }, ...placement] });
             }
         }
@@ -751,21 +813,24 @@ export function judgeScope(scope: ExposureScope, settings: ExposureSettings): Sc
                 }
             }
         }
-        for (const nicType of networkNicTypes(vpc)) {
-            const upper = upperBound(scope, nicType, entries);
-            const evaluation = evaluateAccess(
-                upper.map(({ rule }) => rule),
-                query(nicType, innerAccessGroups(scope)),
-            );
-            for (const port of risky) {
-                for (const protocol of ["tcp", "udp"] as const) {
-                    for (const family of ["ipv4", "ipv6"] as const) {
-                        const found = openInternetAt(evaluation, protocol, family, port, settings);
-                        if (found) {
-                            addCauses(
-                                port,
-                                found.deciders.flatMap((index) => upper[index].causes),
-                            );
+        const cases = prefixListCases(entries);
+        for (const full of cases) {
+            for (const nicType of networkNicTypes(vpc)) {
+                const upper = upperBound(scope, nicType, entries, full, cases.length > 1 || full.size === 0);
+                const evaluation = evaluateAccess(
+                    upper.map(({ rule }) => rule),
+                    query(nicType, innerAccessGroups(scope)),
+                );
+                for (const port of risky) {
+                    for (const protocol of ["tcp", "udp"] as const) {
+                        for (const family of ["ipv4", "ipv6"] as const) {
+                            const found = openInternetAt(evaluation, protocol, family, port, settings);
+                            if (found) {
+                                addCauses(
+                                    port,
+                                    found.deciders.flatMap((index) => upper[index].causes),
+                                );
+                            }
                         }
                     }
                 }
