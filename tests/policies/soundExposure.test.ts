@@ -308,3 +308,49 @@ describe("disallow-public-risky-ports: sound under uncertainty (issue 12, §1)",
         assert.deepEqual(await findings(stack), []);
     });
 });
+
+describe("other policies never count a drop the API would refuse (issue 12, §1)", function () {
+    this.timeout(120_000);
+
+    it("missing-drop-baseline: an internet-NIC baseline on a VPC group backs nothing", async () => {
+        const stack = [
+            group("web"),
+            rule("web-https", "web", { portRange: "443/443", cidrIp: "0.0.0.0/0" }),
+            baseline("web", { nicType: "internet" }),
+            instance("vm-web", ["web"]),
+        ];
+        assert.deepEqual(await findings(stack, {}, "missing-drop-baseline"), [
+            {
+                level: "advisory",
+                resource: "web",
+                message:
+                    "Security group web has ingress accepts (web-https) with no lower-priority drop covering them; add a drop baseline rule (all protocols, 0.0.0.0/0, priority 100) so that each accept opens exactly one hole.",
+            },
+        ]);
+    });
+
+    it("disallow-shadowed-rule: an accept is not shadowed by a drop the API refuses", async () => {
+        const stack = [
+            group("web"),
+            rule("web-ssh-office", "web", { cidrIp: "203.0.113.10/32", priority: 10 }),
+            rule("web-drop-all-internet", "web", {
+                ipProtocol: "all",
+                portRange: "-1/-1",
+                cidrIp: "0.0.0.0/0",
+                policy: "drop",
+                priority: 5,
+                nicType: "internet",
+            }),
+            instance("vm-web", ["web"]),
+        ];
+        assert.deepEqual(await findings(stack, {}, "disallow-shadowed-rule"), []);
+        // The same drop, valid, does shadow it.
+        const valid = stack.map((r) =>
+            r.name === "web-drop-all-internet" ? { ...r, props: { ...r.props, nicType: "intranet" } } : r,
+        );
+        assert.deepEqual(
+            (await findings(valid, {}, "disallow-shadowed-rule")).map((f) => f.resource),
+            ["web-ssh-office"],
+        );
+    });
+});
