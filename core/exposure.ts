@@ -207,6 +207,11 @@ type Standing =
           readonly rule: SecurityRule<string>;
           readonly certain: boolean;
           readonly doubt?: string;
+          /**
+           * An accept the API refuses in the network assumed, and accepts in the other: it counts as open in the
+           * lower bound (refused, the deployment fails) but does not exist in this network's upper bound.
+           */
+          readonly refusedHere?: boolean;
       }
     /** Refused by the API whatever the unknowns turn out to be: it does not exist. */
     | { readonly kind: "rejected" }
@@ -273,7 +278,10 @@ function standingOf(stackRule: StackRule, vpc: boolean, networkSeen: boolean): S
             };
         }
     }
-    return { kind: "known", rule, certain: true };
+    const refusedHere = networkUnseen(stackRule) && vpc && written === "internet";
+    return refusedHere
+        ? { kind: "known", rule, certain: true, refusedHere }
+        : { kind: "known", rule, certain: true };
 }
 
 interface Entry {
@@ -376,6 +384,10 @@ const ANY_IPV6 = "::/0";
 function possibleAccepts(entry: Entry, nicType: NicType, full: ReadonlySet<string>): SecurityRule<string>[] {
     const reading = entry.stackRule.reading;
     if (reading.direction === "egress" || reading.policy === "drop") {
+        return [];
+    }
+    if (reading.nicType === "internet" && entry.vpc) {
+        // Refused in a VPC, whatever else it turns out to be.
         return [];
     }
     if (isKnown(reading.nicType) || reading.nicType === undefined) {
@@ -615,11 +627,10 @@ function upperBound(
     full: ReadonlySet<string>,
     exact: boolean,
 ): UpperRule[] {
-    const placement: Uncertainty[] = scope.kind === "unknown-group" ? [{ kind: "unknown-group" }] : [];
     const rules: UpperRule[] = [];
     for (const entry of entries) {
         const { standing, stackRule } = entry;
-        if (standing.kind === "known" && standing.rule.nicType === nicType) {
+        if (standing.kind === "known" && standing.rule.nicType === nicType && !standing.refusedHere) {
             // Drops only bound access from above when they are certain, and never across groups not known yet.
             const accept = standing.rule.policy === "accept";
             if (accept || (standing.certain && scope.kind !== "unknown-group")) {
@@ -648,7 +659,7 @@ function upperBound(
                     ? unknownReason(standing.fields)
                     : prefixListReason(standing.rule);
             for (const rule of possibleAccepts(entry, nicType, full)) {
-                rules.push({ rule, causes: [{ kind: "rule", rule: stackRule, reason }, ...placement] });
+                rules.push({ rule, causes: [{ kind: "rule", rule: stackRule, reason }] });
             }
         }
     }

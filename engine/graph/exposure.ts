@@ -1,5 +1,5 @@
 import { atMost } from "../../core/exposure";
-import type { GraphModel, GraphNode } from "./model";
+import { type GraphModel, type GraphNode, UNKNOWN_GROUP_NODE_ID } from "./model";
 
 export interface ExposureOptions {
     /** Wraps risky text for a terminal; identity without colour. */
@@ -32,7 +32,10 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
         lines.push("    (no security group)");
     }
     const names = groups.map((node) => {
-        const label = node.kind === "external-group" ? `${node.label} (outside this stack)` : node.label;
+        const label =
+            node.kind === "external-group" && node.id !== UNKNOWN_GROUP_NODE_ID
+                ? `${node.label} (outside this stack)`
+                : node.label;
         return node.instances.length > 0 ? `${label} (${node.instances.join(", ")})` : label;
     });
     const width = Math.max(0, ...names.map((name) => name.length));

@@ -342,8 +342,18 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
                 return [ownerNode(cause.rule.group)];
             case "outside-group":
                 return [outsideNode(cause.id)];
-            case "unknown-groups":
-                return nodesOf(scope);
+            case "unknown-groups": {
+                // A member in groups not known yet only is drawn in the node of groups not known yet.
+                const targets = nodesOf(scope);
+                if (targets.length > 0 || scope.kind !== "members") {
+                    return targets;
+                }
+                const id = outsideNode(undefined);
+                const node = peerNodes.get(id) as GraphNode;
+                const members = scope.attachments.map((attachment) => attachment.member.name);
+                peerNodes.set(id, { ...node, instances: [...new Set([...node.instances, ...members])] });
+                return [id];
+            }
             case "unknown-group":
                 return [outsideNode(undefined)];
         }

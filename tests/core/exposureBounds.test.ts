@@ -1,8 +1,22 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { judgeExposure, type ScopeExposure } from "../../core/exposure";
-import { joinStack, type StackResourceInput } from "../../core/stack";
-import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
+import { joinStack } from "../../core/stack";
+import {
+    DOMAINS,
+    type FieldValue,
+    groupName,
+    memberName,
+    OUTSIDE,
+    resources,
+    RISKY,
+    type RuleSpec,
+    stackArbitrary,
+    type StackSpec,
+    UNKNOWN_MARK,
+    V4,
+    V6,
+} from "./exposureStacks";
 
 /**
  * DESIGN §5 "Sound under uncertainty", checked against brute force. Random small stacks mix known rules, rules
@@ -21,226 +35,6 @@ import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
  *   and a drop counts only where it certainly exists;
  * - hence when nothing known opens anything, nothing is mandatory.
  */
-
-const RISKY = [22, 3306];
-const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
-const INSTANCE = "alicloud:ecs/instance:Instance";
-const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
-const OUTSIDE = "sg-out";
-const UNKNOWN_MARK = "(unknown)";
-const BOGUS = "bogus";
-
-// ---------------------------------------------------------------------------------------------------------
-// Random stacks.
-
-type FieldValue = string | number | undefined;
-interface RuleSpec {
-    readonly group: number | "outside" | "unknown";
-    readonly fields: Readonly<Record<string, FieldValue>>;
-}
-interface MemberSpec {
-    readonly groups: readonly number[];
-    /** Also joins `sg-out` by literal id, or a group another stack exports (unknown), or neither. */
-    readonly extra: "none" | "outside" | "unknown";
-}
-interface StackSpec {
-    readonly vpc: readonly boolean[];
-    readonly rules: readonly RuleSpec[];
-    readonly members: readonly MemberSpec[];
-}
-
-const V4 = [
-    "0.0.0.0/0",
-    "47.0.0.0/17",
-    "47.0.128.0/17",
-    "47.1.0.0/17",
-    "47.1.128.0/17",
-    "10.0.0.0/8",
-    "203.0.113.7/32",
-    "8.0.0.0/8",
-];
-const V6 = ["::/0", "2001:db8::/32", "2001:db8::/64", "fd00::/8"];
-
-/** What an unknown field may turn out to be: the values the generator writes, and one the API refuses. */
-const DOMAINS: Record<string, readonly (string | number)[]> = {
-    type: ["ingress", "egress", BOGUS],
-    ipProtocol: ["tcp", "udp", "all", "icmp", BOGUS],
-    portRange: ["22/22", "3306/3306", "1/65535", "-1/-1", BOGUS],
-    policy: ["accept", "drop", BOGUS],
-    priority: [1, 50, 100, 0],
-    nicType: ["intranet", "internet", BOGUS],
-    cidrIp: ["0.0.0.0/0", "47.0.0.0/17", "203.0.113.7/32", BOGUS],
-    ipv6CidrIp: ["::/0", "2001:db8::/64", BOGUS],
-    prefixListId: ["pl-1", "pl-2"],
-};
-const UNKNOWABLE = Object.keys(DOMAINS);
-
-/** Small domains, weighted towards what collides: the open Internet, the risky ports, both NIC types. */
-const ruleFields: fc.Arbitrary<Record<string, FieldValue>> = fc
-    .record({
-        type: fc.constantFrom("ingress", "ingress", "ingress", "egress"),
-        traffic: fc.oneof(
-            {
-                weight: 3,
-                arbitrary: fc.record({
-                    ipProtocol: fc.constantFrom("tcp", "tcp", "tcp", "udp"),
-                    portRange: fc.constantFrom(
-                        "22/22",
-                        "22/22",
-                        "3306/3306",
-                        "1/65535",
-                        "20/25",
-                        "3300/3310",
-                        "-1/-1",
-                    ),
-                }),
-            },
-            {
-                weight: 1,
-                arbitrary: fc.record({
-                    ipProtocol: fc.constantFrom("all", "all", "icmp"),
-                    portRange: fc.constantFrom("-1/-1", "-1/-1", "22/22"),
-                }),
-            },
-        ),
-        policy: fc.constantFrom(undefined, "accept", "accept", "drop", "drop"),
-        priority: fc.constantFrom(undefined, 1, 5, 50, 100, 0),
-        nicType: fc.constantFrom(undefined, "intranet", "internet"),
-        peer: fc.oneof(
-            { weight: 4, arbitrary: fc.constant({ cidrIp: "0.0.0.0/0" }) },
-            { weight: 5, arbitrary: fc.constantFrom(...V4).map((v) => ({ cidrIp: v })) },
-            { weight: 2, arbitrary: fc.constantFrom(...V6).map((v) => ({ ipv6CidrIp: v })) },
-            { weight: 2, arbitrary: fc.constantFrom("pl-1", "pl-2").map((v) => ({ prefixListId: v })) },
-            { weight: 1, arbitrary: fc.constant({ sourceSecurityGroupId: "sg-peer" }) },
-        ),
-    })
-    .map(({ traffic, peer, ...rest }) => ({ ...rest, ...traffic, ...peer }));
-
-/** Random stacks; `outside` weighs rules written to groups outside the stack against the stack's own (6). */
-const stackArbitrary = (outside: number): fc.Arbitrary<StackSpec> =>
-    fc.integer({ min: 1, max: 3 }).chain((groupCount) =>
-        fc
-            .record({
-                vpc: fc.array(fc.boolean(), { minLength: groupCount, maxLength: groupCount }),
-                rules: fc.array(
-                    fc.record({
-                        group: fc.oneof(
-                            { weight: 6, arbitrary: fc.integer({ min: 0, max: groupCount - 1 }) },
-                            { weight: outside, arbitrary: fc.constant("outside" as const) },
-                            { weight: 1, arbitrary: fc.constant("unknown" as const) },
-                        ),
-                        fields: ruleFields,
-                    }),
-                    { maxLength: 6 },
-                ),
-                members: fc.array(
-                    fc.record({
-                        groups: fc.uniqueArray(fc.integer({ min: 0, max: groupCount - 1 }), { maxLength: 2 }),
-                        extra: fc.constantFrom(
-                            "none" as const,
-                            "none" as const,
-                            "outside" as const,
-                            "unknown" as const,
-                        ),
-                    }),
-                    { maxLength: 2 },
-                ),
-                unknowns: fc.array(fc.tuple(fc.nat(), fc.constantFrom(...UNKNOWABLE)), { maxLength: 2 }),
-            })
-            .map(({ vpc, rules, members, unknowns }) => {
-                // At most two unknown fields and two rules on groups not known yet keep the enumeration small.
-                let placed = 0;
-                const fixed = rules.map((rule) => {
-                    if (rule.group === "unknown" && ++placed > 2) {
-                        return { ...rule, group: 0 };
-                    }
-                    return rule;
-                });
-                for (const [index, field] of unknowns) {
-                    if (fixed.length === 0) {
-                        break;
-                    }
-                    const target = fixed[index % fixed.length];
-                    const peerFields = ["cidrIp", "ipv6CidrIp", "prefixListId", "sourceSecurityGroupId"];
-                    // An unknown peer stays the peer field the rule has.
-                    if (peerFields.includes(field) && target.fields[field] === undefined) {
-                        continue;
-                    }
-                    fixed[fixed.indexOf(target)] = {
-                        ...target,
-                        fields: { ...target.fields, [field]: UNKNOWN_MARK },
-                    };
-                }
-                return {
-                    vpc,
-                    rules: fixed,
-                    members: members.filter((member) => member.groups.length > 0 || member.extra !== "none"),
-                };
-            }),
-    );
-
-const groupName = (index: number) => `g${index}`;
-const ruleName = (index: number) => `r${index}`;
-const memberName = (index: number) => `vm${index}`;
-
-/** The stack as the engine hands it to a stack policy: ids unknown, joins through property dependencies. */
-function resources(stack: StackSpec): StackResourceInput[] {
-    const list: StackResourceInput[] = stack.vpc.map((vpc, index) => ({
-        urn: urn(GROUP, groupName(index)),
-        type: GROUP,
-        name: groupName(index),
-        props: unknownCheckingProxy({ ...(vpc ? { vpcId: "vpc-1" } : {}), innerAccessPolicy: "Drop" }),
-    }));
-    list.push({
-        urn: urn("pulumi:pulumi:StackReference", "infra"),
-        type: "pulumi:pulumi:StackReference",
-        name: "infra",
-        props: {},
-    });
-    stack.rules.forEach((rule, index) => {
-        const props: Record<string, unknown> = {};
-        for (const [field, value] of Object.entries(rule.fields)) {
-            if (value !== undefined) {
-                props[field] = value === UNKNOWN_MARK ? unknownStringValue : value;
-            }
-        }
-        props.securityGroupId =
-            rule.group === "outside"
-                ? OUTSIDE
-                : typeof rule.group === "number"
-                  ? unknownStringValue
-                  : unknownStringValue;
-        list.push({
-            urn: urn(RULE, ruleName(index)),
-            type: RULE,
-            name: ruleName(index),
-            props: unknownCheckingProxy(props),
-            propertyDependencies:
-                typeof rule.group === "number"
-                    ? { securityGroupId: [urn(GROUP, groupName(rule.group))] }
-                    : {},
-        });
-    });
-    stack.members.forEach((member, index) => {
-        const entries: string[] = member.groups.map(() => unknownStringValue);
-        const deps = member.groups.map((g) => urn(GROUP, groupName(g)));
-        if (member.extra === "outside") {
-            entries.push(OUTSIDE);
-        } else if (member.extra === "unknown") {
-            entries.push(unknownStringValue);
-            deps.push(urn("pulumi:pulumi:StackReference", "infra"));
-        }
-        list.push({
-            urn: urn(INSTANCE, memberName(index)),
-            type: INSTANCE,
-            name: memberName(index),
-            props: unknownCheckingProxy({ securityGroups: entries }),
-            propertyDependencies: { securityGroups: deps },
-        });
-    });
-    return list;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // The reference: every packet class decided by brute force, every possibility enumerated.
