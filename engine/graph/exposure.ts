@@ -58,11 +58,19 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
         if (closers.length > 0) {
             notes.push(`unless ${atMost(closers).join(" or ")} drops it first`);
         }
+        const refused = graph.refusedDrops.get(node.id) ?? [];
+        if (refused.length > 0) {
+            notes.push(
+                refused.length === 1
+                    ? `drop rule ${refused[0]} closes nothing: the API would reject it`
+                    : `drop rules ${atMost(refused).join(", ")} close nothing: the API would reject them`,
+            );
+        }
         const uncertain = graph.uncertain.get(node.id) ?? [];
         for (const { ports, because } of uncertain) {
             notes.push(risky(`can't tell yet: risky ${ports.join(", ")} (${because})`));
         }
-        if (uncertain.length === 0 && graph.incomplete.has(node.id)) {
+        if (notes.length === 0 && graph.incomplete.has(node.id)) {
             notes.push("incomplete: some rules or groups are unknown in preview or outside the stack");
         }
         const text = reached.length > 0 ? reached.join("; ") : "nothing";

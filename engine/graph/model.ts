@@ -83,8 +83,13 @@ export interface GraphModel extends GraphDocument {
     readonly incomplete: ReadonlySet<string>;
     /** Per group node: risky ports that may be open though no known rule opens them, and why. */
     readonly uncertain: ReadonlyMap<string, readonly UncertainAccess[]>;
-    /** Per group node: what could still close the risky ports its edges open (unseen groups, unknown drops). */
+    /**
+     * Per group node: what could still close the risky ports its edges open (unseen groups, rules not known yet),
+     * as noun phrases that keep their appositive commas (`security group sg-1, outside this stack,`).
+     */
     readonly closers: ReadonlyMap<string, readonly string[]>;
+    /** Per group node: drops that would close its risky ports but that the API refuses, by rule name. */
+    readonly refusedDrops: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface GraphOptions extends BroadnessLimits {
@@ -289,6 +294,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
     // the same judgement as disallow-public-risky-ports makes.
     const uncertain = new Map<string, UncertainAccess[]>();
     const closers = new Map<string, string[]>();
+    const refusedDrops = new Map<string, string[]>();
     const note = <T>(map: Map<string, T[]>, id: string, item: T, same: (a: T) => boolean) => {
         const list = map.get(id) ?? [];
         if (!list.some(same)) {
@@ -327,12 +333,11 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
         for (const exposure of judged.definite) {
             const id = ownerNode(exposure.rule.group);
             for (const closer of exposure.closers) {
-                const text = describeUncertainty(closer).replace(/,$/, "");
+                const text = describeUncertainty(closer);
                 note(closers, id, text, (other) => other === text);
             }
             for (const drop of exposure.rejectedDrops) {
-                const text = `not drop rule ${drop.name}, which the API would reject`;
-                note(closers, id, text, (other) => other === text);
+                note(refusedDrops, id, drop.name, (other) => other === drop.name);
             }
         }
     }
@@ -425,6 +430,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
         incomplete,
         uncertain,
         closers,
+        refusedDrops,
     };
 }
 
