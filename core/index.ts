@@ -9,3 +9,5 @@ export * from "./effective";
 export * from "./stack";
 export * from "./groupRules";
 export * from "./policyDefaults";
+export * from "./validity";
+export * from "./exposure";
