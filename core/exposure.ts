@@ -26,6 +26,12 @@ import { exceedsRuleLimits, isRejected } from "./validity";
  * Adding accepts only adds access, so the lower bound is contained in the upper bound, and the upper bound
  * contains the access of every way the unknowns can turn out. When nothing known opens anything, the lower bound
  * is empty: no definite exposure.
+ *
+ * A scope of groups outside the stack alone may be in a VPC or in the classic network, which decides its rules'
+ * NIC types and whether the API takes an `internet` rule: both are judged, and an exposure is definite only when
+ * it holds in both. A prefix list's entries are not seen: the lower bound takes it empty, the upper bound full or
+ * empty. Exactly which possibilities count is stated, and checked by brute force, in
+ * `tests/core/exposureBounds.test.ts`.
  */
 
 /** Something whose rules or values the stack does not show. */
@@ -470,6 +476,9 @@ function couldDrop(
         return false;
     }
     if (reading.policy === undefined && reading.raw.policy === undefined) {
+        return false;
+    }
+    if (reading.nicType === "internet" && entry.vpc) {
         return false;
     }
     if (isKnown(reading.nicType) || reading.nicType === undefined) {
