@@ -224,24 +224,13 @@ type Standing =
     /** Some value that decides matching is not known yet. */
     | { readonly kind: "unknown"; readonly fields: readonly string[] };
 
-const READ_FIELDS = [
-    "type",
-    "ipProtocol",
-    "portRange",
-    "policy",
-    "priority",
-    "nicType",
-    "cidrIp",
-    "ipv6CidrIp",
-    "sourceSecurityGroupId",
-    "prefixListId",
-    "sourceGroupOwnerId",
-    "sourceGroupOwnerAccount",
-];
-
 /** The fields of a rule whose values are not known yet, as the provider names them. */
 export function unknownFields(reading: RuleReading): string[] {
-    return READ_FIELDS.filter((field) => reading.raw[field] === UNKNOWN);
+    // `raw` holds the fields in the order the provider declares them; the group a rule is written to is judged
+    // apart (a scope of its own), and a description decides nothing.
+    return Object.keys(reading.raw).filter(
+        (field) => reading.raw[field] === UNKNOWN && field !== "securityGroupId" && field !== "description",
+    );
 }
 
 /** Whether a rule is written to a group whose network (VPC or classic) the stack does not show. */
