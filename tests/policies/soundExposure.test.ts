@@ -224,6 +224,25 @@ describe("disallow-public-risky-ports: sound under uncertainty (issue 12, §1)",
         ]);
     });
 
+    it("judges a rule written to a group not known yet (another stack's output) on its own", async () => {
+        const stack: TestResource[] = [
+            { type: "pulumi:pulumi:StackReference", name: "infra", props: { name: "acme/infra/prod" } },
+            {
+                ...rule("bastion-ssh", "infra", { cidrIp: "0.0.0.0/0", securityGroupId: UNKNOWN_WIRE }),
+                // securityGroupId: infra.getOutput("bastionGroupId"), computed from the reference, not a group.
+                propertyDependencies: { securityGroupId: ["infra"] },
+            },
+        ];
+        assert.deepEqual(await findings(stack), [
+            {
+                level: "mandatory",
+                resource: "bastion-ssh",
+                message:
+                    "Rule bastion-ssh allows tcp 22 from 0.0.0.0/0 at priority 1, so the open Internet reaches risky port 22 on the security group it is written to unless that security group, not known yet, drops tcp 22 at priority 1 or stronger; authorize a bastion security group or a narrow office CIDR instead.",
+            },
+        ]);
+    });
+
     it("does not count a drop the API would reject (internet NIC on a VPC group) as closing an accept", async () => {
         const stack = [
             group("web"),
