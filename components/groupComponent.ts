@@ -63,8 +63,9 @@ export abstract class SecurityGroupComponent
         );
         const deferred = planned.deferredCidr;
         if (deferred) {
-            const checked = deferred.apply((cidr) => {
-                plan.checkResolved(planned, cidr);
+            // Whether the value is secret decides whether an error may print it.
+            const checked = pulumi.all([deferred, pulumi.isSecret(deferred)]).apply(([cidr, secret]) => {
+                plan.checkResolved(planned, cidr, secret);
                 return cidr;
             });
             if (peer.kind === "ipv6Cidr") {

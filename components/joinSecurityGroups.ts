@@ -4,6 +4,7 @@ import {
     describeValue,
     MAX_GROUPS_PER_INSTANCE,
     problem,
+    redactSecretValue,
     Problem,
     throwIfProblems,
     ValidationError,
@@ -91,26 +92,32 @@ export function joinSecurityGroups(
     throwIfProblems(context, problems);
 
     const types = deferredTypes.map((entry) => entry.type);
-    return pulumi.all([pulumi.all(ids), pulumi.all(types)]).apply(([resolvedIds, resolvedTypes]) => {
-        const all = [
-            ...knownTypes,
-            ...deferredTypes.map((entry, i) => ({
-                index: entry.index,
-                type: (resolvedTypes[i] ?? "normal") as SecurityGroupType,
-            })),
-        ];
-        const mixed = mixedTypeProblems(all, field);
-        if (mixed.length > 0) {
-            throw new ValidationError(context, mixed);
-        }
-        const distinct = new Set(resolvedIds);
-        if (distinct.size !== resolvedIds.length) {
-            throw new ValidationError(context, [
-                problem(field, resolvedIds, "must not name one security group twice"),
-            ]);
-        }
-        return resolvedIds;
-    });
+    const allIds = pulumi.all(ids);
+    // Whether any id is secret decides whether an error may print them.
+    return pulumi
+        .all([allIds, pulumi.all(types), pulumi.isSecret(allIds)])
+        .apply(([resolvedIds, resolvedTypes, secret]) => {
+            const all = [
+                ...knownTypes,
+                ...deferredTypes.map((entry, i) => ({
+                    index: entry.index,
+                    type: (resolvedTypes[i] ?? "normal") as SecurityGroupType,
+                })),
+            ];
+            const mixed = mixedTypeProblems(all, field);
+            if (mixed.length > 0) {
+                throw new ValidationError(context, mixed);
+            }
+            const distinct = new Set(resolvedIds);
+            if (distinct.size !== resolvedIds.length) {
+                const twice = [problem(field, resolvedIds, "must not name one security group twice")];
+                throw new ValidationError(
+                    context,
+                    secret ? redactSecretValue(twice, resolvedIds, resolvedIds.map(String)) : twice,
+                );
+            }
+            return resolvedIds;
+        });
 }
 
 function mixedTypeProblems(

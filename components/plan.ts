@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
     broadIntranetAccessReason,
     describeValue,
+    SECRET_VALUE_LABEL,
     formatPortRange,
     GroupContext,
     hasPorts,
@@ -73,7 +74,8 @@ export interface GroupPlan {
     readonly securityGroupType: SecurityGroupType;
     readonly rules: readonly PlannedRule[];
     /** Re-checks a rule whose CIDR was an Output, once the CIDR is known. */
-    readonly checkResolved: (planned: PlannedRule, cidr: string) => void;
+    /** Checks a rule whose CIDR was an Output, once it resolves; a secret CIDR is never printed. */
+    readonly checkResolved: (planned: PlannedRule, cidr: string, secret: boolean) => void;
 }
 
 /** Settings of the validation every planned rule goes through. */
@@ -491,11 +493,10 @@ export function mergeTags(
         checked[key] =
             typeof value === "string"
                 ? value
-                : pulumi.output(value).apply((resolved) => {
+                : pulumi.all([value, pulumi.isSecret(pulumi.output(value))]).apply(([resolved, secret]) => {
                       if (typeof resolved !== "string" || resolved.trim() === "") {
-                          throw new Error(
-                              `${field}.${key} must be a non-empty value (got ${describeValue(resolved)})`,
-                          );
+                          const got = secret ? SECRET_VALUE_LABEL : describeValue(resolved);
+                          throw new Error(`${field}.${key} must be a non-empty value (got ${got})`);
                       }
                       return resolved;
                   });

@@ -1,5 +1,13 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_PUBLIC_PORTS, GroupContext, problem, Problem, throwIfProblems } from "../core";
+import {
+    DEFAULT_PUBLIC_PORTS,
+    GroupContext,
+    parseCidr,
+    problem,
+    Problem,
+    redactSecretValue,
+    throwIfProblems,
+} from "../core";
 import { DropBaselineOptions } from "../core/groupRules";
 import { SecurityGroupComponent } from "./groupComponent";
 import {
@@ -197,14 +205,18 @@ export function planSecureGroup(
                   ...(args.resourceGroupId !== undefined ? { resourceGroupId: args.resourceGroupId } : {}),
               },
         rules: [...rules, ...baseline],
-        checkResolved: (planned, cidr) => {
+        checkResolved: (planned, cidr, secret) => {
             const peer =
                 planned.rule.peer.kind === "ipv6Cidr"
                     ? { kind: "ipv6Cidr" as const, cidr }
                     : { kind: "cidr" as const, cidr };
+            const problems = plannedRuleProblems({ ...planned, rule: { ...planned.rule, peer } }, settings);
+            const block = parseCidr(cidr);
             throwIfProblems(
                 context,
-                plannedRuleProblems({ ...planned, rule: { ...planned.rule, peer } }, settings),
+                secret
+                    ? redactSecretValue(problems, cidr, block ? [`${block.network}/${block.prefix}`] : [])
+                    : problems,
             );
         },
     };

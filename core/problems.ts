@@ -39,6 +39,32 @@ export function problem(field: string, value: unknown, requirement: string): Pro
     return { field, value, message: `${field} ${requirement} (got ${describeValue(value)})` };
 }
 
+/** How an error shows a value the program marked secret. */
+export const SECRET_VALUE_LABEL = "[secret]";
+
+/**
+ * `problems` with a secret value never shown: every spelling of it in a message (as written, quoted, and any
+ * other form the caller names, such as a block's network address) becomes `[secret]`, and so does `value`.
+ */
+export function redactSecretValue(
+    problems: readonly Problem[],
+    value: unknown,
+    otherSpellings: readonly string[] = [],
+): Problem[] {
+    const spellings = [describeValue(value), ...(typeof value === "string" ? [value, value.trim()] : [])]
+        .concat(otherSpellings)
+        .filter((spelling) => spelling.length > 0)
+        .sort((a, b) => b.length - a.length);
+    return problems.map((p) => ({
+        ...p,
+        value: SECRET_VALUE_LABEL,
+        message: spellings.reduce(
+            (message, spelling) => message.split(spelling).join(SECRET_VALUE_LABEL),
+            p.message,
+        ),
+    }));
+}
+
 /** Thrown by components when arguments are invalid; carries every problem found. */
 export class ValidationError extends Error {
     public readonly problems: readonly Problem[];

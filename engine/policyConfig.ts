@@ -1,6 +1,6 @@
 import Ajv, { type ErrorObject } from "ajv";
-import * as fs from "fs";
 import { GateError, errorMessage } from "./errors";
+import { parseBounded, readBoundedFile } from "./inputLimits";
 import type { EnforcementLevel } from "./types";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
@@ -37,10 +37,14 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** Reads and shape-checks a `--policy-pack-config` file; values are validated per policy in {@link reconcile}. */
 export function readPolicyPackConfig(file: string): PolicyPackConfigFile {
+    const label = `--policy-pack-config ${file}`;
     let parsed: unknown;
     try {
-        parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+        parsed = parseBounded(readBoundedFile(file, label, "config"), JSON.parse, label, "config");
     } catch (err) {
+        if (err instanceof GateError) {
+            throw err;
+        }
         throw new GateError(
             "config",
             `--policy-pack-config ${file}: not a readable JSON file: ${errorMessage(err)}`,

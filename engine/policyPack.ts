@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as analyzerPbTypes from "@pulumi/pulumi/proto/analyzer_pb";
-import { trackChild } from "./children";
+import { childMarker, trackChild } from "./children";
+import type { GateOutput } from "./output";
 import { GateError } from "./errors";
 import { type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
 import { loadSdk, pulumiSdkDir } from "./sdk";
@@ -15,6 +16,29 @@ type AnalyzerClient = grpcTypes.Client & Record<string, unknown>;
 
 /** How long a pack may take to print its port: the runner type-checks a TypeScript pack with ts-node first. */
 export const PACK_START_TIMEOUT_MS = 120_000;
+
+/**
+ * How long the gate waits for a pack to answer one call (`--pack-timeout`, `ALICLOUD_SG_PACK_TIMEOUT`). Generous:
+ * `AnalyzeStack` of 11,200 resources takes about 3 s here; a pack that has not answered in five minutes is hung.
+ */
+export const DEFAULT_PACK_CALL_TIMEOUT_MS = 300_000;
+
+/** How much of a pack's stderr is kept for its error messages: the end, where the error is. */
+const STDERR_KEPT = 64 * 1024;
+
+export interface PackProcessOptions {
+    /** Aborted when the program fails while the pack is still starting: nothing will be analyzed. */
+    readonly signal?: AbortSignal;
+    /** Where the pack's own output goes (scrubbed of the run's secrets); stderr when absent. */
+    readonly output?: GateOutput;
+    /** Deadline of each call, in milliseconds; {@link DEFAULT_PACK_CALL_TIMEOUT_MS} when absent. */
+    readonly callTimeoutMs?: number;
+}
+
+/** A gRPC status code the gate explains: the call's deadline passed, or the pack went away. */
+const DEADLINE_EXCEEDED = 4;
+const UNAVAILABLE = 14;
+const CANCELLED = 1;
 
 export interface AnalyzerInfo {
     readonly name: string;
@@ -62,16 +86,18 @@ function durationSeconds(duration: string): number {
  * as an analyzer over gRPC.
  */
 export class PolicyPackProcess {
-    private stderr = "";
+    /** The pack's name once `GetAnalyzerInfo` has told it; its directory until then. */
+    private name: string;
 
     private constructor(
         readonly directory: string,
         private readonly child: ChildProcessWithoutNullStreams,
         private readonly client: AnalyzerClient,
+        private readonly stderr: () => string,
+        private readonly endGroup: () => void,
+        private readonly callTimeoutMs: number,
     ) {
-        child.stderr.on("data", (chunk: Buffer) => {
-            this.stderr += chunk.toString();
-        });
+        this.name = path.relative(process.cwd(), directory) || directory;
     }
 
     /** Starts the pack in `directory` and connects to the port it prints. */
@@ -79,18 +105,21 @@ export class PolicyPackProcess {
         directory: string,
         engineAddress: string,
         project: ProjectSettings,
-        signal?: AbortSignal,
+        options: PackProcessOptions = {},
     ): Promise<PolicyPackProcess> {
+        const { signal } = options;
         const packDir = path.resolve(directory);
         if (!fs.existsSync(path.join(packDir, "PulumiPolicy.yaml"))) {
             throw new GateError("pack", `--policy-pack ${directory}: no PulumiPolicy.yaml in ${packDir}`);
         }
         // The CLI runs the runner of the SDK the pack itself resolves.
         const runner = path.join(pulumiSdkDir(packDir), "cmd", "run-policy-pack", "index.js");
+        const marker = childMarker();
         const child = spawn(process.execPath, [runner, engineAddress, packDir], {
             cwd: packDir,
             env: {
                 ...process.env,
+                ...marker.env,
                 PULUMI_CONFIG: JSON.stringify(project.config),
                 PULUMI_NODEJS_ORGANIZATION: project.organization,
                 PULUMI_NODEJS_PROJECT: project.name,
@@ -98,19 +127,21 @@ export class PolicyPackProcess {
                 PULUMI_NODEJS_DRY_RUN: "true",
             },
             stdio: ["pipe", "pipe", "pipe"],
-            // Aborted when the program fails while the pack is still starting: nothing will be analyzed.
+            // Its own process group, which the gate ends (with whatever the pack started) on every path.
+            detached: true,
             signal,
             killSignal: "SIGKILL",
         });
-        trackChild(child);
+        const endGroup = trackChild(child, marker);
+        signal?.addEventListener("abort", endGroup);
         let stderr = "";
         child.stderr.on("data", (chunk: Buffer) => {
-            stderr += chunk.toString();
+            stderr = (stderr + chunk.toString()).slice(-STDERR_KEPT);
         });
         const port = await new Promise<number>((resolve, reject) => {
             let stdout = "";
             const timer = setTimeout(() => {
-                child.kill("SIGKILL");
+                endGroup();
                 reject(
                     new GateError(
                         "pack",
@@ -128,7 +159,7 @@ export class PolicyPackProcess {
                 child.stdout.off("data", onData);
                 const port = Number(stdout.slice(0, newline).trim());
                 if (!Number.isInteger(port) || port <= 0) {
-                    child.kill("SIGKILL");
+                    endGroup();
                     reject(
                         new GateError(
                             "pack",
@@ -161,7 +192,9 @@ export class PolicyPackProcess {
             });
         });
         // Pack output after the port (e.g. console.log in a policy) must not reach our stdout.
-        child.stdout.on("data", (chunk: Buffer) => process.stderr.write(chunk));
+        child.stdout.on("data", (chunk: Buffer) =>
+            options.output ? options.output.diagnostic(chunk.toString()) : process.stderr.write(chunk),
+        );
         const { grpc, analyzerGrpc } = loadSdk();
         const Client = analyzerGrpc.AnalyzerClient as unknown as new (
             address: string,
@@ -172,39 +205,75 @@ export class PolicyPackProcess {
             "grpc.max_receive_message_length": 400 * 1024 * 1024,
             "grpc.max_send_message_length": 400 * 1024 * 1024,
         });
-        const pack = new PolicyPackProcess(packDir, child, client);
-        pack.stderr = stderr;
-        return pack;
+        return new PolicyPackProcess(
+            packDir,
+            child,
+            client,
+            () => stderr,
+            endGroup,
+            options.callTimeoutMs ?? DEFAULT_PACK_CALL_TIMEOUT_MS,
+        );
     }
 
-    private call<Req, Res>(method: string, request: Req): Promise<Res> {
+    private call<Req, Res>(method: string, request: Req, subject?: string): Promise<Res> {
         const fn = this.client[method] as (
             req: Req,
+            options: grpcTypes.CallOptions,
             callback: (err: grpcTypes.ServiceError | null, res: Res) => void,
         ) => void;
-        return this.invoke(method, (callback) => fn.call(this.client, request, callback));
+        return this.invoke(method, subject, (options, callback) =>
+            fn.call(this.client, request, options, callback),
+        );
     }
 
+    /** Sends one call with its deadline; a failure becomes one line naming the pack, the policy and the call. */
     private invoke<Res>(
         method: string,
-        send: (callback: (err: grpcTypes.ServiceError | null, res?: Res) => void) => void,
+        subject: string | undefined,
+        send: (
+            options: grpcTypes.CallOptions,
+            callback: (err: grpcTypes.ServiceError | null, res?: Res) => void,
+        ) => void,
     ): Promise<Res> {
+        const rpc = method.charAt(0).toUpperCase() + method.slice(1);
+        const call = subject ? `${rpc} of ${subject}` : rpc;
         return new Promise<Res>((resolve, reject) => {
-            send((err, response) => {
-                if (err) {
-                    const rpc = method.charAt(0).toUpperCase() + method.slice(1);
-                    reject(
-                        new GateError(
-                            "pack",
-                            `policy pack ${this.directory} failed in ${rpc}: ${err.details || err.message}` +
-                                (this.stderr.trim() ? `\n${tail(this.stderr)}` : ""),
-                        ),
-                    );
-                } else {
+            send({ deadline: Date.now() + this.callTimeoutMs }, (err, response) => {
+                if (!err) {
                     resolve(response as Res);
+                    return;
                 }
+                this.explain(err, rpc, call).then(
+                    (message) => reject(new GateError("pack", message)),
+                    reject,
+                );
             });
         });
+    }
+
+    private async explain(err: grpcTypes.ServiceError, rpc: string, call: string): Promise<string> {
+        const pack = `policy pack ${this.name}`;
+        if (err.code === DEADLINE_EXCEEDED) {
+            return (
+                `${pack} did not answer ${call} within ${this.callTimeoutMs / 1000} s ` +
+                "(--pack-timeout or ALICLOUD_SG_PACK_TIMEOUT sets how long the gate waits)"
+            );
+        }
+        if (err.code === UNAVAILABLE || err.code === CANCELLED) {
+            // The pack went away mid-call: say how it ended, once it has (a dropped connection says nothing).
+            const how = await Promise.race([
+                this.exited().then(() =>
+                    this.child.signalCode
+                        ? `was killed by ${this.child.signalCode}`
+                        : `exited with code ${this.child.exitCode}`,
+                ),
+                new Promise<string>((resolve) => setTimeout(() => resolve("dropped the connection"), 2_000)),
+            ]);
+            // Every call in flight fails alike, so the one that reports it is not the one that ended the pack.
+            const last = lastLine(this.stderr());
+            return `${pack} ${how} during ${rpc}${last ? `: ${last}` : ""}`;
+        }
+        return `${pack} failed in ${call}: ${policyFailure(err.details || err.message)}`;
     }
 
     async configureStack(project: ProjectSettings): Promise<void> {
@@ -228,6 +297,7 @@ export class PolicyPackProcess {
             "getAnalyzerInfo",
             new empty.Empty(),
         );
+        this.name = `${info.getName()} (${path.relative(process.cwd(), this.directory) || "."})`;
         const initialConfig: PolicyPackConfigFile = {};
         info.getInitialconfigMap().forEach((entry, key) => {
             initialConfig[key] = {
@@ -292,6 +362,7 @@ export class PolicyPackProcess {
         const response = await this.call<unknown, analyzerPbTypes.RemediateResponse>(
             "remediate",
             this.analyzeRequest(resource, inputs, byUrn),
+            resourceSubject(resource),
         );
         return response.getRemediationsList().map((remediation) => ({
             policyName: remediation.getPolicyname(),
@@ -309,6 +380,7 @@ export class PolicyPackProcess {
         const response = await this.call<unknown, analyzerPbTypes.AnalyzeResponse>(
             "analyze",
             this.analyzeRequest(resource, inputs, byUrn),
+            resourceSubject(resource),
         );
         return diagnostics(response, resource.urn);
     }
@@ -321,24 +393,26 @@ export class PolicyPackProcess {
         const { analyzerGrpc } = loadSdk();
         const method = analyzerGrpc.AnalyzerService.analyzeStack;
         const request = Buffer.concat(resources);
-        const response = await this.invoke<analyzerPbTypes.AnalyzeResponse>("analyzeStack", (callback) =>
-            this.client.makeUnaryRequest(
-                method.path,
-                (bytes: Buffer) => bytes,
-                method.responseDeserialize,
-                request,
-                callback,
-            ),
+        const response = await this.invoke<analyzerPbTypes.AnalyzeResponse>(
+            "analyzeStack",
+            `${resources.length} resources`,
+            (options, callback) =>
+                this.client.makeUnaryRequest(
+                    method.path,
+                    (bytes: Buffer) => bytes,
+                    method.responseDeserialize,
+                    request,
+                    options,
+                    callback,
+                ),
         );
         return diagnostics(response, "");
     }
 
-    /** Closes the connection and ends the pack process (the CLI kills its plugins the same way). */
+    /** Closes the connection and ends the pack's process group (the CLI kills its plugins the same way). */
     stop(): void {
         this.client.close();
-        if (this.child.exitCode === null && this.child.signalCode === null) {
-            this.child.kill("SIGKILL");
-        }
+        this.endGroup();
     }
 
     /** Resolves once the pack process has exited. */
@@ -367,6 +441,28 @@ const ANSI_ESCAPE = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
 
 function tail(text: string, lines = 20): string {
     return text.replace(ANSI_ESCAPE, "").trim().split("\n").slice(-lines).join("\n");
+}
+
+function lastLine(text: string): string {
+    return tail(text, 1).trim();
+}
+
+function resourceSubject(resource: RecordedResource): string {
+    return `resource ${resource.name} (${resource.type})`;
+}
+
+/**
+ * `@pulumi/policy` reports a policy that threw as `Error validating resource with policy 'p' from policy pack
+ * 'pack@v1':` followed by the error's whole stack; the gate keeps the policy and the error's own message.
+ */
+export function policyFailure(details: string): string {
+    const lines = details.replace(ANSI_ESCAPE, "").split("\n");
+    const policy = /policy '([^']+)' from policy pack/.exec(lines[0] ?? "");
+    if (!policy) {
+        return lines[0]?.trim() || "no message";
+    }
+    const message = lines.slice(1).find((line) => line.trim() !== "" && !/^\s+at /.test(line));
+    return `policy ${policy[1]} threw ${message?.trim() ?? "an error without a message"}`;
 }
 
 export function toViolation(d: Diagnostic): Violation {

@@ -2,10 +2,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
 import { readPolicyPackConfig } from "./policyConfig";
-import { loadProject } from "./project";
-import { renderSarif } from "./render/sarif";
+import { loadProjectRecordingSecrets } from "./secrets";
+import type { GateOutput } from "./output";
+import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
-import { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report } from "./report";
+import { buildReport, exitCodeFor, MOCK_LIMITATIONS, sourceLabel, type Report } from "./report";
 import { runPacks } from "./runPacks";
 import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
@@ -18,6 +19,17 @@ export interface PreviewOptions {
     readonly projectDir?: string;
     readonly stack?: string;
     readonly config?: readonly string[];
+    /** Stack config file used instead of `Pulumi.<stack>.yaml` (the CLI's `--config-file`). */
+    readonly configFile?: string;
+    /** Secret config values kept off the command line (`ALICLOUD_SG_SECRET_CONFIG`): key → value. */
+    readonly secretConfig?: Readonly<Record<string, unknown>>;
+    /**
+     * Where diagnostics go and the run's secrets: every secret config value and every secret the program
+     * registers is recorded there, so that whatever writes the report can scrub them.
+     */
+    readonly output?: GateOutput;
+    /** Deadline of each call to a pack, in milliseconds (`--pack-timeout`). */
+    readonly packCallTimeoutMs?: number;
     /** Policy pack directories; the bundled `policies/` pack when empty. */
     readonly policyPacks?: readonly string[];
     readonly policyPackConfigs?: readonly string[];
@@ -64,7 +76,7 @@ export function toolVersion(): string {
 
 /** Runs the program and every pack over the analyzer protocol, and builds the report. */
 export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
-    const project = loadProject(options.projectDir ?? ".", { stack: options.stack, config: options.config });
+    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
     const packs =
         options.policyPacks && options.policyPacks.length > 0 ? options.policyPacks : [bundledPolicyPack()];
     // Config files are read before anything runs, so a malformed one fails fast.
@@ -76,11 +88,19 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
     // Each resource is analyzed as soon as the program registers it, as the engine does at step generation.
     const registered = new RegisteredResources();
-    const program = timed("program", () => runProgram(project, { registered }));
+    const program = timed("program", () => runProgram(project, { registered, output: options.output }));
     const resources = program.then((run) => run.resources);
     // Its failure is reported through `program`; packs that fail to start never await it.
     resources.catch(() => undefined);
-    const packsOutcome = timed("packs", () => runPacks(project, resources, { packs, configs, registered }));
+    const packsOutcome = timed("packs", () =>
+        runPacks(project, resources, {
+            packs,
+            configs,
+            registered,
+            output: options.output,
+            callTimeoutMs: options.packCallTimeoutMs,
+        }),
+    );
     const [ran, analyzed] = await Promise.allSettled([program, packsOutcome]);
     if (ran.status === "rejected") {
         throw ran.reason;
@@ -103,6 +123,33 @@ export function renderReport(report: Report, format: ReportFormat, color: boolea
             return renderSarif(report, { baseDir: process.cwd(), toolVersion: toolVersion() });
         case "text":
             return renderText(report, { color });
+    }
+}
+
+/**
+ * What a run that cannot judge the stack (exit 2) writes in the requested format, so that CI still has a
+ * report to upload: JSON `{"error": {"message", "source"}}`, SARIF a failed invocation with an error
+ * notification and an error result at the user's file and line, text the message.
+ */
+export function renderErrorReport(error: GateError, format: ReportFormat, projectDir: string): string {
+    switch (format) {
+        case "json":
+            return (
+                JSON.stringify(
+                    {
+                        error: {
+                            message: error.message,
+                            source: error.source ? sourceLabel(error.source, path.resolve(projectDir)) : null,
+                        },
+                    },
+                    null,
+                    2,
+                ) + "\n"
+            );
+        case "sarif":
+            return renderSarifError(error, { baseDir: process.cwd(), toolVersion: toolVersion() });
+        case "text":
+            return `alicloud-sg: ${error.message}\n`;
     }
 }
 

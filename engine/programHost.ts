@@ -30,6 +30,14 @@ export interface HostResult {
 
 export const HOST_SPEC_ENV = "ALICLOUD_SG_PROGRAM_HOST_SPEC";
 
+/**
+ * The most one resource's record may take (its inputs, as JSON) and the most all of them may: the gate holds
+ * every registration in memory, and a program that registers a runaway input must get a message naming the
+ * resource rather than exhaust the gate's heap. Alibaba's own limits are far below: user data is at most 32 KB.
+ */
+export const MAX_RESOURCE_RECORD_CHARS = 16 * 1024 * 1024;
+export const MAX_PROGRAM_RECORD_CHARS = 256 * 1024 * 1024;
+
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports --
    the SDK's runtime internals (monitor protocol, settings, debuggable) have no public types. */
 type Callback = (err: Error | null, response?: any) => void;
@@ -46,7 +54,8 @@ function main(): void {
             return;
         }
         finished = true;
-        fs.writeFileSync(spec.resultFile, JSON.stringify(result));
+        // The record holds the program's secrets: private to this user, in the gate's private directory.
+        fs.writeFileSync(spec.resultFile, JSON.stringify(result), { mode: 0o600 });
         process.exit(0);
     };
     const fail = (err: unknown): void => finish({ error: describeProgramError(err, spec.projectDir) });
@@ -69,11 +78,11 @@ function main(): void {
     // Each registration is appended to the stream file as it arrives, so the parent analyzes it while the
     // program runs; the result file stays the complete record. A synchronous write, because a program builds
     // its resources in long runs of microtasks during which an asynchronous channel would not be flushed.
-    const streamFd = spec.streamFile ? fs.openSync(spec.streamFile, "a") : undefined;
+    const streamFd = spec.streamFile ? fs.openSync(spec.streamFile, "a", 0o600) : undefined;
     const report =
         streamFd === undefined
             ? undefined
-            : (resource: RecordedResource) => fs.writeSync(streamFd, JSON.stringify(resource) + "\n");
+            : (serialized: string) => fs.writeSync(streamFd, serialized + "\n");
     const monitor = new RecordingMonitor(spec, structproto, resproto, report);
     settings.setMockOptions(monitor, spec.project, spec.stack, true, spec.organization);
     const store = state.getStore();
@@ -199,13 +208,14 @@ function registerTypeScript(spec: HostSpec): void {
 
 class RecordingMonitor {
     private readonly resources = new Map<string, RecordedResource>();
+    private recordedChars = 0;
     private firstRefusal: { message: string; location: string | null } | undefined;
 
     constructor(
         private readonly spec: HostSpec,
         private readonly structproto: any,
         private readonly resproto: any,
-        private readonly report?: (resource: RecordedResource) => void,
+        private readonly report?: (serialized: string) => void,
     ) {}
 
     recorded(): RecordedResource[] {
@@ -252,8 +262,10 @@ class RecordingMonitor {
             if (this.resources.has(urn)) {
                 throw new Error(`Duplicate resource URN '${urn}'; try giving it a unique name`);
             }
+            this.checkSize(record, JSON.stringify(inputs).length);
+            const serialized = JSON.stringify(record);
             this.resources.set(urn, record);
-            this.report?.(record);
+            this.report?.(serialized);
             // In a preview the engine cannot know a new resource's id; its planned outputs are its inputs, and
             // every output the provider would compute stays unknown because the SDK treats absent outputs of
             // a dry run as unknown. The response has the shape the SDK itself synthesizes when it runs without
@@ -278,6 +290,24 @@ class RecordingMonitor {
                 };
             }
             callback(err as Error);
+        }
+    }
+
+    private checkSize(record: RecordedResource, chars: number): void {
+        const mb = (n: number): string => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+        if (chars > MAX_RESOURCE_RECORD_CHARS) {
+            throw new Error(
+                `Resource '${record.name}' (${record.type}) has ${mb(chars)} of inputs; the offline gate records ` +
+                    `at most ${mb(MAX_RESOURCE_RECORD_CHARS)} per resource`,
+            );
+        }
+        this.recordedChars += chars;
+        if (this.recordedChars > MAX_PROGRAM_RECORD_CHARS) {
+            throw new Error(
+                `The program has registered more than ${mb(MAX_PROGRAM_RECORD_CHARS)} of resource inputs ` +
+                    `(${this.resources.size} resources, stopped at '${record.name}'); the offline gate holds ` +
+                    "every resource in memory",
+            );
         }
     }
 

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { GateError, errorMessage } from "./errors";
+import { MAX_ENVIRONMENT_STRING_BYTES, parseBounded, readBoundedFile } from "./inputLimits";
 
 /** A Pulumi project and stack, resolved the way the CLI resolves them before it starts the language host. */
 export interface ProjectSettings {
@@ -23,16 +24,30 @@ export interface ProjectOptions {
     /** `KEY=VALUE` pairs from `--config`; a bare key goes to the project's namespace, as with `pulumi config set`. */
     readonly config?: readonly string[];
     readonly organization?: string;
+    /** Stack config file read instead of `Pulumi.<stack>.yaml`, as the CLI's `--config-file`. */
+    readonly configFile?: string;
+    /**
+     * Secret config values given without the command line (`ALICLOUD_SG_SECRET_CONFIG`), keyed as `--config`
+     * keys: each is a secret key, and may give the value of a `secure:` key the gate cannot decrypt.
+     */
+    readonly secretConfig?: Readonly<Record<string, unknown>>;
 }
+
+/** The environment variable holding secret config values as a YAML or JSON mapping. */
+export const SECRET_CONFIG_ENV = "ALICLOUD_SG_SECRET_CONFIG";
 
 export const DEFAULT_STACK = "dev";
 export const DEFAULT_ORGANIZATION = "organization";
 
-function readYaml(file: string): unknown {
+function readYaml(file: string, kind: GateError["kind"] = "project"): unknown {
+    const text = readBoundedFile(file, file, kind);
     try {
-        return YAML.parse(fs.readFileSync(file, "utf8"));
+        return parseBounded(text, (t) => YAML.parse(t), file, kind);
     } catch (err) {
-        throw new GateError("project", `${file} is not valid YAML: ${errorMessage(err)}`);
+        if (err instanceof GateError) {
+            throw err;
+        }
+        throw new GateError(kind, `${file} is not valid YAML: ${errorMessage(err)}`);
     }
 }
 
@@ -48,6 +63,67 @@ function namespacedKey(key: string, project: string): string {
 /** The language host passes every config value as a string; structured values travel as JSON. */
 function configString(value: unknown): string {
     return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function describeYamlType(value: unknown): string {
+    return Array.isArray(value) ? "a list" : value === null ? "null" : `a ${typeof value}`;
+}
+
+/** The config must fit the one environment string that carries it to the program (and to each pack). */
+function checkConfigSize(config: Record<string, string>): void {
+    const bytes = Buffer.byteLength(`PULUMI_CONFIG=${JSON.stringify(config)}`) + 1;
+    if (bytes <= MAX_ENVIRONMENT_STRING_BYTES) {
+        return;
+    }
+    const largest = Object.entries(config)
+        .sort(([, a], [, b]) => Buffer.byteLength(b) - Buffer.byteLength(a))
+        .slice(0, 3)
+        .map(([key, value]) => `${key} (${Buffer.byteLength(value)} bytes)`);
+    throw new GateError(
+        "config",
+        `stack config takes ${bytes} bytes as PULUMI_CONFIG, the environment variable that carries it to the ` +
+            `program as the language host passes it; Linux allows ${MAX_ENVIRONMENT_STRING_BYTES} bytes per ` +
+            `variable (largest keys: ${largest.join(", ")})`,
+    );
+}
+
+/**
+ * Secret config values from {@link SECRET_CONFIG_ENV}: a YAML (or JSON) mapping of `--config` keys to values.
+ * The environment of a process is readable only by its user, unlike its command line.
+ */
+export function secretConfigFromEnvironment(
+    env: NodeJS.ProcessEnv = process.env,
+): Record<string, unknown> | undefined {
+    const text = env[SECRET_CONFIG_ENV];
+    if (text === undefined || text.trim() === "") {
+        return undefined;
+    }
+    if (Buffer.byteLength(text) > MAX_ENVIRONMENT_STRING_BYTES) {
+        throw new GateError(
+            "config",
+            `${SECRET_CONFIG_ENV} is larger than ${MAX_ENVIRONMENT_STRING_BYTES} bytes`,
+        );
+    }
+    let parsed: unknown;
+    try {
+        parsed = parseBounded(text, (t) => YAML.parse(t), SECRET_CONFIG_ENV, "config");
+    } catch (err) {
+        if (err instanceof GateError) {
+            throw err;
+        }
+        // The value itself is secret: name only where it went wrong, never what it holds.
+        throw new GateError(
+            "config",
+            `${SECRET_CONFIG_ENV} is not a YAML or JSON mapping of config keys to values`,
+        );
+    }
+    if (!isRecord(parsed)) {
+        throw new GateError(
+            "config",
+            `${SECRET_CONFIG_ENV} must be a YAML or JSON mapping of config keys to values (got ${describeYamlType(parsed)})`,
+        );
+    }
+    return parsed;
 }
 
 export function loadProject(projectDir: string, options: ProjectOptions = {}): ProjectSettings {
@@ -104,6 +180,12 @@ export function loadProject(projectDir: string, options: ProjectOptions = {}): P
     const secretKeys = new Set<string>();
 
     // Project-level config declarations (`config: {key: {default: ...}}` or `key: value`) come first.
+    if (doc.config !== undefined && doc.config !== null && !isRecord(doc.config)) {
+        throw new GateError(
+            "config",
+            `${projectFile}: config must be a mapping of keys to declarations (got ${describeYamlType(doc.config)})`,
+        );
+    }
     if (isRecord(doc.config)) {
         for (const [key, declaration] of Object.entries(doc.config)) {
             const value = isRecord(declaration) ? (declaration.default ?? declaration.value) : declaration;
@@ -113,13 +195,27 @@ export function loadProject(projectDir: string, options: ProjectOptions = {}): P
         }
     }
 
-    const stackFile = path.join(dir, `Pulumi.${stack}.yaml`);
+    const stackFile = options.configFile
+        ? path.resolve(options.configFile)
+        : path.join(dir, `Pulumi.${stack}.yaml`);
     const undecryptable: string[] = [];
+    if (options.configFile !== undefined && !fs.existsSync(stackFile)) {
+        throw new GateError("arguments", `--config-file ${options.configFile}: no such file`);
+    }
     if (fs.existsSync(stackFile)) {
-        const stackDoc = readYaml(stackFile);
+        const stackDoc = readYaml(stackFile, "config");
+        if (stackDoc !== null && stackDoc !== undefined && !isRecord(stackDoc)) {
+            throw new GateError(
+                "config",
+                `${stackFile}: a stack config file must be a YAML mapping with a config key (got ${describeYamlType(stackDoc)})`,
+            );
+        }
         const stackConfig = isRecord(stackDoc) ? stackDoc.config : undefined;
         if (stackConfig !== undefined && stackConfig !== null && !isRecord(stackConfig)) {
-            throw new GateError("config", `${stackFile}: config must be a mapping of keys to values`);
+            throw new GateError(
+                "config",
+                `${stackFile}: config must be a mapping of keys to values (got ${describeYamlType(stackConfig)})`,
+            );
         }
         for (const [key, value] of Object.entries(stackConfig ?? {})) {
             const fullKey = namespacedKey(key, name);
@@ -147,13 +243,25 @@ export function loadProject(projectDir: string, options: ProjectOptions = {}): P
             undecryptable.splice(index, 1);
         }
     }
+    for (const [key, value] of Object.entries(options.secretConfig ?? {})) {
+        const fullKey = namespacedKey(key, name);
+        config[fullKey] = configString(value);
+        secretKeys.add(fullKey);
+        const index = undecryptable.indexOf(fullKey);
+        if (index >= 0) {
+            undecryptable.splice(index, 1);
+        }
+    }
     if (undecryptable.length > 0) {
         throw new GateError(
             "config",
             `${stackFile}: secure config ${undecryptable.join(", ")} cannot be decrypted offline; ` +
-                `give a value with --config ${undecryptable[0].split(":").slice(1).join(":")}=VALUE`,
+                `give its value in ${SECRET_CONFIG_ENV} (a YAML mapping: ` +
+                `${undecryptable[0].split(":").slice(1).join(":")}: VALUE), which keeps it off the command line, ` +
+                `or with --config ${undecryptable[0].split(":").slice(1).join(":")}=VALUE`,
         );
     }
+    checkConfigSize(config);
     return {
         dir,
         name,

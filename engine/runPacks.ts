@@ -13,6 +13,7 @@ import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
 import { lap } from "./profile";
 import { RegisteredResources } from "./registeredResources";
+import type { GateOutput } from "./output";
 
 export interface PackConfigSource {
     readonly label: string;
@@ -34,6 +35,13 @@ export interface RunPacksOptions {
     readonly registered?: RegisteredResources;
     /** Requests in flight per pack; the analyzer answers each independently. */
     readonly concurrency?: number;
+    /**
+     * Where the packs' own output goes, and the run's secrets: every resource sent to a pack adds its secrets,
+     * and every message a pack returns is scrubbed of them (a third-party policy may quote any value).
+     */
+    readonly output?: GateOutput;
+    /** Deadline of each call to a pack, in milliseconds (`--pack-timeout`). */
+    readonly callTimeoutMs?: number;
 }
 
 /**
@@ -91,6 +99,8 @@ export async function runPacks(
                 "give it once (for every pack) or once per --policy-pack, in the same order",
         );
     }
+    // The last line of defence: any pack may quote a secret value in what it says.
+    const scrub = (text: string): string => options.output?.secrets.scrubText(text) ?? text;
     const engine = new EngineServer();
     const processes: PolicyPackProcess[] = [];
     let mark = performance.now();
@@ -100,7 +110,13 @@ export async function runPacks(
     try {
         const engineAddress = await engine.start();
         const started = await Promise.allSettled(
-            options.packs.map((dir) => PolicyPackProcess.start(dir, engineAddress, project, abort.signal)),
+            options.packs.map((dir) =>
+                PolicyPackProcess.start(dir, engineAddress, project, {
+                    signal: abort.signal,
+                    output: options.output,
+                    callTimeoutMs: options.callTimeoutMs,
+                }),
+            ),
         );
         for (const result of started) {
             if (result.status === "fulfilled") {
@@ -153,6 +169,7 @@ export async function runPacks(
         /** Each resource as the `AnalyzeStack` request carries it, by URN. */
         const stackEncoded = new Map<string, Uint8Array>();
         const analyzeOne = async (resource: RecordedResource): Promise<ResourceOutcome> => {
+            options.output?.secrets.addResource(resource);
             let current = resource.inputs;
             const applied: AppliedRemediation[][] = processes.map(() => []);
             for (const [index, pack] of processes.entries()) {
@@ -166,9 +183,9 @@ export async function runPacks(
                     applied[index].push({
                         policyPack: infos[index].name,
                         policyName: remediation.policyName,
-                        description: remediation.description,
+                        description: scrub(remediation.description),
                         urn: resource.urn,
-                        diagnostic: remediation.diagnostic || null,
+                        diagnostic: remediation.diagnostic ? scrub(remediation.diagnostic) : null,
                     });
                 }
             }
@@ -201,6 +218,7 @@ export async function runPacks(
         // Awaited only once the program has finished; a program failure is reported through `program`.
         analysis.catch(() => undefined);
         const resources = await program;
+        resources.forEach((resource) => options.output?.secrets.addResource(resource));
         mark = lap("packs.analyzeDuringProgram", mark);
         await analysis;
         // The pack work the gate still waits for after the program has finished.
@@ -250,12 +268,12 @@ export async function runPacks(
                 enforcementLevel,
                 type,
             })),
-            violations: diagnostics[index].map(toViolation),
+            violations: diagnostics[index].map((d) => toViolation({ ...d, message: scrub(d.message) })),
             remediations: remediations[index],
             logs: [],
         }));
         if (packs.length > 0) {
-            packs[0].logs.push(...engine.logs);
+            packs[0].logs.push(...engine.logs.map((log) => ({ ...log, message: scrub(log.message) })));
         }
         return { packs, inputs };
     } finally {

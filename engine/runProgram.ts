@@ -1,13 +1,16 @@
 import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { GateError } from "./errors";
 import { HOST_SPEC_ENV, type HostResult, type HostSpec } from "./programHost";
 import type { ProjectSettings } from "./project";
-import type { ProgramRun, RecordedResource } from "./types";
-import { trackChild } from "./children";
+import type { ProgramRun, RecordedResource, SourcePosition } from "./types";
+import { childMarker, privateTempDir, trackChild } from "./children";
+import { childEntry } from "./childEntry";
 import type { RegisteredResources } from "./registeredResources";
+import type { GateOutput } from "./output";
+
+export { childEntry };
 
 export interface RunProgramOptions {
     /** Extra arguments for the child `node`, e.g. `--max-old-space-size`. */
@@ -17,20 +20,21 @@ export interface RunProgramOptions {
      * when the program has finished or failed; the returned run remains the complete record.
      */
     readonly registered?: RegisteredResources;
+    /**
+     * Where the program's console output goes (scrubbed of the run's secrets, which this run adds to); stderr
+     * without scrubbing when absent.
+     */
+    readonly output?: GateOutput;
 }
 
-/** How to start a module of this package in a child: compiled JavaScript directly, sources through ts-node. */
-export function childEntry(moduleBase: string): string[] {
-    const js = path.join(__dirname, `${moduleBase}.js`);
-    if (fs.existsSync(js) && path.extname(__filename) === ".js") {
-        return [js];
-    }
-    return [
-        "-r",
-        require.resolve("ts-node/register/transpile-only"),
-        path.join(__dirname, `${moduleBase}.ts`),
-    ];
-}
+/**
+ * How much of the program's console output is kept. It is held until the program has finished, so that every
+ * secret the program registered is known before any of it is shown.
+ */
+const CONSOLE_LIMIT = 1 << 20;
+
+/** After the program has exited and its process group is killed, how long its pipes may take to drain. */
+const PIPE_DRAIN_MS = 2_000;
 
 /**
  * Runs the project's program in a child process under the SDK's mock runtime and returns every resource it
@@ -41,9 +45,9 @@ export async function runProgram(
     project: ProjectSettings,
     options: RunProgramOptions = {},
 ): Promise<ProgramRun> {
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-sg-"));
-    const resultFile = path.join(tmp, "resources.json");
-    const streamFile = path.join(tmp, "registered.jsonl");
+    const temp = privateTempDir("alicloud-sg-");
+    const resultFile = path.join(temp.dir, "resources.json");
+    const streamFile = path.join(temp.dir, "registered.jsonl");
     const spec: HostSpec = {
         projectDir: project.dir,
         program: project.program,
@@ -53,7 +57,9 @@ export async function runProgram(
         resultFile,
         ...(options.registered ? { streamFile } : {}),
     };
-    const follow = options.registered ? followStream(streamFile, options.registered) : undefined;
+    const follow = options.registered
+        ? followStream(streamFile, options.registered, options.output)
+        : undefined;
     const env: NodeJS.ProcessEnv = {
         ...process.env,
         [HOST_SPEC_ENV]: JSON.stringify(spec),
@@ -67,40 +73,34 @@ export async function runProgram(
         PULUMI_NODEJS_ROOT_DIRECTORY: project.dir,
     };
     const started = Date.now();
+    const forward = (text: string): void => {
+        if (options.output) {
+            options.output.diagnostic(text);
+        } else {
+            process.stderr.write(text);
+        }
+    };
     try {
-        const { code, signal, stderr } = await new Promise<{
-            code: number | null;
-            signal: NodeJS.Signals | null;
-            stderr: string;
-        }>((resolve, reject) => {
-            const child = spawn(
-                process.execPath,
-                [...(options.nodeArgs ?? []), ...childEntry("programHost")],
-                {
-                    cwd: project.dir,
-                    env,
-                    stdio: ["ignore", "pipe", "pipe"],
-                },
-            );
-            const untrack = trackChild(child);
-            let stderrText = "";
-            // The program's own console output must not reach our stdout: JSON output owns it.
-            child.stdout.on("data", (chunk: Buffer) => process.stderr.write(chunk));
-            child.stderr.on("data", (chunk: Buffer) => {
-                stderrText += chunk.toString();
-            });
-            child.on("error", (err) => {
-                untrack();
-                reject(err);
-            });
-            child.on("close", (exitCode, exitSignal) => {
-                untrack();
-                resolve({ code: exitCode, signal: exitSignal, stderr: stderrText });
-            });
-        });
+        const { code, signal, stdout, stderr } = await runHost(
+            [...(options.nodeArgs ?? []), ...childEntry("programHost")],
+            project.dir,
+            env,
+        );
         follow?.stop();
         const durationMs = Date.now() - started;
-        if (!fs.existsSync(resultFile)) {
+        const finished = fs.existsSync(resultFile);
+        let result: HostResult | undefined;
+        if (finished) {
+            result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as HostResult;
+            for (const resource of result.resources ?? []) {
+                options.output?.secrets.addResource(resource);
+            }
+        }
+        // The program's own console output, once every secret it registered is known.
+        if (stdout) {
+            forward(stdout);
+        }
+        if (!result) {
             const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
             throw new GateError(
                 "program",
@@ -109,12 +109,15 @@ export async function runProgram(
             );
         }
         if (stderr.trim()) {
-            process.stderr.write(stderr);
+            forward(stderr);
         }
-        const result = JSON.parse(fs.readFileSync(resultFile, "utf8")) as HostResult;
         if (result.error) {
             const where = result.error.location ? ` (at ${result.error.location})` : "";
-            throw new GateError("program", `program failed: ${result.error.message}${where}`);
+            throw new GateError(
+                "program",
+                `program failed: ${result.error.message}${where}`,
+                sourceOfLocation(result.error.location, project.dir),
+            );
         }
         const resources = result.resources ?? [];
         // The record is the complete list: whatever the stream did not pass on follows, in registration order.
@@ -127,8 +130,92 @@ export async function runProgram(
     } finally {
         follow?.stop();
         options.registered?.end();
-        fs.rmSync(tmp, { recursive: true, force: true });
+        temp.remove();
     }
+}
+
+/** `file:line:column` as the program host reports a failure's location (relative to the project) → a position. */
+function sourceOfLocation(location: string | null, projectDir: string): SourcePosition | undefined {
+    const match = location ? /^(.*):(\d+):(\d+)$/.exec(location) : null;
+    return match
+        ? { file: path.resolve(projectDir, match[1]), line: Number(match[2]), column: Number(match[3]) }
+        : undefined;
+}
+
+/** Console output, kept up to {@link CONSOLE_LIMIT} characters. */
+class ConsoleCapture {
+    private text = "";
+    private dropped = 0;
+
+    add(chunk: Buffer): void {
+        const room = CONSOLE_LIMIT - this.text.length;
+        const piece = chunk.toString();
+        if (piece.length <= room) {
+            this.text += piece;
+        } else {
+            this.text += piece.slice(0, Math.max(0, room));
+            this.dropped += piece.length - Math.max(0, room);
+        }
+    }
+
+    toString(): string {
+        return this.dropped > 0 ? `${this.text}\n[${this.dropped} more characters not shown]\n` : this.text;
+    }
+}
+
+/**
+ * Runs the program host in its own process group and resolves when it has exited. The gate waits for the
+ * program, not for its pipes: a process the program started may have inherited them and would hold them open
+ * for as long as it lives, so once the host has exited its whole group is killed and the pipes drain.
+ */
+function runHost(
+    args: readonly string[],
+    cwd: string,
+    env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+    return new Promise((resolve, reject) => {
+        const marker = childMarker();
+        const child = spawn(process.execPath, args, {
+            cwd,
+            env: { ...env, ...marker.env },
+            stdio: ["ignore", "pipe", "pipe"],
+            detached: true,
+        });
+        const endGroup = trackChild(child, marker);
+        const stdout = new ConsoleCapture();
+        const stderr = new ConsoleCapture();
+        // The program's own console output must not reach our stdout: JSON output owns it.
+        child.stdout.on("data", (chunk: Buffer) => stdout.add(chunk));
+        child.stderr.on("data", (chunk: Buffer) => stderr.add(chunk));
+        child.on("error", (err) => {
+            endGroup();
+            reject(err);
+        });
+        child.on("exit", (code, signal) => {
+            endGroup();
+            const done = (): void => {
+                clearTimeout(timer);
+                child.stdout.destroy();
+                child.stderr.destroy();
+                resolve({ code, signal, stdout: stdout.toString(), stderr: stderr.toString() });
+            };
+            // A process that left the group (setsid) may still hold a pipe: stop waiting for it.
+            const timer = setTimeout(done, PIPE_DRAIN_MS);
+            let open = 2;
+            const closed = (): void => {
+                if (--open === 0) {
+                    done();
+                }
+            };
+            for (const stream of [child.stdout, child.stderr]) {
+                if (stream.readableEnded || stream.destroyed) {
+                    closed();
+                } else {
+                    stream.once("close", closed);
+                }
+            }
+        });
+    });
 }
 
 /** How often the stream file is read for new registrations while the program runs. */
@@ -138,7 +225,11 @@ const STREAM_POLL_MS = 20;
  * Reads the host's stream file (one JSON resource a line, appended as registered) while the program runs and
  * passes each complete line on; `stop` reads what is left.
  */
-function followStream(file: string, registered: RegisteredResources): { stop(): void } {
+function followStream(
+    file: string,
+    registered: RegisteredResources,
+    output: GateOutput | undefined,
+): { stop(): void } {
     let offset = 0;
     let partial = "";
     const buffer = Buffer.alloc(1 << 20);
@@ -159,7 +250,9 @@ function followStream(file: string, registered: RegisteredResources): { stop(): 
                 const lines = (partial + buffer.toString("utf8", 0, read)).split("\n");
                 partial = lines.pop() ?? "";
                 for (const line of lines) {
-                    registered.push(JSON.parse(line) as RecordedResource);
+                    const resource = JSON.parse(line) as RecordedResource;
+                    output?.secrets.addResource(resource);
+                    registered.push(resource);
                 }
             }
         } finally {

@@ -1,10 +1,17 @@
 import type { GraphModel } from "./model";
 import { arrows, COLORS, nodeLines } from "./style";
+import { escapeControlCharacters } from "../controlChars";
 
-/** A DOT quoted string: backslash and quote escaped, lines joined with DOT's centred line break. */
+/**
+ * A DOT quoted string: control characters written as visible escapes (Graphviz would copy them into the SVG,
+ * where XML forbids them), backslash and quote escaped, lines joined with DOT's centred line break.
+ */
 function quote(lines: string | readonly string[]): string {
     const list = typeof lines === "string" ? [lines] : lines;
-    return `"${list.map((line) => line.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, " ")).join("\\n")}"`;
+    const escaped = list.map((line) =>
+        escapeControlCharacters(line).replace(/\\/g, "\\\\").replace(/"/g, '\\"'),
+    );
+    return `"${escaped.join("\\n")}"`;
 }
 
 export interface DotOptions {

@@ -1,11 +1,6 @@
 import { atMost } from "../../core/exposure";
 import { type GraphModel, type GraphNode, UNKNOWN_GROUP_NODE_ID } from "./model";
 
-export interface ExposureOptions {
-    /** Wraps risky text for a terminal; identity without colour. */
-    readonly risky?: (text: string) => string;
-}
-
 /** A group outside the stack gets a line when the stack writes rules to it, joins it, or may be exposed there. */
 function judged(node: GraphNode, graph: GraphModel): boolean {
     return (
@@ -23,8 +18,7 @@ function judged(node: GraphNode, graph: GraphModel): boolean {
  * or rules not known yet could still close of it; and the risky ports that may be open though no known rule
  * opens them ("can't tell yet"). It reads the graph, which judges as `disallow-public-risky-ports` does.
  */
-export function exposureLines(graph: GraphModel, options: ExposureOptions = {}): string[] {
-    const risky = options.risky ?? ((text: string) => text);
+export function exposureLines(graph: GraphModel): string[] {
     const labels = new Map(graph.nodes.map((node) => [node.id, node.label]));
     const lines = ["Exposure (what the Internet can reach, after priority resolution):"];
     const groups = graph.nodes.filter((node) => judged(node, graph));
@@ -50,7 +44,7 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
                     ? "all protocols and ports"
                     : `${edge.protocol} ${edge.ports.join(", ")}`;
             const ports = graph.riskyPorts[index];
-            const warning = ports.length > 0 ? risky(` (risky: ${ports.join(", ")})`) : "";
+            const warning = ports.length > 0 ? ` (risky: ${ports.join(", ")})` : "";
             reached.push(`${what} from ${labels.get(edge.from)}${warning}`);
         });
         const notes: string[] = [];
@@ -68,7 +62,7 @@ export function exposureLines(graph: GraphModel, options: ExposureOptions = {}):
         }
         const uncertain = graph.uncertain.get(node.id) ?? [];
         for (const { ports, because } of uncertain) {
-            notes.push(risky(`can't tell yet: risky ${ports.join(", ")} (${because})`));
+            notes.push(`can't tell yet: risky ${ports.join(", ")} (${because})`);
         }
         if (notes.length === 0 && graph.incomplete.has(node.id)) {
             notes.push("incomplete: some rules or groups are unknown in preview or outside the stack");

@@ -1,5 +1,6 @@
-import { loadProject } from "../project";
 import { runProgram } from "../runProgram";
+import type { GateOutput } from "../output";
+import { loadProjectRecordingSecrets } from "../secrets";
 import { renderDot } from "./dot";
 import { renderMermaid } from "./mermaid";
 import { graphDocument, graphOfResources, type GraphModel } from "./model";
@@ -9,7 +10,7 @@ export * from "./model";
 export { renderDot, type DotOptions } from "./dot";
 export { renderMermaid } from "./mermaid";
 export { renderSvg } from "./svg";
-export { exposureLines, type ExposureOptions } from "./exposure";
+export { exposureLines } from "./exposure";
 
 export type GraphFormat = "mermaid" | "dot" | "svg" | "json";
 export const GRAPH_FORMATS: readonly GraphFormat[] = ["mermaid", "dot", "svg", "json"];
@@ -18,6 +19,12 @@ export interface GraphCommandOptions {
     readonly projectDir?: string;
     readonly stack?: string;
     readonly config?: readonly string[];
+    /** Stack config file used instead of `Pulumi.<stack>.yaml` (the CLI's `--config-file`). */
+    readonly configFile?: string;
+    /** Secret config values kept off the command line (`ALICLOUD_SG_SECRET_CONFIG`). */
+    readonly secretConfig?: Readonly<Record<string, unknown>>;
+    /** Where diagnostics go, and the run's secrets, which whatever writes the graph scrubs. */
+    readonly output?: GateOutput;
 }
 
 export interface StackGraph {
@@ -28,8 +35,8 @@ export interface StackGraph {
 
 /** Runs the project's program under mocks (as `preview` does) and builds the graph of what it declares. */
 export async function graphProject(options: GraphCommandOptions = {}): Promise<StackGraph> {
-    const project = loadProject(options.projectDir ?? ".", { stack: options.stack, config: options.config });
-    const run = await runProgram(project);
+    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
+    const run = await runProgram(project, { output: options.output });
     return { project: project.name, stack: project.stack, graph: graphOfResources(run.resources) };
 }
 

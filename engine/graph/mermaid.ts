@@ -1,9 +1,17 @@
 import type { GraphModel } from "./model";
 import { arrows, COLORS, nodeLines } from "./style";
+import { escapeControlCharacters } from "../controlChars";
 
-/** Mermaid keeps text in `"…"` labels literally except for `"` and entity syntax, which take entity codes. */
+/**
+ * Mermaid keeps text in `"…"` labels literally except for `"` and entity syntax, which take entity codes; a
+ * control character (a newline would end the statement) is written as a visible escape.
+ */
 function mermaidText(text: string): string {
-    return text.replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+    return escapeControlCharacters(text)
+        .replace(/&/g, "#amp;")
+        .replace(/"/g, "#quot;")
+        .replace(/</g, "#lt;")
+        .replace(/>/g, "#gt;");
 }
 
 /** A Mermaid flowchart (renders on GitHub): node ids are positional, labels carry the names. */

@@ -1,6 +1,8 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
+import type { GateError } from "../errors";
 import { MOCK_LIMITATIONS, type Report } from "../report";
+import type { SourcePosition } from "../types";
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_URI = "https://github.com/alicloud-secure-groups/alicloud-secure-groups";
@@ -41,8 +43,6 @@ export function renderSarif(report: Report, options: SarifOptions): string {
     const results = report.document.violations.map((v) => {
         const id = `${v.policyPack}/${v.policyName}`;
         const source = v.urn ? report.sources.get(v.urn) : undefined;
-        const relative = source ? path.relative(options.baseDir, source.file) : undefined;
-        const inside = relative !== undefined && !relative.startsWith("..") && !path.isAbsolute(relative);
         return {
             ruleId: id,
             ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
@@ -51,12 +51,7 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             locations: source
                 ? [
                       {
-                          physicalLocation: {
-                              artifactLocation: inside
-                                  ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
-                                  : { uri: pathToFileURL(source.file).href },
-                              region: { startLine: source.line, startColumn: source.column },
-                          },
+                          physicalLocation: physicalLocation(source, options.baseDir),
                           ...(v.urn
                               ? { logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] }
                               : {}),
@@ -73,6 +68,25 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             },
         };
     });
+    return sarifLog(options, rules, {
+        invocations: [
+            {
+                executionSuccessful: true,
+                toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
+            },
+        ],
+        results,
+        properties: {
+            project: report.document.project,
+            stack: report.document.stack,
+            summary: report.document.summary,
+            remediations: report.remediations,
+        },
+    });
+}
+
+/** A SARIF 2.1.0 log of one run of the gate: the tool, its rules, the source root, then `run`'s own parts. */
+function sarifLog(options: SarifOptions, rules: readonly object[], run: Record<string, unknown>): string {
     const sarif = {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",
@@ -87,21 +101,55 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                     },
                 },
                 originalUriBaseIds: { "%SRCROOT%": { uri: pathToFileURL(options.baseDir + path.sep).href } },
-                invocations: [
-                    {
-                        executionSuccessful: true,
-                        toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
-                    },
-                ],
-                results,
-                properties: {
-                    project: report.document.project,
-                    stack: report.document.stack,
-                    summary: report.document.summary,
-                    remediations: report.remediations,
-                },
+                ...run,
             },
         ],
     };
     return JSON.stringify(sarif, null, 2) + "\n";
+}
+
+/** A file position as code scanning reads it: relative to the repository root when inside it. */
+function physicalLocation(source: SourcePosition, baseDir: string): object {
+    const relative = path.relative(baseDir, source.file);
+    const inside = !relative.startsWith("..") && !path.isAbsolute(relative);
+    return {
+        artifactLocation: inside
+            ? { uri: relative.split(path.sep).join("/"), uriBaseId: "%SRCROOT%" }
+            : { uri: pathToFileURL(source.file).href },
+        region: { startLine: source.line, ...(source.column > 0 ? { startColumn: source.column } : {}) },
+    };
+}
+
+/** The rule of an error result: one per kind of input the gate refused. */
+function errorRuleId(error: GateError): string {
+    return `alicloud-sg/${error.kind}-error`;
+}
+
+/**
+ * The SARIF log of a run that could not judge the stack (exit 2): the invocation failed, with an error
+ * notification, and one error result carrying the message at the user's file and line when known, so that code
+ * scanning annotates a refused argument where it was written.
+ */
+export function renderSarifError(error: GateError, options: SarifOptions): string {
+    const id = errorRuleId(error);
+    const locations = error.source
+        ? [{ physicalLocation: physicalLocation(error.source, options.baseDir) }]
+        : [];
+    const rule = {
+        id,
+        name: `${error.kind}-error`,
+        shortDescription: { text: `The gate could not judge the stack: the ${error.kind} is bad.` },
+    };
+    return sarifLog(options, [rule], {
+        invocations: [
+            {
+                executionSuccessful: false,
+                exitCode: 2,
+                toolExecutionNotifications: [
+                    { level: "error", message: { text: error.message }, descriptor: { id }, locations },
+                ],
+            },
+        ],
+        results: [{ ruleId: id, ruleIndex: 0, level: "error", message: { text: error.message }, locations }],
+    });
 }

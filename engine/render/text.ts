@@ -8,6 +8,7 @@ import {
 import type { RecordedResource } from "../types";
 import { exposureLines } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
+import { escapeControlCharacters as oneLine } from "../controlChars";
 
 export interface TextOptions {
     /** ANSI colour; the CLI turns it on only when stdout is a terminal. */
@@ -47,27 +48,36 @@ function treeRows(resources: readonly RecordedResource[]): TreeRow[] {
 }
 
 function resourceLabel(v: ReportViolation): string {
-    return v.resourceType && v.resourceName ? `${v.resourceType}: ${v.resourceName}` : "stack";
+    return v.resourceType && v.resourceName ? oneLine(`${v.resourceType}: ${v.resourceName}`) : "stack";
+}
+
+/** A message's own lines, each indented under its entry and escaped, so none can pass for a line of the report. */
+function messageLines(message: string, indent: string): string[] {
+    return message.split("\n").map((line) => `${indent}${oneLine(line)}`);
 }
 
 export function renderText(report: Report, options: TextOptions): string {
     const paint = painter(options.color);
     const { document } = report;
     const lines: string[] = [];
-    lines.push(`Previewing ${document.project} (stack ${document.stack}), offline`);
+    lines.push(`Previewing ${oneLine(document.project)} (stack ${oneLine(document.stack)}), offline`);
     lines.push(paint("dim", MOCK_LIMITATIONS));
     lines.push("");
 
-    const rows = treeRows(report.resources);
-    const typeWidth = Math.max(4, ...rows.map((row) => row.prefix.length + row.resource.type.length));
-    const nameWidth = Math.max(4, ...rows.map((row) => row.resource.name.length));
+    const rows = treeRows(report.resources).map((row) => ({
+        ...row,
+        type: oneLine(row.resource.type),
+        name: oneLine(row.resource.name),
+    }));
+    const typeWidth = Math.max(4, ...rows.map((row) => row.prefix.length + row.type.length));
+    const nameWidth = Math.max(4, ...rows.map((row) => row.name.length));
     lines.push(`     ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  Plan    Source`);
-    for (const { resource, prefix } of rows) {
+    for (const { resource, prefix, type, name } of rows) {
         const plan = resource.external ? "read" : "create";
         const mark = resource.external ? paint("dim", ">-") : paint("green", " +");
-        const source = sourceLabel(report.sources.get(resource.urn), report.projectDir) ?? "";
+        const source = oneLine(sourceLabel(report.sources.get(resource.urn), report.projectDir) ?? "");
         lines.push(
-            ` ${mark}  ${(prefix + resource.type).padEnd(typeWidth)}  ${resource.name.padEnd(nameWidth)}  ` +
+            ` ${mark}  ${(prefix + type).padEnd(typeWidth)}  ${name.padEnd(nameWidth)}  ` +
                 `${plan.padEnd(6)}  ${paint("dim", source)}`.trimEnd(),
         );
     }
@@ -75,7 +85,12 @@ export function renderText(report: Report, options: TextOptions): string {
 
     // Judged with the run's policy config, so the section and disallow-public-risky-ports agree.
     const graph = graphOfResources(report.resources, configuredExposure(report.packs));
-    lines.push(...exposureLines(graph, { risky: (text) => paint("red", text) }));
+    // Escaped line by line first; the colour's own escapes are added after.
+    lines.push(
+        ...exposureLines(graph).map((line) =>
+            oneLine(line).replace(/ \(risky: [\d, ]+\)/g, (risky) => paint("red", risky)),
+        ),
+    );
     lines.push("");
 
     lines.push("Policies:");
@@ -90,32 +105,37 @@ export function renderText(report: Report, options: TextOptions): string {
             : violations.length > 0
               ? paint("yellow", "!")
               : paint("green", "✓");
-        lines.push(`    ${status} ${pack.name}@v${pack.version} (${pack.directory})`);
+        lines.push(`    ${status} ${oneLine(`${pack.name}@v${pack.version} (${pack.directory})`)}`);
         for (const v of violations) {
             const level =
                 v.enforcementLevel === "mandatory"
                     ? paint("red", "[mandatory]")
                     : paint("yellow", "[advisory]");
-            lines.push(`        - ${level}  ${paint("bold", v.policyName)}  (${resourceLabel(v)})`);
-            for (const messageLine of v.message.split("\n")) {
-                lines.push(`          ${messageLine}`);
-            }
+            lines.push(`        - ${level}  ${paint("bold", oneLine(v.policyName))}  (${resourceLabel(v)})`);
+            lines.push(...messageLines(v.message, "          "));
             if (v.source) {
-                lines.push(`          ${paint("dim", `at ${v.source}`)}`);
+                lines.push(`          ${paint("dim", `at ${oneLine(v.source)}`)}`);
             }
         }
         const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
         for (const r of pack.remediations) {
             const resource = byUrn.get(r.urn);
-            const what = resource ? `${resource.type}: ${resource.name}` : r.urn;
+            const what = oneLine(resource ? `${resource.type}: ${resource.name}` : r.urn);
             const label = r.diagnostic
                 ? paint("yellow", "[remediation skipped]")
                 : paint("green", "[remediated]");
-            lines.push(`        - ${label}  ${paint("bold", r.policyName)}  (${what})`);
-            lines.push(`          ${r.diagnostic ?? `${r.description} Inputs were changed before Analyze.`}`);
+            lines.push(`        - ${label}  ${paint("bold", oneLine(r.policyName))}  (${what})`);
+            lines.push(
+                ...messageLines(
+                    r.diagnostic ?? `${r.description} Inputs were changed before Analyze.`,
+                    "          ",
+                ),
+            );
         }
         for (const log of pack.logs) {
-            lines.push(`        ${paint("dim", `${log.severity}: ${log.message}`)}`);
+            lines.push(
+                ...messageLines(`${log.severity}: ${log.message}`, "        ").map((l) => paint("dim", l)),
+            );
         }
     }
     lines.push("");

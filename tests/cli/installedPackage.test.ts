@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { preview, ROOT } from "../examples/gate";
+import { lineOf } from "./run";
 
 const PACKAGE = "alicloud-secure-groups";
 
@@ -95,6 +96,77 @@ describe("the installed package", function () {
             [],
             "TypeScript sources in the tarball",
         );
+    });
+
+    it("runs the README's CI recipe on a refused program: exit 2, and a SARIF error at the user's line", function () {
+        // The gate step of the README's workflow, as written there.
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const step = /^\s*- run: (npx alicloud-sg preview .*)$/m.exec(readme);
+        assert.ok(step, "the README's CI recipe has a gate step");
+        const command = step[1];
+        assert.match(command, /--format sarif --out (\S+)/);
+        const sarifFile = path.join(app, /--out (\S+)/.exec(command)?.[1] as string);
+
+        const refused = path.join(tmp, "refused");
+        fs.mkdirSync(refused);
+        fs.symlinkSync(path.join(app, "node_modules"), path.join(refused, "node_modules"));
+        fs.mkdirSync(path.join(app, "node_modules", ".bin"), { recursive: true });
+        const bin = path.join(app, "node_modules", ".bin", "alicloud-sg");
+        if (!fs.existsSync(bin)) {
+            fs.symlinkSync(path.join("..", PACKAGE, "bin", "alicloud-sg.js"), bin);
+        }
+        for (const file of ["Pulumi.yaml", "index.ts"]) {
+            fs.copyFileSync(
+                path.join(ROOT, "tests", "fixtures", "programs", "refused", file),
+                path.join(refused, file),
+            );
+        }
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", CI: "true" };
+        delete env.ALICLOUD_SG_FROM_SOURCES;
+        const run = spawnSync("sh", ["-c", command], { cwd: refused, env, encoding: "utf8" });
+        assert.strictEqual(run.status, 2, run.stderr + run.stdout);
+        const written = path.join(refused, path.relative(app, sarifFile));
+        const sarif = JSON.parse(fs.readFileSync(written, "utf8")) as {
+            version: string;
+            runs: {
+                invocations: {
+                    executionSuccessful: boolean;
+                    toolExecutionNotifications: { level: string }[];
+                }[];
+                results: {
+                    ruleId: string;
+                    level: string;
+                    message: { text: string };
+                    locations: {
+                        physicalLocation: {
+                            artifactLocation: { uri: string };
+                            region: { startLine: number };
+                        };
+                    }[];
+                }[];
+            }[];
+        };
+        assert.strictEqual(sarif.version, "2.1.0");
+        const [runLog] = sarif.runs;
+        assert.strictEqual(runLog.invocations[0].executionSuccessful, false);
+        assert.strictEqual(runLog.invocations[0].toolExecutionNotifications[0].level, "error");
+        assert.strictEqual(runLog.results.length, 1);
+        const [result] = runLog.results;
+        assert.strictEqual(result.ruleId, "alicloud-sg/program-error");
+        assert.strictEqual(result.level, "error");
+        assert.ok(
+            result.message.text.startsWith(
+                'program failed: WebTierGroup "web": publicPorts[2] opens port 22 of a service that must never face ' +
+                    "the open Internet to 0.0.0.0/0",
+            ),
+            result.message.text,
+        );
+        assert.deepStrictEqual(result.locations[0].physicalLocation.artifactLocation.uri, "index.ts");
+        assert.strictEqual(
+            result.locations[0].physicalLocation.region.startLine,
+            lineOf(path.join(refused, "index.ts"), 'new WebTierGroup("web"'),
+        );
+        assert.ok(run.stderr.includes(result.message.text), run.stderr);
     });
 
     it("gates a program with its bundled pack and finds what the repository's gate finds", async function () {

@@ -299,13 +299,88 @@ describe("alicloud-sg preview: config", function () {
 describe("alicloud-sg preview: exit 2", function () {
     this.timeout(180_000);
 
-    it("a program that throws: its own message and location", async () => {
+    it("a program that throws: its own message and location, and JSON still reports it", async () => {
         const program = path.join(FIXTURES, "programs", "throws", "index.ts");
         const result = await runCli(["preview", path.dirname(program), "--format", "json"]);
         assert.strictEqual(result.code, 2);
-        assert.strictEqual(result.stdout, "");
         assert.match(result.stderr, /fixture program refuses to run: missing region/);
-        assert.ok(result.stderr.includes(`index.ts:${lineOf(program, "throw new Error")}:`), result.stderr);
+        const line = lineOf(program, "throw new Error");
+        assert.ok(result.stderr.includes(`index.ts:${line}:`), result.stderr);
+        // DESIGN §3: exit 2 still writes the requested report.
+        assert.deepStrictEqual(JSON.parse(result.stdout), {
+            error: {
+                message: result.stderr.replace(/^alicloud-sg: /, "").trimEnd(),
+                source: `index.ts:${line}`,
+            },
+        });
+    });
+
+    it("exit 2 writes the requested format: SARIF with an error at the file and line, text with --out", async () => {
+        const program = path.join(FIXTURES, "programs", "throws", "index.ts");
+        const line = lineOf(program, "throw new Error");
+        const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-sg-out-")), "gate.sarif");
+        const sarifRun = await runCli(["preview", path.dirname(program), "--format", "sarif", "--out", out]);
+        assert.strictEqual(sarifRun.code, 2);
+        assert.strictEqual(sarifRun.stdout, "");
+        const message = sarifRun.stderr.replace(/^alicloud-sg: /, "").trimEnd();
+        const location = {
+            physicalLocation: {
+                artifactLocation: { uri: "tests/fixtures/programs/throws/index.ts", uriBaseId: "%SRCROOT%" },
+                region: { startLine: line, startColumn: 7 },
+            },
+        };
+        const sarif = JSON.parse(fs.readFileSync(out, "utf8"));
+        assert.deepStrictEqual(sarif.runs[0].invocations, [
+            {
+                executionSuccessful: false,
+                exitCode: 2,
+                toolExecutionNotifications: [
+                    {
+                        level: "error",
+                        message: { text: message },
+                        descriptor: { id: "alicloud-sg/program-error" },
+                        locations: [location],
+                    },
+                ],
+            },
+        ]);
+        assert.deepStrictEqual(sarif.runs[0].results, [
+            {
+                ruleId: "alicloud-sg/program-error",
+                ruleIndex: 0,
+                level: "error",
+                message: { text: message },
+                locations: [location],
+            },
+        ]);
+        assert.strictEqual(sarif.runs[0].tool.driver.rules[0].id, "alicloud-sg/program-error");
+
+        const textOut = path.join(path.dirname(out), "gate.txt");
+        const badPack = await runCli([
+            "preview",
+            violationsDir,
+            "--policy-pack",
+            brokenPack,
+            "--out",
+            textOut,
+        ]);
+        assert.strictEqual(badPack.code, 2);
+        assert.strictEqual(fs.readFileSync(textOut, "utf8"), badPack.stderr);
+        const badConfig = tempFile("bad.json", JSON.stringify({ "fixture-max-groups": { maxGroups: 0 } }));
+        const json = await runCli([
+            "preview",
+            violationsDir,
+            "--policy-pack",
+            basicPack,
+            "--policy-pack-config",
+            badConfig,
+            "--format",
+            "json",
+        ]);
+        assert.strictEqual(json.code, 2);
+        assert.deepStrictEqual(JSON.parse(json.stdout), {
+            error: { message: json.stderr.replace(/^alicloud-sg: /, "").trimEnd(), source: null },
+        });
     });
 
     it("a missing required config value, naming the key", async () => {

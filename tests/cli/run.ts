@@ -20,8 +20,25 @@ export interface CliResult {
  */
 export const RUN_MARKER = `ALICLOUD_SG_TEST_RUN=${randomUUID()}`;
 
+export interface CliOptions {
+    /** Added to the command's environment. */
+    readonly env?: NodeJS.ProcessEnv;
+    /** `NAME=VALUE` marking the processes of this run; {@link RUN_MARKER} by default. */
+    readonly marker?: string;
+}
+
+/** A marker of its own for one run, so that what it leaves behind is told apart from every other run's. */
+export function newRunMarker(): string {
+    return `ALICLOUD_SG_TEST_RUN=${randomUUID()}`;
+}
+
 /** Runs the real `alicloud-sg` command from the current sources, from the repository root. */
-export function runCli(args: readonly string[], onSpawn?: (pid: number) => void): Promise<CliResult> {
+export function runCli(
+    args: readonly string[],
+    onSpawn?: (pid: number) => void,
+    options: CliOptions = {},
+): Promise<CliResult> {
+    const marker = options.marker ?? RUN_MARKER;
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [BIN, ...args], {
             cwd: ROOT,
@@ -29,7 +46,8 @@ export function runCli(args: readonly string[], onSpawn?: (pid: number) => void)
                 ...process.env,
                 ALICLOUD_SG_FROM_SOURCES: "1",
                 NO_COLOR: "1",
-                [RUN_MARKER.split("=")[0]]: RUN_MARKER.split("=")[1],
+                ...options.env,
+                [marker.split("=")[0]]: marker.split("=")[1],
             },
             stdio: ["ignore", "pipe", "pipe"],
         });
@@ -45,14 +63,19 @@ export function runCli(args: readonly string[], onSpawn?: (pid: number) => void)
     });
 }
 
-/** Command lines of live processes started by these tests whose command line mentions `needle`. */
-export function processesMentioning(needle: string): string[] {
+/**
+ * Command lines of live processes started by these tests whose command line mentions `needle`, read from
+ * `/proc`: every process the command started, and whatever those started, inherits the marker.
+ */
+export function processesMentioning(needle: string, marker: string = RUN_MARKER): string[] {
     const found: string[] = [];
     for (const pid of fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry))) {
         try {
             const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
             const args = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ");
-            if (environ.includes(RUN_MARKER) && args.includes(needle)) {
+            const state = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.[0];
+            // A zombie has ended; it only waits for its parent to read its status.
+            if (environ.includes(marker) && args.includes(needle) && state !== "Z") {
                 found.push(`${pid} ${args.trim()}`);
             }
         } catch {

@@ -79,6 +79,22 @@ describe("components/joinSecurityGroups", () => {
         );
     });
 
+    it("refuses a secret group id listed twice without printing it", async () => {
+        const ids = joinSecurityGroups([
+            pulumi.secret("sg-vault0secret1"),
+            pulumi.secret("sg-vault0secret1"),
+        ]);
+        const failure = await (ids as unknown as { promise(): Promise<unknown> }).promise().then(
+            () => undefined,
+            (error: unknown) => error,
+        );
+        assert.ok(failure instanceof ValidationError, String(failure));
+        assert.strictEqual(
+            failure.message,
+            "joinSecurityGroups: securityGroups must not name one security group twice (got [secret])",
+        );
+    });
+
     it("checks the type of a raw SecurityGroup resource when it is known", async () => {
         const normal = group("normal");
         const raw = new alicloud.ecs.SecurityGroup("raw-enterprise", {

@@ -14,6 +14,24 @@ import {
 
 const SECURE_GROUP = "alicloud-secure-groups:index:SecureGroup";
 
+/** The unhandled rejections raised while `work` runs: how an Output's failed check surfaces in a program. */
+async function unhandledRejectionsDuring(work: () => Promise<void>): Promise<unknown[]> {
+    const errors: unknown[] = [];
+    const previous = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const listener = (error: unknown) => errors.push(error);
+    process.on("unhandledRejection", listener);
+    try {
+        await work();
+        return errors;
+    } finally {
+        process.removeListener("unhandledRejection", listener);
+        for (const handler of previous) {
+            process.on("unhandledRejection", handler as NodeJS.UnhandledRejectionListener);
+        }
+    }
+}
+
 describe("components/SecureGroup", () => {
     before(installMocks);
     beforeEach(resetRegistrations);
@@ -262,13 +280,35 @@ describe("components/SecureGroup", () => {
         assert.deepStrictEqual(JSON.parse(JSON.stringify(args)), copy, "the caller's args are not mutated");
     });
 
+    it("never prints a secret CIDR it refuses: the error says [secret] where the value would be", async () => {
+        const errors = await unhandledRejectionsDuring(async () => {
+            new SecureGroup("admin", {
+                vpcId: "vpc-1",
+                tags: { owner: "team" },
+                ingress: { ssh: { preset: "ssh", cidr: pulumi.secret("10.99.0.0/8") } },
+            });
+            await settle();
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        });
+        // The SDK rejects every promise that depended on the rule's input, each with the same error.
+        const messages = new Set(errors.map((error) => (error as Error).message));
+        assert.deepStrictEqual(
+            [...messages].map((message) => message.replace(/^error serializing property "cidrIp": /, "")),
+            [
+                'SecureGroup "admin": ingress.ssh.cidr opens intranet access to the broad block [secret] (/8); ' +
+                    "name a narrower block, or list it in allowBroadCidrs to allow it deliberately (got [secret])",
+            ],
+        );
+        for (const error of errors) {
+            for (const problem of (error as { problems?: { value: unknown }[] }).problems ?? []) {
+                assert.strictEqual(problem.value, "[secret]");
+            }
+        }
+    });
+
     it("checks a CIDR given as an Output when it resolves, and never creates that rule if it is too broad", async () => {
-        const errors: unknown[] = [];
-        const previous = process.listeners("unhandledRejection");
-        process.removeAllListeners("unhandledRejection");
-        const listener = (error: unknown) => errors.push(error);
-        process.on("unhandledRejection", listener);
-        try {
+        let resources: Awaited<ReturnType<typeof settle>> = [];
+        const errors = await unhandledRejectionsDuring(async () => {
             new SecureGroup("late", {
                 vpcId: "vpc-1",
                 tags: { owner: "team" },
@@ -277,23 +317,18 @@ describe("components/SecureGroup", () => {
                     broad: { preset: "ssh", cidr: pulumi.output("10.0.0.0/8") },
                 },
             });
-            const resources = await settle();
+            resources = await settle();
             await new Promise((resolve) => setTimeout(resolve, 50));
-            assert.deepStrictEqual(resourceSet(resources), [
-                `${SECURE_GROUP} late`,
-                `${GROUP} late`,
-                `${RULE} late-drop-baseline`,
-                `${RULE} late-ok`,
-            ]);
-            assert.strictEqual(find(resources, RULE, "late-ok").inputs.cidrIp, "10.1.2.0/24");
-            assert.ok(errors.length > 0, "the broad CIDR fails the program");
-            const message = String(errors[0]);
-            assert.ok(message.includes("ingress.broad.cidr") && message.includes('"10.0.0.0/8"'), message);
-        } finally {
-            process.removeListener("unhandledRejection", listener);
-            for (const handler of previous) {
-                process.on("unhandledRejection", handler as NodeJS.UnhandledRejectionListener);
-            }
-        }
+        });
+        assert.deepStrictEqual(resourceSet(resources), [
+            `${SECURE_GROUP} late`,
+            `${GROUP} late`,
+            `${RULE} late-drop-baseline`,
+            `${RULE} late-ok`,
+        ]);
+        assert.strictEqual(find(resources, RULE, "late-ok").inputs.cidrIp, "10.1.2.0/24");
+        assert.ok(errors.length > 0, "the broad CIDR fails the program");
+        const message = String(errors[0]);
+        assert.ok(message.includes("ingress.broad.cidr") && message.includes('"10.0.0.0/8"'), message);
     });
 });

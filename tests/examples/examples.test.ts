@@ -349,7 +349,8 @@ describe("examples, through `alicloud-sg preview --format json`", function () {
         });
         it("exits 2 on a mistake in the config, naming every bad key and value, and creates nothing", () => {
             assert.strictEqual(typo.code, 2, typo.stderr);
-            assert.strictEqual(typo.stdout, "");
+            // DESIGN §3: exit 2 still reports, as JSON's error document; nothing is created.
+            assert.deepStrictEqual(Object.keys(JSON.parse(typo.stdout)), ["error"]);
             assert.match(typo.stderr, /stack config declarative-tiers:tiers: 2 invalid arguments/);
             assert.match(typo.stderr, /tiers\.data\.serves\.mysq is not a preset name; .* \(got "mysq"\)/);
             assert.match(

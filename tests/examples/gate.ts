@@ -79,7 +79,9 @@ export function preview(dir: string, args: readonly string[] = []): Promise<Gate
                     let report: PreviewReport | undefined;
                     if (stdout.trim()) {
                         try {
-                            report = JSON.parse(stdout) as PreviewReport;
+                            const parsed = JSON.parse(stdout) as PreviewReport | { error: unknown };
+                            // Exit 2 prints DESIGN §3's error document instead of a report.
+                            report = "error" in parsed ? undefined : parsed;
                         } catch {
                             report = undefined;
                         }

@@ -165,7 +165,14 @@ describe("hardening: the gate over fuzzed programs", function () {
                     2,
                     `${kind}: expected exit 2, got ${result.code}:\n${result.stderr}`,
                 );
-                assert.equal(result.stdout, "", "a failed program leaves no report on stdout");
+                // DESIGN §3: exit 2 still reports, as JSON's error document carrying the message on stderr.
+                assert.deepEqual(
+                    (JSON.parse(result.stdout) as { error: { message: string } }).error.message,
+                    result.stderr
+                        .slice(result.stderr.indexOf("alicloud-sg: ") + "alicloud-sg: ".length)
+                        .trimEnd(),
+                    "a failed program's JSON report carries its message",
+                );
                 const line = programSource([statements, [failing]]).split("\n").length - 1;
                 const expected = {
                     throw: [`fuzz failure ${token}`, `index.ts:${line}`],
