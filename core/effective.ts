@@ -606,10 +606,15 @@ function addressRegions(
     protocol: PacketProtocol,
     family: IpFamily,
 ): AddressRegion[] {
-    return evaluation.regions.filter(
-        (region): region is AddressRegion =>
-            region.protocol === protocol && region.peer.kind === "addresses" && region.peer.family === family,
-    );
+    // Sorted by address once: judging runs then only filters by port, once per port or interval of ports.
+    return evaluation.regions
+        .filter(
+            (region): region is AddressRegion =>
+                region.protocol === protocol &&
+                region.peer.kind === "addresses" &&
+                region.peer.family === family,
+        )
+        .sort((a, b) => (a.peer.first < b.peer.first ? -1 : a.peer.first > b.peer.first ? 1 : 0));
 }
 
 /**
@@ -636,6 +641,7 @@ export function openInternetAt(
     );
 }
 
+/** `regions` are one protocol's and family's, sorted by address ({@link addressRegions}). */
 function judgeRuns(
     regions: readonly AddressRegion[],
     evaluation: AccessEvaluation,
@@ -656,8 +662,7 @@ function judgeRuns(
             peer: region.peer,
             // A merged region may hold accepts of other ports: credit only those matching this one.
             rules: region.rules.filter((index) => ruleMatchesPort(evaluation.rules[index], protocol, port)),
-        }))
-        .sort((a, b) => (a.peer.first < b.peer.first ? -1 : a.peer.first > b.peer.first ? 1 : 0));
+        }));
     // Touching intervals coalesce into contiguous runs, each judged alone.
     const blamed = new Set<number>();
     const deciders = new Set<number>();
