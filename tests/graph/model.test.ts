@@ -252,6 +252,35 @@ describe("graph model", () => {
         );
     });
 
+    it("draws a rule written to a group outside the stack into a node of its own, and judges it", () => {
+        // `securityGroupId: "sg-ops-shared"`: a live group of another team, named by id in the program.
+        const outsideRule = (name: string, spec: Parameters<typeof rule>[2]): StackResourceInput => {
+            const written = rule(name, "unused", spec);
+            return {
+                ...written,
+                props: { ...written.props, securityGroupId: "sg-ops-shared" },
+                propertyDependencies: {},
+            };
+        };
+        const graph = graphOf([
+            group("app"),
+            rule("https", "app", { ports: "443/443" }),
+            outsideRule("ops-ssh-from-anywhere", { ports: "22/22", nicType: "internet" }),
+        ]);
+        assert.deepEqual(edgeSet(graph), [
+            "internet -> app: tcp 443/443",
+            "internet -> external:sg-ops-shared: tcp 22/22",
+        ]);
+        assert.deepEqual(
+            graph.edges.map((edge, index) => `${edge.to}:${graph.riskyPorts[index].join(",")}`).sort(),
+            ["app:", "external:sg-ops-shared:22"],
+        );
+        assert.deepEqual(
+            graphDocument(graph).nodes.filter((node) => node.kind === "external-group"),
+            [{ id: "external:sg-ops-shared", label: "sg-ops-shared", kind: "external-group", instances: [] }],
+        );
+    });
+
     it("keeps two groups of the same logical name apart", () => {
         const first = group("sg");
         const second: StackResourceInput = { ...group("sg"), urn: `${group("sg").urn}-other-parent` };
