@@ -254,14 +254,10 @@ describe("graph model", () => {
 
     it("draws a rule written to a group outside the stack into a node of its own, and judges it", () => {
         // `securityGroupId: "sg-ops-shared"`: a live group of another team, named by id in the program.
-        const outsideRule = (name: string, spec: Parameters<typeof rule>[2]): StackResourceInput => {
-            const written = rule(name, "unused", spec);
-            return {
-                ...written,
-                props: { ...written.props, securityGroupId: "sg-ops-shared" },
-                propertyDependencies: {},
-            };
-        };
+        const outsideRule = (name: string, spec: Parameters<typeof rule>[2]): StackResourceInput => ({
+            ...rule(name, "unused", { ...spec, extra: { securityGroupId: "sg-ops-shared" } }),
+            propertyDependencies: {},
+        });
         const graph = graphOf([
             group("app"),
             rule("https", "app", { ports: "443/443" }),
