@@ -2,23 +2,10 @@ import * as assert from "node:assert/strict";
 import { describeUncertainty, judgeExposure, type ScopeExposure } from "../../core/exposure";
 import { MAX_RULES_PER_GROUP } from "../../core/limits";
 import { joinStack, type StackResourceInput } from "../../core/stack";
+import { group, GROUP, INSTANCE, RULE, urn } from "./stackFixtures";
 import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
 
 /** Hand-written cases of what the exposure judgement names: closers of definite holes, causes of possible ones. */
-
-const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
-const INSTANCE = "alicloud:ecs/instance:Instance";
-const urn = (type: string, name: string) => `urn:pulumi:dev::shop::${type}::${name}`;
-
-function group(name: string, props: Record<string, unknown> = {}): StackResourceInput {
-    return {
-        urn: urn(GROUP, name),
-        type: GROUP,
-        name,
-        props: unknownCheckingProxy({ vpcId: "vpc-1", innerAccessPolicy: "Drop", ...props }),
-    };
-}
 
 /** A rule of a stack group (joined by dependency), or of a group by literal id (`groupId`). */
 function rule(

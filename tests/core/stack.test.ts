@@ -1,20 +1,7 @@
 import * as assert from "node:assert/strict";
+import { group, GROUP, INSTANCE, RULE, urn } from "./stackFixtures";
 import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
 import { accessByPeer, evaluateAttachment, evaluateGroup, joinStack, StackResourceInput } from "../../core";
-
-const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
-const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
-const INSTANCE = "alicloud:ecs/instance:Instance";
-
-function group(name: string, props: Record<string, unknown> = {}): StackResourceInput {
-    return {
-        urn: urn(GROUP, name),
-        type: GROUP,
-        name,
-        props: unknownCheckingProxy({ vpcId: "vpc-1", innerAccessPolicy: "Drop", ...props }),
-    };
-}
 
 function rule(
     name: string,
