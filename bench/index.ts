@@ -1,14 +1,23 @@
 /**
- * `npm run bench [-- --check] [-- --sizes 700,2800,11200]`: the offline gate against the same program under
- * plain mocks, on synthetic organisation stacks of growing size. See README "Performance".
+ * `npm run bench [-- --check] [-- --sizes 700,2800,11200] [-- --account | --no-account]`: the offline gate against
+ * the same program under plain mocks, on synthetic organisation stacks of growing size, and `alicloud-sg audit`
+ * of a generated account (`--account`: that alone). See README "Performance".
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROFILE_ENV } from "../engine/profile";
 import { measure, type Measurement } from "./measure";
+import { DEFAULT_ACCOUNT, writeAccount } from "./account";
 import { tiersFor, writeOrgStack } from "./orgStack";
-import { evaluateTargets, formatTable, type SizeResult } from "./report";
+import {
+    accountTargets,
+    evaluateTargets,
+    formatAccount,
+    formatTable,
+    type AccountResult,
+    type SizeResult,
+} from "./report";
 
 const ROOT = path.join(__dirname, "..");
 const TS_NODE = require.resolve("ts-node/register/transpile-only");
@@ -18,15 +27,21 @@ const DEFAULT_SIZES = [700, 2800, 11200];
 interface Options {
     readonly check: boolean;
     readonly sizes: readonly number[];
+    readonly account: boolean;
 }
 
 function parseOptions(argv: readonly string[]): Options {
     let check = false;
     let sizes = DEFAULT_SIZES;
+    let account = true;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--check") {
             check = true;
+        } else if (arg === "--account") {
+            sizes = [];
+        } else if (arg === "--no-account") {
+            account = false;
         } else if (arg === "--sizes") {
             const value = argv[++i] ?? "";
             sizes = value.split(",").map(Number);
@@ -36,10 +51,12 @@ function parseOptions(argv: readonly string[]): Options {
                 );
             }
         } else {
-            throw new Error(`unknown argument ${JSON.stringify(arg)}; use --check and --sizes N,N,...`);
+            throw new Error(
+                `unknown argument ${JSON.stringify(arg)}; use --check, --sizes N,N,..., --account or --no-account`,
+            );
         }
     }
-    return { check, sizes };
+    return { check, sizes, account };
 }
 
 function failed(what: string, run: Measurement): Error {
@@ -99,6 +116,46 @@ async function runSize(workDir: string, target: number): Promise<SizeResult> {
     return { resources, plain, gate, phases, summary: report.summary };
 }
 
+/** `alicloud-sg audit --aliyun` of a generated account, as installed (compiled CLI and pack). */
+async function runAccount(workDir: string): Promise<AccountResult> {
+    const dir = path.join(workDir, "account");
+    const shape = writeAccount(dir, DEFAULT_ACCOUNT);
+    const rules = shape.groups * shape.rulesPerGroup;
+    process.stderr.write(
+        `bench: account of ${shape.groups} groups, ${rules} rules, ${shape.instances} instances in ${path.relative(ROOT, dir)}\n`,
+    );
+    const profileFile = path.join(workDir, "account-profile.json");
+    const reportFile = path.join(workDir, "account-report.json");
+    const env: NodeJS.ProcessEnv = { ...process.env, [PROFILE_ENV]: profileFile };
+    delete env.ALICLOUD_SG_FROM_SOURCES;
+    const audit = await measure(
+        process.execPath,
+        [BIN, "audit", "--aliyun", dir, "--format", "json", "--out", reportFile],
+        {
+            cwd: ROOT,
+            env,
+        },
+    );
+    if (audit.exitCode !== 0 && audit.exitCode !== 1) {
+        throw failed("alicloud-sg audit", audit);
+    }
+    const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as { summary: AccountResult["summary"] };
+    const expected = shape.groups + rules + shape.instances;
+    if (report.summary.resources !== expected) {
+        throw new Error(`the audit recorded ${report.summary.resources} resources, expected ${expected}`);
+    }
+    const phases = (JSON.parse(fs.readFileSync(profileFile, "utf8")) as { phasesMs: Record<string, number> })
+        .phasesMs;
+    return {
+        groups: shape.groups,
+        rules,
+        instances: shape.instances,
+        audit,
+        phases,
+        summary: report.summary,
+    };
+}
+
 async function main(): Promise<number> {
     const options = parseOptions(process.argv.slice(2));
     if (!fs.existsSync(path.join(ROOT, "dist", "cli", "index.js"))) {
@@ -112,10 +169,25 @@ async function main(): Promise<number> {
         for (const size of options.sizes) {
             results.push(await runSize(workDir, size));
         }
-        const targets = evaluateTargets(results);
-        process.stdout.write(
-            formatTable(results, targets, { cpus: os.cpus().length, node: process.version }),
-        );
+        const targets = results.length > 0 ? evaluateTargets(results) : [];
+        if (results.length > 0) {
+            process.stdout.write(
+                formatTable(results, targets, { cpus: os.cpus().length, node: process.version }),
+            );
+        }
+        if (options.account) {
+            const loadBefore = os.loadavg()[0];
+            const account = await runAccount(workDir);
+            const accountChecks = accountTargets(account);
+            targets.push(...accountChecks);
+            // Wall time depends on what else runs: the machine's load is part of the figure.
+            const machine =
+                `(${os.cpus().length} CPUs, Node ${process.version}, load average ` +
+                `${loadBefore.toFixed(1)} before, ${os.loadavg()[0].toFixed(1)} after)`;
+            process.stdout.write(
+                `${results.length > 0 ? "\n" : ""}${formatAccount(account, accountChecks, machine)}`,
+            );
+        }
         const missed = targets.filter((t) => t.pass === false);
         return options.check && missed.length > 0 ? 1 : 0;
     } finally {

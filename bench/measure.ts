@@ -5,6 +5,11 @@ export interface Measurement {
     readonly wallMs: number;
     /** Peak resident memory of the whole process tree (the command and every child it started), in bytes. */
     readonly peakRssBytes: number;
+    /**
+     * CPU time (user and system) of the whole process tree, in seconds, as last sampled from /proc: what the run
+     * costs whatever else the machine is doing, within one sampling interval per process.
+     */
+    readonly cpuSeconds: number;
     readonly exitCode: number | null;
     readonly stdout: string;
     readonly stderr: string;
@@ -16,14 +21,22 @@ const SAMPLE_INTERVAL_MS = 20;
 interface ProcessSample {
     readonly ppid: number;
     readonly rssBytes: number;
+    readonly cpuSeconds: number;
 }
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
 
 function readProcess(pid: number): ProcessSample | undefined {
     try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
         // The command name is parenthesised and may hold spaces: fields are counted after its closing paren.
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        return { ppid: Number(fields[1]), rssBytes: Number(fields[21]) * PAGE_SIZE };
+        return {
+            ppid: Number(fields[1]),
+            rssBytes: Number(fields[21]) * PAGE_SIZE,
+            cpuSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS,
+        };
     } catch {
         return undefined;
     }
@@ -39,8 +52,8 @@ function highWaterMark(pid: number): number {
     }
 }
 
-/** Resident bytes of `root` and all its descendants right now, and each one's high-water mark. */
-function sampleTree(root: number, marks: Map<number, number>): number {
+/** Resident bytes of `root` and all its descendants right now, each one's high-water mark and CPU time. */
+function sampleTree(root: number, marks: Map<number, number>, cpu: Map<number, number>): number {
     const processes = new Map<number, ProcessSample>();
     for (const entry of fs.readdirSync("/proc")) {
         const pid = Number(entry);
@@ -66,6 +79,7 @@ function sampleTree(root: number, marks: Map<number, number>): number {
     for (const pid of inTree) {
         total += processes.get(pid)?.rssBytes ?? 0;
         marks.set(pid, Math.max(marks.get(pid) ?? 0, highWaterMark(pid)));
+        cpu.set(pid, Math.max(cpu.get(pid) ?? 0, processes.get(pid)?.cpuSeconds ?? 0));
     }
     return total;
 }
@@ -92,9 +106,10 @@ export function measure(
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         let peakTree = 0;
         const marks = new Map<number, number>();
+        const cpu = new Map<number, number>();
         const timer = setInterval(() => {
             if (child.pid !== undefined) {
-                peakTree = Math.max(peakTree, sampleTree(child.pid, marks));
+                peakTree = Math.max(peakTree, sampleTree(child.pid, marks, cpu));
             }
         }, SAMPLE_INTERVAL_MS);
         child.on("error", (err) => {
@@ -105,7 +120,15 @@ export function measure(
             clearInterval(timer);
             const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
             const largestProcess = Math.max(0, ...marks.values());
-            resolve({ wallMs, peakRssBytes: Math.max(peakTree, largestProcess), exitCode, stdout, stderr });
+            const cpuSeconds = [...cpu.values()].reduce((sum, seconds) => sum + seconds, 0);
+            resolve({
+                wallMs,
+                peakRssBytes: Math.max(peakTree, largestProcess),
+                cpuSeconds,
+                exitCode,
+                stdout,
+                stderr,
+            });
         });
     });
 }

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
     broadIntranetAccessReason,
+    Cidr,
     describeValue,
     SECRET_VALUE_LABEL,
     formatPortRange,
@@ -22,6 +23,8 @@ import {
     problem,
     Problem,
     Protocol,
+    publicPortsDeclaration,
+    riskyPresetPorts,
     ruleProblems,
     ruleSetProblems,
     SecurityRule,
@@ -114,22 +117,19 @@ function ruleProblemsAsWritten(planned: PlannedRule, settings: RuleCheckSettings
     problems.push(...allowPriorityProblems(rule, field, settings.baselinePriority));
     const cidrField = rule.peer.kind === "ipv6Cidr" ? `${field}.ipv6Cidr` : `${field}.cidr`;
     const peerValue = rule.peer.kind === "cidr" || rule.peer.kind === "ipv6Cidr" ? rule.peer.cidr : undefined;
-    if (peerValue !== undefined && parseCidr(peerValue)) {
-        const broad = broadIntranetAccessReason(rule, {
-            publicPorts: settings.publicPorts,
-            allowedCidrs: settings.allowBroadCidrs,
-        });
-        if (broad) {
-            problems.push(
-                problem(
-                    cidrField,
-                    peerValue,
-                    `${broad}; name a narrower block, or list it in allowBroadCidrs to allow it deliberately`,
-                ),
-            );
-        }
+    const cidr = peerValue !== undefined ? parseCidr(peerValue) : undefined;
+    if (peerValue !== undefined && cidr) {
+        const broad = broadIntranetAccessReason(
+            rule,
+            { publicPorts: settings.publicPorts, allowedCidrs: settings.allowBroadCidrs },
+            settings.group,
+        );
         const risky = publicRiskyPortReason(rule);
-        if (risky && !broad) {
+        // An internet-NIC rule to a risky port is the risky-port problem, named on its ports, as it always was.
+        if (broad && !(risky && rule.nicType === "internet")) {
+            problems.push(problem(cidrField, peerValue, `${broad}; ${broadAdvice(rule, cidr, settings)}`));
+        }
+        if (risky && (!broad || rule.nicType === "internet")) {
             problems.push(
                 problem(
                     `${field}.ports`,
@@ -144,6 +144,24 @@ function ruleProblemsAsWritten(planned: PlannedRule, settings: RuleCheckSettings
         }
     }
     return problems;
+}
+
+/**
+ * What to do about a broad accept, in words that work: each way out named is one both the component and the
+ * policy pack then accept (allowBroadCidrs alone would satisfy the component and leave the pack refusing).
+ */
+function broadAdvice(rule: SecurityRule<unknown>, cidr: Cidr, settings: RuleCheckSettings): string {
+    if (!isAnyAddress(cidr)) {
+        return "name a narrower block, or list it in allowBroadCidrs (and the policy pack's allowedCidrs) to allow it deliberately";
+    }
+    if (!settings.group.vpc && rule.nicType === "intranet") {
+        return "name a source group instead: the classic intranet is shared with every tenant";
+    }
+    const declaration = publicPortsDeclaration(rule, settings.publicPorts, riskyPresetPorts());
+    if ("refused" in declaration) {
+        return `name a narrower block or a source group (${declaration.refused})`;
+    }
+    return `name a narrower block, or, for a service meant for the whole Internet, list ${describeValue(cidr.text)} in allowBroadCidrs and declare the port in the policy pack's publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [${declaration.ports.join(", ")}]}}`;
 }
 
 /** Validates the whole rule set: every rule, the set limits, and unique names. Throws with every problem. */

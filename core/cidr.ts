@@ -193,3 +193,17 @@ export function cidrProblems(text: unknown, field: string, family?: IpFamily): P
     }
     return [];
 }
+
+/**
+ * An address interval as people write it: the CIDR block when it is exactly one (`10.0.0.0/16`, `0.0.0.0/0`,
+ * `203.0.113.7/32`), else its first and last addresses (`10.0.0.0-10.0.2.255`).
+ */
+export function formatAddressRange(range: AddressRange): string {
+    const bits = FAMILY_BITS[range.family];
+    const size = range.last - range.first + 1n;
+    const hostBits = size > 0n && (size & (size - 1n)) === 0n ? size.toString(2).length - 1 : -1;
+    if (hostBits >= 0 && range.first % size === 0n) {
+        return `${fromBigInt(range.family, range.first)}/${bits - hostBits}`;
+    }
+    return `${fromBigInt(range.family, range.first)}-${fromBigInt(range.family, range.last)}`;
+}

@@ -825,3 +825,139 @@ export function accessByPeer(evaluation: AccessEvaluation): PeerAccess[] {
         return { peer, access, innerAccess: regions.some((region) => region.innerAccess) };
     });
 }
+
+/** The rules that match one packet from one part of the peer space (see {@link matchPacket}). */
+export interface PacketMatch {
+    /** Peers on which the same rules match: an address interval, a source group or one family of a prefix list. */
+    readonly peer: PeerSpace;
+    /** Indexes of the matching rules, in evaluation order: the first one decides. */
+    readonly rules: readonly number[];
+    /**
+     * True when the peer is a group among the query's `innerAccessGroups`: inner access decides before any
+     * rule, whatever `rules` holds.
+     */
+    readonly innerAccess: boolean;
+}
+
+/**
+ * Every rule that matches a packet of `protocol` to `port` (ignored for protocols without ports), split by peer:
+ * address intervals cut at every matching rule's block (the whole address space of both families, so that "no
+ * rule matches" is seen too), and each source group or prefix list a matching rule names. With `peer`, only the
+ * parts inside it (an address interval; a group or prefix list, which then has a part of its own even when no
+ * rule names it). Matching and order are {@link evaluateAccess}'s: a group or prefix list is matched by rules
+ * naming it and by any-address blocks of its family only, rules the API would reject match nothing.
+ */
+export function matchPacket(
+    rules: readonly SecurityRule<string>[],
+    query: AccessQuery,
+    protocol: PacketProtocol,
+    port: number,
+    peer?: PeerSpace,
+): PacketMatch[] {
+    const inner = query.direction === "ingress" ? [...new Set(query.innerAccessGroups ?? [])] : [];
+    const matching = rules.flatMap((rule, index) => {
+        const box =
+            rule.direction === query.direction && rule.nicType === query.nicType ? boxOf(rule) : undefined;
+        const matches =
+            box !== undefined &&
+            box.protocols.includes(protocol) &&
+            (!hasPorts(protocol) || (box.ports.from <= port && port <= box.ports.to));
+        return matches ? [{ box: box as Box, index }] : [];
+    });
+    const ordered = matching.sort((a, b) => precedence(a.box, b.box) || a.index - b.index);
+    const boxes = ordered.map(({ box }) => box);
+    let asked: Box | undefined;
+    if (peer !== undefined) {
+        const shape = {
+            protocols: [protocol],
+            ports: EVERY_PORT,
+            policy: "drop",
+            priority: PRIORITY_LOWEST,
+        } as const;
+        switch (peer.kind) {
+            case "addresses":
+                asked = {
+                    ...shape,
+                    peer: {
+                        kind: "addresses",
+                        range: { family: peer.family, first: peer.first, last: peer.last },
+                        any: peer.first === 0n && peer.last === FAMILY_SIZE[peer.family] - 1n,
+                    },
+                };
+                break;
+            case "group":
+                asked = {
+                    ...shape,
+                    peer: {
+                        kind: "group",
+                        key: groupKey(peer.groupId, peer.ownerId),
+                        groupId: peer.groupId,
+                        ...(peer.ownerId === undefined ? {} : { ownerId: peer.ownerId }),
+                    },
+                };
+                break;
+            case "prefixList":
+                asked = { ...shape, peer: { kind: "prefixList", prefixListId: peer.prefixListId } };
+                break;
+        }
+    }
+    const innerKeys = new Set(inner.map((groupId) => groupKey(groupId)));
+    const innerAtoms: Box[] = inner.map((groupId) => ({
+        protocols: PACKET_PROTOCOLS,
+        ports: EVERY_PORT,
+        peer: { kind: "group", key: groupKey(groupId), groupId },
+        policy: "accept",
+        priority: PRIORITY_HIGHEST - 1,
+    }));
+    const cuts = asked ? [...boxes, asked] : boxes;
+    // Without a peer asked for, the groups with inner access are listed too: inner access decides for them.
+    const atoms = asked ? [...boxes, asked] : [...boxes, ...innerAtoms];
+    const grid = buildGrid(protocol, cuts, atoms);
+    const inside = (column: Column): boolean => {
+        if (!asked) {
+            return true;
+        }
+        const wanted = asked.peer;
+        switch (column.kind) {
+            case "addresses":
+                return (
+                    wanted.kind === "addresses" &&
+                    wanted.range.family === column.family &&
+                    wanted.range.first <= column.first &&
+                    column.last <= wanted.range.last
+                );
+            case "group":
+                return wanted.kind === "group" && wanted.key === column.key;
+            case "prefixList":
+                return wanted.kind === "prefixList" && wanted.prefixListId === column.prefixListId;
+        }
+    };
+    const found: PacketMatch[] = [];
+    for (const column of grid.columns) {
+        if (!inside(column)) {
+            continue;
+        }
+        const matched = ordered.filter(({ box }) => boxCoversColumn(box, column)).map(({ index }) => index);
+        const innerAccess =
+            column.kind === "group" && column.ownerId === undefined && innerKeys.has(column.key);
+        const previous = found[found.length - 1];
+        if (
+            column.kind === "addresses" &&
+            previous?.peer.kind === "addresses" &&
+            previous.peer.family === column.family &&
+            previous.peer.last + 1n === column.first &&
+            previous.rules.length === matched.length &&
+            previous.rules.every((index, i) => index === matched[i])
+        ) {
+            found[found.length - 1] = { ...previous, peer: { ...previous.peer, last: column.last } };
+            continue;
+        }
+        found.push({ peer: peerOfColumn(column), rules: matched, innerAccess });
+    }
+    return found;
+}
+
+/** False for a rule the API would reject (bad ports, priority, CIDR, protocol or policy): it matches nothing. */
+export function isEvaluable(rule: SecurityRule<string>): boolean {
+    return boxOf(rule) !== undefined;
+}

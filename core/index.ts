@@ -11,3 +11,5 @@ export * from "./groupRules";
 export * from "./policyDefaults";
 export * from "./validity";
 export * from "./exposure";
+export * from "./members";
+export * from "./explain";

@@ -22,3 +22,16 @@ export const DEFAULT_ALLOWED_CIDRS: readonly string[] = [];
 
 /** Accounts whose security groups may be named as a cross-account source. */
 export const DEFAULT_TRUSTED_ACCOUNTS: readonly string[] = [];
+
+/**
+ * Policies of the bundled pack that each judge one rule for admitting too broad a peer (any address, a broad
+ * block, a CIDR where a source group belongs, every port). Several of them on one rule are one problem with one
+ * fix, the rule's peer, so reports present them together while each keeps its own judgement.
+ */
+export const SAME_CAUSE_POLICIES: readonly string[] = [
+    "disallow-broad-intranet-cidr",
+    RISKY_PORTS_POLICY,
+    "disallow-classic-intranet-cidr",
+    "disallow-all-ports-accept",
+    "prefer-source-group-authorization",
+];

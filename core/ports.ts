@@ -55,6 +55,17 @@ export function formatPortRange(range: PortRange): string {
     return `${range.from}/${range.to}`;
 }
 
+/** `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches. */
+export function describeTraffic(protocol: Protocol, ports: PortRange): string {
+    if (protocol === "all") {
+        return "all protocols";
+    }
+    if (!hasPorts(protocol)) {
+        return protocol;
+    }
+    return ports.from === ports.to ? `${protocol} ${ports.from}` : `${protocol} ${ports.from}-${ports.to}`;
+}
+
 /** The range for one port or an inclusive `[from, to]` pair. */
 export function portRange(ports: number | readonly [number, number]): PortRange {
     return typeof ports === "number" ? { from: ports, to: ports } : { from: ports[0], to: ports[1] };
@@ -124,4 +135,26 @@ export function rangesOverlap(a: PortRange, b: PortRange): boolean {
 
 export function rangeContainsPort(range: PortRange, port: number): boolean {
     return range.from <= port && port <= range.to;
+}
+
+/** The ports of `ranges` that no range of `removed` holds, merged and ascending. */
+export function subtractPortRanges(ranges: readonly PortRange[], removed: readonly PortRange[]): PortRange[] {
+    const cut = mergePortRanges(removed);
+    const left: PortRange[] = [];
+    for (const range of mergePortRanges(ranges)) {
+        let from = range.from;
+        for (const hole of cut) {
+            if (hole.to < from || hole.from > range.to) {
+                continue;
+            }
+            if (hole.from > from) {
+                left.push({ from, to: hole.from - 1 });
+            }
+            from = hole.to + 1;
+        }
+        if (from <= range.to) {
+            left.push({ from, to: range.to });
+        }
+    }
+    return left;
 }

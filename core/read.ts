@@ -217,7 +217,8 @@ export interface RuleReading {
     readonly description: Maybe<string> | undefined;
 }
 
-const RULE_FIELDS = [
+/** Every input of a rule the reading reads. */
+export const RULE_FIELDS = [
     "type",
     "ipProtocol",
     "portRange",
@@ -251,6 +252,14 @@ function lowerEnum<T extends string>(allowed: readonly T[]) {
 const parseDirection = lowerEnum<Direction>(["ingress", "egress"]);
 const parsePolicy = lowerEnum<RulePolicy>(["accept", "drop"]);
 const parseNicType = lowerEnum<NicType>(["intranet", "internet"]);
+
+/** A priority as a number, also when written as a string (the API returns `"1"`); undefined otherwise. */
+export function parsePriority(value: unknown): number | undefined {
+    if (typeof value === "number") {
+        return value;
+    }
+    return typeof value === "string" && /^\s*-?\d+\s*$/.test(value) ? Number(value) : undefined;
+}
 
 /** The one peer field of a rule and its value as written. */
 export interface PeerReading {
@@ -286,13 +295,7 @@ export function readRule(props: unknown): RuleReading {
         // The provider defaults `portRange` to "-1/-1", which tcp and udp rules then fail with.
         ports: raw.portRange === undefined ? NO_PORTS : known(raw.portRange, parsePortRange),
         policy: known(raw.policy, parsePolicy),
-        priority: known(raw.priority, (v) =>
-            typeof v === "number"
-                ? v
-                : typeof v === "string" && /^\s*-?\d+\s*$/.test(v)
-                  ? Number(v)
-                  : undefined,
-        ),
+        priority: known(raw.priority, parsePriority),
         nicType: known(raw.nicType, parseNicType),
         peerFields,
         peer,
@@ -435,85 +438,5 @@ export function readGroup(props: unknown): GroupReading {
     };
 }
 
-/** Pulumi types of the resources that join security groups (DESIGN §4) and the fields that name them. */
-export const MEMBER_GROUP_FIELDS: Readonly<Record<string, readonly string[]>> = {
-    "alicloud:ecs/instance:Instance": ["securityGroups", "networkInterfaces"],
-    "alicloud:ecs/ecsNetworkInterface:EcsNetworkInterface": ["securityGroupIds"],
-    "alicloud:ecs/ecsInstanceSet:EcsInstanceSet": ["securityGroupIds"],
-    "alicloud:ecs/ecsLaunchTemplate:EcsLaunchTemplate": ["securityGroupId", "securityGroupIds"],
-    "alicloud:ess/scalingConfiguration:ScalingConfiguration": ["securityGroupId", "securityGroupIds"],
-};
-
 export const SECURITY_GROUP_TYPE = "alicloud:ecs/securityGroup:SecurityGroup";
 export const SECURITY_GROUP_RULE_TYPE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
-
-/**
- * One network attachment of a member: the primary NIC (or template) and, for an instance, its secondary
- * `networkInterfaces`. The quota and pooling apply per attachment (per ENI).
- */
-export interface AttachmentReading {
-    /** The top-level properties the groups come from; also the `propertyDependencies` keys. */
-    readonly fields: readonly string[];
-    /**
-     * Group ids as written; an element may be unknown, and a wholly unknown list is one UNKNOWN element
-     * (at least one group we cannot name yet).
-     */
-    readonly groupIds: readonly Maybe<string>[];
-}
-
-/** Reads the group attachments of a member resource (DESIGN §4's list); empty for any other type. */
-export function readAttachments(type: string, props: unknown): AttachmentReading[] {
-    const fields = MEMBER_GROUP_FIELDS[type];
-    if (!fields) {
-        return [];
-    }
-    const attachments: AttachmentReading[] = [];
-    if (type === "alicloud:ecs/instance:Instance") {
-        const primary = readStringList(props, "securityGroups");
-        if (primary !== undefined) {
-            attachments.push({
-                fields: ["securityGroups"],
-                groupIds: isKnown(primary) ? primary : [UNKNOWN],
-            });
-        }
-        // 3.108 types `networkInterfaces` as one object; older programs may pass a list.
-        const nics = toPlain(readKey(props, "networkInterfaces"));
-        const list = Array.isArray(nics)
-            ? (nics as unknown[])
-            : nics === undefined || nics === null
-              ? []
-              : [nics];
-        for (const nic of list) {
-            const ids = nic === UNKNOWN ? UNKNOWN : readStringList(nic, "securityGroupIds");
-            if (ids !== undefined) {
-                attachments.push({
-                    fields: ["networkInterfaces"],
-                    groupIds: isKnown(ids) ? ids : [UNKNOWN],
-                });
-            }
-        }
-        return attachments;
-    }
-    // Launch templates and scaling configurations take a single id, a list, or both (pooled on one ENI).
-    const ids: Maybe<string>[] = [];
-    const present: string[] = [];
-    for (const field of fields) {
-        const value =
-            field === "securityGroupId"
-                ? ((id) => (id === undefined ? undefined : [id]))(readString(props, field))
-                : readStringList(props, field);
-        if (value !== undefined) {
-            present.push(field);
-            ids.push(...(isKnown(value) ? value : [UNKNOWN]));
-        }
-    }
-    if (present.length > 0) {
-        attachments.push({ fields: present, groupIds: ids });
-    }
-    return attachments;
-}
-
-/** True when a resource type joins security groups (DESIGN §4). */
-export function isMemberType(type: string): boolean {
-    return Object.prototype.hasOwnProperty.call(MEMBER_GROUP_FIELDS, type);
-}

@@ -4,6 +4,7 @@ import {
     cidrProblems,
     isAnyAddress,
     isBroadCidr,
+    isPrivateCidr,
     parseCidr,
     BroadnessLimits,
 } from "./cidr";
@@ -16,6 +17,7 @@ import {
     PRIORITY_LOWEST,
 } from "./limits";
 import {
+    describeTraffic,
     formatPortRange,
     hasPorts,
     isProtocol,
@@ -258,14 +260,18 @@ export function onlyPublicPorts(
 }
 
 /**
- * Why an ingress accept of `nicType` intranet opens too much address space, or undefined when it does not.
+ * Why an ingress accept opens too much address space, or undefined when it does not. Judged the same on every
+ * network type: an intranet rule of a VPC group (which also governs Internet traffic through an EIP), an
+ * internet-NIC rule of a classic group, and an intranet rule of a classic group (the intranet every tenant of
+ * the classic network shares). `group` says which, for the words: without it, `0.0.0.0/0` is "every address".
  * Drops never count: the drop baseline itself names `0.0.0.0/0`.
  */
 export function broadIntranetAccessReason(
     rule: Pick<SecurityRule<unknown>, "direction" | "policy" | "nicType" | "peer" | "protocol" | "ports">,
     settings: BroadAccessSettings = {},
+    group?: Pick<GroupContext, "vpc">,
 ): string | undefined {
-    if (rule.direction !== "ingress" || rule.policy !== "accept" || rule.nicType !== "intranet") {
+    if (rule.direction !== "ingress" || rule.policy !== "accept") {
         return undefined;
     }
     const cidr = peerCidr(rule.peer);
@@ -282,9 +288,58 @@ export function broadIntranetAccessReason(
     ) {
         return undefined;
     }
-    return isAnyAddress(cidr)
-        ? `opens ${rule.protocol} ${formatPortRange(rule.ports)} to every address (${describeValue(cidr.text)})`
-        : `opens intranet access to the broad block ${describeValue(cidr.text)} (/${cidr.prefix})`;
+    if (!isAnyAddress(cidr)) {
+        // No private address reaches a classic group's internet NIC: a private block there opens nothing.
+        if (rule.nicType === "internet" && isPrivateCidr(cidr)) {
+            return undefined;
+        }
+        return `admits the broad block ${describeValue(cidr.text)} (/${cidr.prefix})`;
+    }
+    const traffic = describeTraffic(rule.protocol, rule.ports);
+    if (rule.nicType === "intranet" && group?.vpc === false) {
+        return `opens ${traffic} to every instance of every tenant on the shared classic-network intranet (${describeValue(cidr.text)})`;
+    }
+    return rule.nicType === "internet"
+        ? `opens ${traffic} to the whole Internet (${describeValue(cidr.text)})`
+        : `opens ${traffic} to every address, the Internet included (${describeValue(cidr.text)})`;
+}
+
+/** Most ports a `publicPorts` declaration is offered for: a wider range is not one public service. */
+const MAX_DECLARED_PUBLIC_PORTS = 16;
+
+/**
+ * How a deliberate public service on an any-address accept is declared: the `publicPorts` list that would let
+ * it through (`ports`), or why no declaration can (`refused`): a risky port must never face the Internet,
+ * publicPorts covers tcp and udp ports only, and a wide range is not one service.
+ */
+export function publicPortsDeclaration(
+    rule: Pick<SecurityRule<unknown>, "protocol" | "ports">,
+    publicPorts: readonly number[],
+    riskyPorts: readonly number[],
+): { readonly ports: readonly number[] } | { readonly refused: string } {
+    if (!hasPorts(rule.protocol)) {
+        return {
+            refused: `publicPorts declares tcp and udp ports only, and ${describeTraffic(rule.protocol, rule.ports)} from every address is never a public service`,
+        };
+    }
+    const risky = riskyPorts.filter((port) => port >= rule.ports.from && port <= rule.ports.to);
+    if (risky.length > 0) {
+        return {
+            refused: `port${risky.length > 1 ? "s" : ""} ${risky.slice(0, 5).join(", ")} must never face the open Internet`,
+        };
+    }
+    if (rule.ports.to - rule.ports.from + 1 > MAX_DECLARED_PUBLIC_PORTS) {
+        return {
+            refused: `${rule.ports.to - rule.ports.from + 1} ports are not one public service`,
+        };
+    }
+    const added: number[] = [];
+    for (let port = rule.ports.from; port <= rule.ports.to; port++) {
+        if (!publicPorts.includes(port)) {
+            added.push(port);
+        }
+    }
+    return { ports: [...publicPorts, ...added].sort((a, b) => a - b) };
 }
 
 /** The drop-all baseline rule that backs every group: all protocols, all addresses, lowest priority. */

@@ -1,10 +1,10 @@
 import { AccessEvaluation, AccessQuery, evaluateAccess } from "./effective";
+import { MemberType, memberTypeOf } from "./members/catalog";
+import { NetworkLookup, networkOf, NetworkOf, NetworkResource } from "./members/network";
+import { AttachmentReading, readMemberAttachments } from "./members/read";
 import {
-    AttachmentReading,
     GroupReading,
     isKnown,
-    isMemberType,
-    readAttachments,
     readGroup,
     readKey,
     readRule,
@@ -18,8 +18,10 @@ import { SecurityRule } from "./rule";
 import { isRejected } from "./validity";
 
 /**
- * Joining a stack's resources: rules to their groups, members (instances, ENIs, instance sets, launch
- * templates, scaling configurations) to the groups they join, and source-group rules to the groups they name.
+ * Joining a stack's resources: rules to their groups, members (every resource type of the member catalog,
+ * `core/members/catalog.ts`: instances, ENIs, launch templates, node pools, ECI, load balancers...) to the groups
+ * they join, whitelists (Redis, RDS...) to the groups whose members they admit, and source-group rules to the
+ * groups they name.
  *
  * In preview ids are unknown, so every join first follows `propertyDependencies` (the URNs a property was
  * computed from, which the engine knows before anything exists) and falls back to id equality. What cannot be
@@ -55,8 +57,12 @@ export interface StackGroup {
     readonly rules: StackRule[];
     /** Member attachments that include this group. */
     readonly attachments: StackAttachment[];
+    /** Whitelists (Redis, RDS...) that admit this group's members. */
+    readonly admittedBy: StackAttachment[];
     /** Rules (of any group) that name this group as their source. */
     readonly referencedBy: StackRule[];
+    /** The group's network: its VPC, the classic network (no `vpcId`), or unknown. */
+    readonly network: NetworkOf;
 }
 
 export interface StackRule {
@@ -75,7 +81,7 @@ export interface StackRule {
 
 export interface StackAttachment {
     readonly member: StackMember;
-    /** The properties the groups come from (e.g. `securityGroups`, `networkInterfaces`). */
+    /** The paths the groups come from (e.g. `securityGroups`, `networkInterfaces.securityGroupIds`). */
     readonly fields: readonly string[];
     /** Distinct groups, in order: stack groups and external ids. */
     readonly groups: readonly Exclude<GroupRef, { kind: "unknown" }>[];
@@ -84,17 +90,28 @@ export interface StackAttachment {
 }
 
 export interface StackMember {
+    /** The resource to change: the member, or for attachment resources the first one naming the member. */
     readonly urn: string;
+    /** The member's logical name (for an ALB attachment, the load balancer's). */
     readonly name: string;
     readonly type: string;
+    /** What the catalog says about the type: fields, limits, network, label. */
+    readonly entry: MemberType;
     readonly attachments: StackAttachment[];
+    /** The member's network: the VPC of its vSwitch, the classic network, or unknown. */
+    readonly network: NetworkOf;
 }
 
 export interface StackModel {
     readonly groups: readonly StackGroup[];
     readonly rules: readonly StackRule[];
+    /** Resources whose network interfaces join groups: their groups are pooled. */
     readonly members: readonly StackMember[];
+    /** Resources that admit the members of the groups they name (Redis, RDS, MongoDB, PolarDB). */
+    readonly whitelists: readonly StackMember[];
     readonly groupByUrn: ReadonlyMap<string, StackGroup>;
+    /** The stack's resources by URN and id, for following a resource's network. */
+    readonly lookup: NetworkLookup;
 }
 
 /** The group id rules use in {@link StackRule.rule}: the URN for a stack group, the id for an external one. */
@@ -151,6 +168,7 @@ function idOf(resource: StackResourceInput): string | undefined {
 
 /** Joins a stack's resources. Never throws; resources of other types are ignored. */
 export function joinStack(resources: readonly StackResourceInput[]): StackModel {
+    const lookup = networkLookup(resources);
     const groups: StackGroup[] = [];
     const groupByUrn = new Map<string, StackGroup>();
     const groupById = new Map<string, StackGroup>();
@@ -165,7 +183,9 @@ export function joinStack(resources: readonly StackResourceInput[]): StackModel 
             reading: readGroup(resource.props),
             rules: [],
             attachments: [],
+            admittedBy: [],
             referencedBy: [],
+            network: networkOf(lookup.byUrn.get(resource.urn) as NetworkResource, lookup),
         };
         groups.push(group);
         groupByUrn.set(group.urn, group);
@@ -241,31 +261,136 @@ export function joinStack(resources: readonly StackResourceInput[]): StackModel 
     }
 
     const members: StackMember[] = [];
+    const whitelists: StackMember[] = [];
+    // Attachment resources (an ALB's security group attachments) add to the member they name.
+    const byTarget = new Map<string, StackMember>();
     for (const resource of resources) {
-        if (!resource || typeof resource.type !== "string" || !isMemberType(resource.type)) {
+        const entry = resource && typeof resource.urn === "string" ? memberTypeOf(resource.type) : undefined;
+        if (!entry) {
             continue;
         }
-        const member: StackMember = {
+        const target = entry.memberOf ? memberTargetKey(resource, entry.memberOf, lookup) : undefined;
+        const existing = target !== undefined ? byTarget.get(target.key) : undefined;
+        const member: StackMember = existing ?? {
             urn: resource.urn,
-            name: nameOf(resource),
+            name: target?.name ?? nameOf(resource),
             type: resource.type,
+            entry,
             attachments: [],
+            network: networkOf(lookup.byUrn.get(resource.urn) as NetworkResource, lookup),
         };
-        for (const reading of readAttachments(resource.type, resource.props)) {
-            member.attachments.push(joinAttachment(member, reading, resource, groupByUrn, resolve));
+        const joined = readMemberAttachments(entry, resource.props).map((reading) =>
+            joinAttachment(member, reading, resource, groupByUrn, resolve),
+        );
+        if (existing) {
+            // One load balancer, one set of groups: every attachment resource adds to it.
+            const merged = [...existing.attachments, ...joined];
+            existing.attachments.splice(
+                0,
+                existing.attachments.length,
+                ...mergeAttachments(existing, merged),
+            );
+            continue;
         }
+        member.attachments.push(...joined);
+        if (target !== undefined) {
+            byTarget.set(target.key, member);
+        }
+        (entry.relation === "whitelist" ? whitelists : members).push(member);
+    }
+    for (const member of [...members, ...whitelists]) {
         for (const attachment of member.attachments) {
             // An attachment's groups are distinct (joinAttachment dedupes them), and the attachment is new: no
             // membership test, which would make a group joined by n members cost n² here.
             for (const ref of attachment.groups) {
                 if (ref.kind === "stack") {
-                    ref.group.attachments.push(attachment);
+                    (member.entry.relation === "whitelist"
+                        ? ref.group.admittedBy
+                        : ref.group.attachments
+                    ).push(attachment);
                 }
             }
         }
-        members.push(member);
     }
-    return { groups, rules, members, groupByUrn };
+    return { groups, rules, members, whitelists, groupByUrn, lookup };
+}
+
+/** Every resource of the stack as the network resolution reads it. */
+function networkLookup(resources: readonly StackResourceInput[]): NetworkLookup {
+    const byUrn = new Map<string, NetworkResource>();
+    const byId = new Map<string, NetworkResource>();
+    const inputs = new Map<string, StackResourceInput>();
+    for (const resource of resources) {
+        if (!resource || typeof resource.urn !== "string" || typeof resource.type !== "string") {
+            continue;
+        }
+        const entry: NetworkResource = {
+            urn: resource.urn,
+            type: resource.type,
+            name: nameOf(resource),
+            props: resource.props,
+            id: idOf(resource),
+        };
+        byUrn.set(entry.urn, entry);
+        inputs.set(entry.urn, resource);
+        if (entry.id !== undefined) {
+            byId.set(entry.id, entry);
+        }
+    }
+    return {
+        byUrn,
+        byId,
+        dependencies: (resource, property) => {
+            const input = inputs.get(resource.urn);
+            return input ? dependencyUrns(input, property) : [];
+        },
+    };
+}
+
+/**
+ * The member an attachment resource names (`loadBalancerId`): the resource in the stack it depends on or whose
+ * id it names, else the id itself. Undefined when the value is unknown and names nothing: that attachment then
+ * stands alone, since it cannot be told which member it adds to.
+ */
+function memberTargetKey(
+    resource: StackResourceInput,
+    field: string,
+    lookup: NetworkLookup,
+): { key: string; name: string } | undefined {
+    const urns = dependencyUrns(resource, field).filter((urn) => lookup.byUrn.has(urn));
+    if (urns.length === 1) {
+        return { key: `urn ${urns[0]}`, name: lookup.byUrn.get(urns[0])?.name ?? urns[0] };
+    }
+    const value = readKey(resource.props, field);
+    if (typeof value === "string" && value.trim() !== "" && isKnown(value)) {
+        const named = lookup.byId.get(value);
+        return named ? { key: `urn ${named.urn}`, name: named.name } : { key: `id ${value}`, name: value };
+    }
+    return undefined;
+}
+
+/** One attachment out of several of one member: their groups (distinct) and unknown entries together. */
+function mergeAttachments(member: StackMember, attachments: readonly StackAttachment[]): StackAttachment[] {
+    if (attachments.length <= 1) {
+        return [...attachments];
+    }
+    const groups: Exclude<GroupRef, { kind: "unknown" }>[] = [];
+    const seen = new Set<unknown>();
+    for (const ref of attachments.flatMap((attachment) => attachment.groups)) {
+        const key = ref.kind === "stack" ? ref.group : `external:${ref.id}`;
+        if (!seen.has(key)) {
+            seen.add(key);
+            groups.push(ref);
+        }
+    }
+    return [
+        {
+            member,
+            fields: [...new Set(attachments.flatMap((attachment) => attachment.fields))],
+            groups,
+            unknownCount: attachments.reduce((sum, attachment) => sum + attachment.unknownCount, 0),
+        },
+    ];
 }
 
 function joinAttachment(
@@ -277,7 +402,7 @@ function joinAttachment(
 ): StackAttachment {
     const dependencyGroups = [
         ...new Set(
-            reading.fields
+            reading.dependencyKeys
                 .flatMap((field) => dependencyUrns(resource, field))
                 .filter((u) => groupByUrn.has(u)),
         ),
@@ -314,7 +439,9 @@ function joinAttachment(
             }
         }
     } else if (
-        reading.fields.every((field) => dependencyUrns(resource, field).every((u) => groupByUrn.has(u)))
+        reading.dependencyKeys.every((field) =>
+            dependencyUrns(resource, field).every((u) => groupByUrn.has(u)),
+        )
     ) {
         // Every unknown entry was computed from a dependency, and every dependency is a stack group now joined:
         // a list naming one group twice leaves nothing unknown. The groups the unknown entries cannot account

@@ -4,6 +4,8 @@ export { loadProject, type ProjectSettings, type ProjectOptions, DEFAULT_STACK }
 export { runProgram, type RunProgramOptions } from "./runProgram";
 export { runPacks, type RunPacksOptions, type PacksOutcome } from "./runPacks";
 export { reconcile, readPolicyPackConfig, type PolicyPackConfigFile } from "./policyConfig";
+export { readPinnedInvokes, PinnedInvokes } from "./pinnedInvokes";
+export { newProject, listTemplates, type NewProjectOptions, type NewProject } from "./newProject";
 export { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report, type ReportDocument } from "./report";
 export { renderText } from "./render/text";
 export { renderSarif } from "./render/sarif";
@@ -16,3 +18,13 @@ export {
     type PreviewOptions,
 } from "./preview";
 export { toAnalyzerValue, toDisplayValue, UNKNOWN, SIG_KEY, SECRET_SIG, RESOURCE_REF_SIG } from "./wire";
+export {
+    audit,
+    graphAuditSource,
+    loadAliyunDir,
+    loadAuditSource,
+    loadStackExport,
+    type AuditOptions,
+    type AuditSource,
+    type LoadedStack,
+} from "./audit";

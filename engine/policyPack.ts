@@ -33,6 +33,8 @@ export interface PackProcessOptions {
     readonly output?: GateOutput;
     /** Deadline of each call, in milliseconds; {@link DEFAULT_PACK_CALL_TIMEOUT_MS} when absent. */
     readonly callTimeoutMs?: number;
+    /** Options for the `node` running the pack (a heap size), before the runner's own arguments. */
+    readonly nodeArgs?: readonly string[];
 }
 
 /** A gRPC status code the gate explains: the call's deadline passed, or the pack went away. */
@@ -115,7 +117,7 @@ export class PolicyPackProcess {
         // The CLI runs the runner of the SDK the pack itself resolves.
         const runner = path.join(pulumiSdkDir(packDir), "cmd", "run-policy-pack", "index.js");
         const marker = childMarker();
-        const child = spawn(process.execPath, [runner, engineAddress, packDir], {
+        const child = spawn(process.execPath, [...(options.nodeArgs ?? []), runner, engineAddress, packDir], {
             cwd: packDir,
             env: {
                 ...process.env,
@@ -377,12 +379,26 @@ export class PolicyPackProcess {
         inputs: Record<string, unknown>,
         byUrn: ReadonlyMap<string, RecordedResource>,
     ): Promise<Diagnostic[]> {
+        return (await this.analyzeWithApplicability(resource, inputs, byUrn)).diagnostics;
+    }
+
+    /** `Analyze`, with the policies the pack said do not apply to the resource and why. */
+    async analyzeWithApplicability(
+        resource: RecordedResource,
+        inputs: Record<string, unknown>,
+        byUrn: ReadonlyMap<string, RecordedResource>,
+    ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
         const response = await this.call<unknown, analyzerPbTypes.AnalyzeResponse>(
             "analyze",
             this.analyzeRequest(resource, inputs, byUrn),
             resourceSubject(resource),
         );
-        return diagnostics(response, resource.urn);
+        return {
+            diagnostics: diagnostics(response, resource.urn),
+            notApplicable: response
+                .getNotApplicableList()
+                .map((entry) => ({ policyName: entry.getPolicyName(), reason: entry.getReason() })),
+        };
     }
 
     /**

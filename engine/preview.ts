@@ -2,12 +2,20 @@ import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
 import { readPolicyPackConfig } from "./policyConfig";
+import { readPinnedInvokes } from "./pinnedInvokes";
 import { loadProjectRecordingSecrets } from "./secrets";
 import type { GateOutput } from "./output";
 import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
-import { buildReport, exitCodeFor, MOCK_LIMITATIONS, sourceLabel, type Report } from "./report";
-import { runPacks } from "./runPacks";
+import {
+    buildReport,
+    exitCodeFor,
+    MOCK_LIMITATIONS,
+    previewOrigin,
+    sourceLabel,
+    type Report,
+} from "./report";
+import { runPacks, type PackConfigSource } from "./runPacks";
 import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
 import { timed, writeProfile } from "./profile";
@@ -33,6 +41,8 @@ export interface PreviewOptions {
     /** Policy pack directories; the bundled `policies/` pack when empty. */
     readonly policyPacks?: readonly string[];
     readonly policyPackConfigs?: readonly string[];
+    /** An `--invokes` file pinning data source answers. */
+    readonly invokesFile?: string;
 }
 
 export interface PreviewResult {
@@ -74,21 +84,35 @@ export function toolVersion(): string {
     return JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version as string;
 }
 
-/** Runs the program and every pack over the analyzer protocol, and builds the report. */
-export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
-    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
+/**
+ * The packs to run (the bundled one when none is given) and their config files, read now so that a malformed
+ * one fails before anything runs.
+ */
+export function packSelection(options: Pick<PreviewOptions, "policyPacks" | "policyPackConfigs">): {
+    packs: readonly string[];
+    configs: PackConfigSource[];
+} {
     const packs =
         options.policyPacks && options.policyPacks.length > 0 ? options.policyPacks : [bundledPolicyPack()];
-    // Config files are read before anything runs, so a malformed one fails fast.
     const configs = (options.policyPackConfigs ?? []).map((file) => ({
         label: `--policy-pack-config ${file}`,
         config: readPolicyPackConfig(file),
     }));
+    return { packs, configs };
+}
+
+/** Runs the program and every pack over the analyzer protocol, and builds the report. */
+export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
+    const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
+    const { packs, configs } = packSelection(options);
+    const pins = options.invokesFile ? readPinnedInvokes(options.invokesFile) : undefined;
     // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
     // Each resource is analyzed as soon as the program registers it, as the engine does at step generation.
     const registered = new RegisteredResources();
-    const program = timed("program", () => runProgram(project, { registered, output: options.output }));
+    const program = timed("program", () =>
+        runProgram(project, { registered, output: options.output, invokesFile: options.invokesFile }),
+    );
     const resources = program.then((run) => run.resources);
     // Its failure is reported through `program`; packs that fail to start never await it.
     resources.catch(() => undefined);
@@ -110,7 +134,22 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
     }
     const run = ran.value;
     const outcome = analyzed.value;
-    const report = buildReport(project, run.resources, outcome.packs, outcome.inputs);
+    for (const key of pins?.unused(run.invokes.map((call) => call.token)) ?? []) {
+        const note = `alicloud-sg: note: --invokes ${pins?.file}: ${key} names no data source the program called\n`;
+        if (options.output) {
+            options.output.diagnostic(note);
+        } else {
+            process.stderr.write(note);
+        }
+    }
+    const report = buildReport(
+        project,
+        run.resources,
+        outcome.packs,
+        outcome.inputs,
+        previewOrigin(project),
+        run.invokes,
+    );
     writeProfile();
     return { report, exitCode: exitCodeFor(report) };
 }

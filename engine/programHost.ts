@@ -8,9 +8,15 @@
  * under the CLI.
  */
 import * as fs from "fs";
+import { createRequire } from "module";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import type { RecordedOptions, RecordedResource, SourcePosition } from "./types";
+import { OfflineInvokes } from "./offlineInvokes";
+import type { PinnedInvokes } from "./pinnedInvokes";
+import { Placeholders } from "./placeholders";
+import { describeProgramError, type ProgramFailure } from "./programErrors";
+import type { RecordedInvoke, RecordedOptions, RecordedResource, SourcePosition } from "./types";
+import { captureFrameAt, isUserFile, nearestUserFrameDepth, positionLabel, type Frame } from "./userFrames";
 
 export interface HostSpec {
     readonly projectDir: string;
@@ -21,11 +27,14 @@ export interface HostSpec {
     readonly resultFile: string;
     /** When set, each registered resource is appended here as one JSON line as soon as it is registered. */
     readonly streamFile?: string;
+    /** The `--invokes` file pinning data source answers, if any. */
+    readonly invokesFile?: string;
 }
 
 export interface HostResult {
     readonly resources?: RecordedResource[];
-    readonly error?: { message: string; location: string | null };
+    readonly invokes?: RecordedInvoke[];
+    readonly error?: ProgramFailure;
 }
 
 export const HOST_SPEC_ENV = "ALICLOUD_SG_PROGRAM_HOST_SPEC";
@@ -58,14 +67,25 @@ function main(): void {
         fs.writeFileSync(spec.resultFile, JSON.stringify(result), { mode: 0o600 });
         process.exit(0);
     };
-    const fail = (err: unknown): void => finish({ error: describeProgramError(err, spec.projectDir) });
+    const placeholders = new Placeholders();
+    // Set once the SDK is loaded; a failure before then has no data source calls to tell about.
+    const offline: { invokes?: OfflineInvokes } = {};
+    const fail = (err: unknown): void =>
+        finish({
+            error: describeProgramError(err, {
+                projectDir: spec.projectDir,
+                project: spec.project,
+                stack: spec.stack,
+                readable: (text) => placeholders.readable(text),
+                placeholderCalls: offline.invokes?.placeholderCalls(),
+            }),
+        });
 
     // Installed first: an error thrown asynchronously inside a resource registration surfaces here.
     process.on("uncaughtException", fail);
     process.on("unhandledRejection", fail);
 
-    const sdkRequire = (id: string): any =>
-        require(require.resolve(id, { paths: [path.dirname(spec.program), spec.projectDir, __dirname] }));
+    const sdkRequire = programRequire(spec);
     const settings = sdkRequire("@pulumi/pulumi/runtime/settings");
     const state = sdkRequire("@pulumi/pulumi/runtime/state");
     const debuggable = sdkRequire("@pulumi/pulumi/runtime/debuggable");
@@ -73,7 +93,22 @@ function main(): void {
     const resproto = sdkRequire("@pulumi/pulumi/proto/resource_pb");
 
     bypassPromiseDebugging(debuggable);
-    captureSourcePositionOnly(sdkRequire("@pulumi/pulumi/resource"));
+    captureUserSourcePositions(sdkRequire("@pulumi/pulumi/resource"));
+    let typescript: object | undefined;
+    const invokes = new OfflineInvokes(
+        {
+            runtime: sdkRequire("@pulumi/pulumi/runtime"),
+            invokeModule: sdkRequire("@pulumi/pulumi/runtime/invoke"),
+            rpc: sdkRequire("@pulumi/pulumi/runtime/rpc"),
+            typescript: () => (typescript ??= sdkRequire("@pulumi/pulumi/typescript-shim")),
+            resolve: (id) => require.resolve(id, { paths: [path.dirname(spec.program), spec.projectDir] }),
+        },
+        placeholders,
+        spec.invokesFile ? loadPins(spec.invokesFile) : undefined,
+        spec.projectDir,
+    );
+    invokes.install();
+    offline.invokes = invokes;
 
     // Each registration is appended to the stream file as it arrives, so the parent analyzes it while the
     // program runs; the result file stays the complete record. A synchronous write, because a program builds
@@ -83,7 +118,7 @@ function main(): void {
         streamFd === undefined
             ? undefined
             : (serialized: string) => fs.writeSync(streamFd, serialized + "\n");
-    const monitor = new RecordingMonitor(spec, structproto, resproto, report);
+    const monitor = new RecordingMonitor(spec, structproto, resproto, placeholders, invokes, report);
     settings.setMockOptions(monitor, spec.project, spec.stack, true, spec.organization);
     const store = state.getStore();
     store.supportsSecrets = true;
@@ -98,7 +133,7 @@ function main(): void {
     store.supportsParameterization = true;
     store.supportsInvokeDependsOn = false;
 
-    registerTypeScript(spec);
+    typescript = registerTypeScript(spec, sdkRequire) ?? typescript;
 
     // If the event loop drains while registrations still wait (a cycle, a never-resolved output), report the
     // SDK's own diagnosis of the pending registrations instead of exiting silently.
@@ -106,17 +141,18 @@ function main(): void {
         fail(new Error(pendingRegistrationsDiagnosis(debuggable, state)));
     });
 
-    const run = async (): Promise<void> => {
+    const run = async (): Promise<RecordedInvoke[]> => {
         const exported = require(spec.program);
         await (exported instanceof Function ? exported() : exported);
         await settings.waitForRPCs();
         // A registration that failed inside the SDK (an input that rejected) surfaces only as an unhandled
         // rejection, which Node reports after the current microtasks: give it that turn before finishing.
         await new Promise((resolve) => setImmediate(resolve));
+        return invokes.recorded();
     };
-    run().then(() => {
+    run().then((called) => {
         const refused = monitor.refused();
-        finish(refused ? { error: refused } : { resources: monitor.recorded() });
+        finish(refused ? { error: refused } : { resources: monitor.recorded(), invokes: called });
     }, fail);
 }
 
@@ -150,71 +186,107 @@ function pendingRegistrationsDiagnosis(debuggable: any, state: any): string {
 
 /**
  * The SDK captures a full, unbounded stack trace for every resource and converts every frame to a file URL, for
- * the engine's debugging aid; the gate records only the source position, which is the frame right below the
- * SDK's four constructor frames. Capturing just that deep yields the same position for a fraction of the cost,
- * most of all under ts-node, whose source-map support rewrites every captured frame.
+ * the engine's debugging aid, and takes the frame right below the constructors as the source position — inside
+ * `node_modules` when a component creates the resource. The gate records the nearest frame of the user's code:
+ * the line that constructed the component, or the callback (`forEach`, `.then`, `apply`) that created the
+ * resource. The frame is found on V8's raw call sites, and the stack captured only down to it: most of the cost of
+ * a stack trace is the source-map support of ts-node (and of compiled code with maps) rewriting every frame.
+ * A resource with no user frame on its stack (created in an asynchronous callback inside a component) is
+ * placed where its parent is, by the resource monitor.
  */
-function captureSourcePositionOnly(resourceModule: any): void {
+function captureUserSourcePositions(resourceModule: any): void {
     const Resource = resourceModule.Resource;
-    Resource.stackTrace = (skip: number): unknown[] => {
-        const limit = Error.stackTraceLimit;
-        // Frames: this function, then the SDK's `skip` constructor frames, then the caller.
-        Error.stackTraceLimit = skip + 1;
-        let stack: string | undefined;
-        try {
-            stack = new Error().stack;
-        } finally {
-            Error.stackTraceLimit = limit;
-        }
-        const frame = stack?.split("\n")[skip + 1];
-        const groups = frame ? Resource.framePositionRegExp.exec(frame)?.groups : undefined;
-        if (!groups || groups.file.startsWith("node:")) {
-            return [];
-        }
-        return [
-            {
-                uri: pathToFileURL(groups.file).toString(),
-                line: Number(groups.line),
-                column: Number(groups.column),
-            },
-        ];
+    const toPosition = (frame: Frame) => [
+        { uri: pathToFileURL(frame.file).toString(), line: frame.line, column: frame.column },
+    ];
+    Resource.stackTrace = (): unknown[] => {
+        // Found on V8's raw call sites, then captured (and source-mapped) only that deep.
+        const depth = nearestUserFrameDepth(USER_FRAME_DEPTH);
+        const user = depth === undefined ? undefined : captureFrameAt(depth);
+        return user && isUserFile(user.file) ? toPosition(user) : [];
     };
 }
 
-/** TypeScript programs run through ts-node, transpile-only: the gate judges resources, not types. */
-function registerTypeScript(spec: HostSpec): void {
+/** How deep to look for the user's frame below a resource constructor. */
+const USER_FRAME_DEPTH = 64;
+
+/** Loads a module as the program resolves it (its `@pulumi/pulumi`, `@pulumi/alicloud`), else from this package. */
+interface SdkRequire {
+    (id: string): any;
+    resolve(id: string): string;
+}
+
+function programRequire(spec: HostSpec): SdkRequire {
+    const resolve = (id: string): string =>
+        require.resolve(id, { paths: [path.dirname(spec.program), spec.projectDir, __dirname] });
+    return Object.assign((id: string): any => require(resolve(id)), { resolve });
+}
+
+/**
+ * TypeScript programs run as the Pulumi CLI's Node language host runs them (`@pulumi/pulumi/cmd/run`): with the
+ * `typescript` and `ts-node` the project has, else the ones `@pulumi/pulumi` vendors (`tsutils`), the project's
+ * `tsconfig.json` compiler options over the CLI's defaults. One difference: the gate transpiles only (the CLI
+ * type-checks unless the tsconfig says `noCheck`), since it judges resources, not types. Returns the `typescript`
+ * module, which also reads provider declarations for data sources.
+ */
+function registerTypeScript(spec: HostSpec, sdkRequire: SdkRequire): object | undefined {
     if (!/\.tsx?$/.test(spec.program) && !fs.existsSync(path.join(spec.program, "index.ts"))) {
-        return;
+        return undefined;
     }
     if ((process as any)[Symbol.for("ts-node.register.instance")]) {
-        return;
+        // The host itself runs from sources through ts-node, which compiles the program too.
+        return undefined;
     }
-    let tsNodePath: string;
-    try {
-        tsNodePath = require.resolve("ts-node", { paths: [spec.projectDir, __dirname] });
-    } catch {
-        throw new Error(
-            `${spec.program} is TypeScript, which needs ts-node (a peer dependency of @pulumi/pulumi): npm install ts-node`,
-        );
-    }
-    const tsNode = require(tsNodePath);
-    const hasTsconfig = fs.existsSync(path.join(spec.projectDir, "tsconfig.json"));
-    tsNode.register({
+    const tsutils = sdkRequire("@pulumi/pulumi/tsutils");
+    // Module names the SDK found from its own directory ("typescript", or the vendored copy's path): they are
+    // loaded from there, as the CLI's run loads them, not from this package's directory.
+    const fromSdk = createRequire(sdkRequire.resolve("@pulumi/pulumi/package.json"));
+    const { tsnodeRequire, typescriptRequire } = tsutils.typeScriptRequireStrings();
+    const tsConfigPath = "tsconfig.json";
+    const compilerOptions = tsutils.loadTypeScriptCompilerOptions(tsConfigPath);
+    const typescript = fromSdk(typescriptRequire);
+    const [major, minor] = String(typescript.version).split(".").map(Number);
+    // As the CLI: nodenext for TypeScript 4.7 and later, commonjs/node for older ones (the vendored 3.8.3).
+    const nodeNext = major > 4 || (major === 4 && minor >= 7);
+    fromSdk(tsnodeRequire).register({
+        compiler: typescriptRequire,
         transpileOnly: true,
-        skipProject: !hasTsconfig,
-        compilerOptions: { target: "ES2020", module: "commonjs", moduleResolution: "node", sourceMap: true },
+        project: tsConfigPath,
+        skipProject: !fs.existsSync(tsConfigPath),
+        compilerOptions: {
+            target: "ES2020",
+            module: nodeNext ? "nodenext" : "commonjs",
+            moduleResolution: nodeNext ? "nodenext" : "node",
+            sourceMap: "true",
+            ...compilerOptions,
+        },
     });
+    return typescript;
+}
+
+/** The `--invokes` file, read by the host as the gate read it before starting the program. */
+function loadPins(file: string): PinnedInvokes {
+    // Loaded only when pins are given: it brings a YAML parser into the program's process.
+    const { readPinnedInvokes } = require("./pinnedInvokes") as typeof import("./pinnedInvokes");
+    return readPinnedInvokes(file);
+}
+
+/** An error for the SDK's RPC callbacks, which read the message of a failed call from `details`. */
+function rpcError(message: string): Error {
+    return Object.assign(new Error(message), { details: message });
 }
 
 class RecordingMonitor {
     private readonly resources = new Map<string, RecordedResource>();
     private recordedChars = 0;
-    private firstRefusal: { message: string; location: string | null } | undefined;
+    private firstRefusal: ProgramFailure | undefined;
 
     constructor(
         private readonly spec: HostSpec,
         private readonly structproto: any,
         private readonly resproto: any,
+        private readonly placeholders: Placeholders,
+        private readonly invokes: OfflineInvokes,
         private readonly report?: (serialized: string) => void,
     ) {}
 
@@ -226,8 +298,22 @@ class RecordingMonitor {
      * The first registration the engine would have refused (a duplicate URN). The SDK only rejects that
      * resource's outputs, which a program rarely awaits; the engine fails the whole preview, and so does the gate.
      */
-    refused(): { message: string; location: string | null } | undefined {
+    refused(): ProgramFailure | undefined {
         return this.firstRefusal;
+    }
+
+    /**
+     * Where a resource was created: the SDK's position (the nearest frame of the user's code), else where its
+     * parent was, for a resource a component created in an asynchronous callback with no user frame below it.
+     */
+    private sourceOf(req: any): SourcePosition | null {
+        const own = sourcePosition(req.getSourceposition?.());
+        return own ?? this.resources.get(req.getParent())?.source ?? null;
+    }
+
+    /** A logical name built from a placeholder reads `vsw-[getZones.zones[0].id]`. */
+    private nameOf(req: any): string {
+        return this.placeholders.readable(req.getName());
     }
 
     /** The engine's URN: the parent's full qualified type chain, not only its last segment. */
@@ -238,8 +324,10 @@ class RecordingMonitor {
 
     registerResource(req: any, callback: Callback): void {
         try {
-            const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
-            const inputs = req.getObject()?.toJavaScript() ?? {};
+            const name = this.nameOf(req);
+            const urn = this.newUrn(req.getParent(), req.getType(), name);
+            // Whatever a data source answered offline is unknown here, as a computed output is in a preview.
+            const inputs = this.placeholders.scrub(req.getObject()?.toJavaScript() ?? {});
             const propertyDependencies: Record<string, string[]> = {};
             req.getPropertydependenciesMap().forEach((deps: any, key: string) => {
                 propertyDependencies[key] = deps.getUrnsList();
@@ -247,7 +335,7 @@ class RecordingMonitor {
             const record: RecordedResource = {
                 urn,
                 type: req.getType(),
-                name: req.getName(),
+                name,
                 custom: req.getCustom(),
                 external: false,
                 parent: req.getParent() || null,
@@ -256,7 +344,7 @@ class RecordingMonitor {
                 inputs,
                 outputs: req.getCustom() ? inputs : {},
                 provider: req.getProvider() || null,
-                source: sourcePosition(req.getSourceposition()),
+                source: this.sourceOf(req),
                 options: recordedOptions(req),
             };
             if (this.resources.has(urn)) {
@@ -281,15 +369,13 @@ class RecordingMonitor {
             callback(null, response);
         } catch (err) {
             if (!this.firstRefusal) {
-                const source = sourcePosition(req.getSourceposition());
+                const source = this.sourceOf(req);
                 this.firstRefusal = {
                     message: (err as Error).message,
-                    location: source
-                        ? `${path.relative(this.spec.projectDir, source.file) || source.file}:${source.line}:${source.column}`
-                        : null,
+                    location: source ? positionLabel(source, this.spec.projectDir, true) : null,
                 };
             }
-            callback(err as Error);
+            callback(rpcError((err as Error).message));
         }
     }
 
@@ -314,28 +400,30 @@ class RecordingMonitor {
     registerResourceOutputs(req: any, callback: Callback): void {
         const record = this.resources.get(req.getUrn());
         if (record) {
-            this.resources.set(record.urn, { ...record, outputs: req.getOutputs()?.toJavaScript() ?? {} });
+            const outputs = this.placeholders.scrub(req.getOutputs()?.toJavaScript() ?? {});
+            this.resources.set(record.urn, { ...record, outputs });
         }
         callback(null, {});
     }
 
     readResource(req: any, callback: Callback): void {
         try {
-            const urn = this.newUrn(req.getParent(), req.getType(), req.getName());
+            const name = this.nameOf(req);
+            const urn = this.newUrn(req.getParent(), req.getType(), name);
             const propertyDependencies: Record<string, string[]> = {};
             this.resources.set(urn, {
                 urn,
                 type: req.getType(),
-                name: req.getName(),
+                name,
                 custom: true,
                 external: true,
                 parent: req.getParent() || null,
                 dependencies: req.getDependenciesList(),
                 propertyDependencies,
-                inputs: { id: req.getId() },
+                inputs: this.placeholders.scrub({ id: req.getId() }),
                 outputs: {},
                 provider: req.getProvider() || null,
-                source: sourcePosition(req.getSourceposition?.()),
+                source: this.sourceOf(req),
                 options: emptyOptions(),
             });
             const response = new this.resproto.ReadResourceResponse();
@@ -344,23 +432,33 @@ class RecordingMonitor {
             response.setProperties(this.structproto.Struct.fromJavaScript({}));
             callback(null, response);
         } catch (err) {
-            callback(err as Error);
+            callback(rpcError((err as Error).message));
         }
     }
 
+    /**
+     * A data source: the engine would ask the provider, which asks the cloud. Offline its result is unknown, as
+     * the engine answers a call it cannot serve yet, unless `--invokes` pins it. The promise form gets a
+     * placeholder of the result's shape from `OfflineInvokes`, which also records the call.
+     */
     invoke(req: any, callback: Callback): void {
-        const token = req.getTok();
-        callback(
-            new Error(
-                `The program calls the provider function '${token}', which needs the cloud provider; ` +
-                    "the offline gate cannot answer it. Pass the value through stack config instead.",
-            ),
-        );
+        try {
+            const answer = this.invokes.monitorAnswer(req.getTok(), req.getArgs()?.toJavaScript() ?? {});
+            const response = new this.resproto.ResourceInvokeResponse();
+            if (answer) {
+                response.setReturn(this.structproto.Struct.fromJavaScript(answer));
+            } else {
+                response.setUnknown(true);
+            }
+            callback(null, response);
+        } catch (err) {
+            callback(rpcError((err as Error).message));
+        }
     }
 
     call(req: any, callback: Callback): void {
         callback(
-            new Error(`The program calls the component method '${req.getTok()}', which needs a provider.`),
+            rpcError(`The program calls the component method '${req.getTok()}', which needs a provider.`),
         );
     }
 
@@ -370,11 +468,11 @@ class RecordingMonitor {
     }
 
     registerStackTransform(_req: any, callback: Callback): void {
-        callback(new Error("Stack transforms are not supported by the offline gate."));
+        callback(rpcError("Stack transforms are not supported by the offline gate."));
     }
 
     registerStackInvokeTransform(_req: any, callback: Callback): void {
-        callback(new Error("Stack invoke transforms are not supported by the offline gate."));
+        callback(rpcError("Stack invoke transforms are not supported by the offline gate."));
     }
 
     registerPackage(_req: any, callback: Callback): void {
@@ -422,30 +520,6 @@ function emptyOptions(): RecordedOptions {
         additionalSecretOutputs: [],
         customTimeouts: { create: "", update: "", delete: "" },
     };
-}
-
-/**
- * The program's own message, and where it was thrown: the first stack frame outside node_modules, node
- * internals and this host (the program, or a local component it uses), relative to the project directory.
- */
-export function describeProgramError(
-    err: unknown,
-    projectDir: string,
-): { message: string; location: string | null } {
-    if (!(err instanceof Error)) {
-        return { message: `The program threw a non-Error value: ${String(err)}`, location: null };
-    }
-    for (const frame of (err.stack ?? "").split("\n").slice(1)) {
-        // The file starts the location: right after "at " or "(", so that a node internal such as
-        // "node:internal/modules/cjs/loader:1521:14" is not read as the file "/modules/cjs/loader".
-        const match = /(?:^\s*at |\()((?:\/|[A-Za-z]:\\)[^():]+):(\d+):(\d+)\)?\s*$/.exec(frame);
-        if (!match || match[1].includes(`${path.sep}node_modules${path.sep}`) || match[1] === __filename) {
-            continue;
-        }
-        const relative = path.relative(projectDir, match[1]);
-        return { message: err.message, location: `${relative || match[1]}:${match[2]}:${match[3]}` };
-    }
-    return { message: err.message, location: null };
 }
 
 if (require.main === module) {

@@ -227,9 +227,8 @@ export function loadProject(projectDir: string, options: ProjectOptions = {}): P
             }
             config[fullKey] = configString(value);
         }
-    } else if (options.stack !== undefined) {
-        throw new GateError("config", `--stack ${stack}: no ${path.basename(stackFile)} in ${dir}`);
     }
+    // No stack file: the stack has no config of its own, as under the CLI (where the file is optional too).
 
     for (const pair of options.config ?? []) {
         const eq = pair.indexOf("=");

@@ -1,7 +1,13 @@
-import * as path from "path";
-import { POLICY_PACK_NAME, RISKY_PORTS_POLICY } from "../core/policyDefaults";
+import { POLICY_PACK_NAME, RISKY_PORTS_POLICY, SAME_CAUSE_POLICIES } from "../core/policyDefaults";
 import type { ProjectSettings } from "./project";
-import type { AppliedRemediation, PackResult, RecordedResource, SourcePosition } from "./types";
+import type {
+    AppliedRemediation,
+    PackResult,
+    RecordedInvoke,
+    RecordedResource,
+    SourcePosition,
+} from "./types";
+import { positionLabel } from "./userFrames";
 import { toDisplayValue } from "./wire";
 
 /** One violation as DESIGN §3's JSON document states it. */
@@ -16,25 +22,63 @@ export interface ReportViolation {
     readonly source: string | null;
 }
 
-/** DESIGN §3's `--format json` document, exactly. */
+/** A data source the program called, and how it was answered offline. */
+export interface ReportInvoke {
+    readonly token: string;
+    /** Display form: unknowns `"[unknown]"`, secrets `"[secret]"`. */
+    readonly args: unknown;
+    readonly answer: "unknown" | "pinned";
+    readonly source: string | null;
+}
+
+/** DESIGN §3's `--format json` document, exactly, and the data sources answered offline. */
 export interface ReportDocument {
     readonly project: string;
     readonly stack: string;
     readonly resources: { urn: string; type: string; name: string; parent: string | null; inputs: unknown }[];
+    readonly invokes: ReportInvoke[];
     readonly policyPacks: { name: string; version: string }[];
     readonly violations: ReportViolation[];
     readonly summary: { resources: number; mandatory: number; advisory: number };
 }
 
+/**
+ * What a report judged: a program previewed offline, or what is already deployed (a stack export, an account's
+ * API responses), which `alicloud-sg audit` analyzes as `pulumi policy analyze --file` does.
+ */
+export interface ReportOrigin {
+    readonly kind: "preview" | "audit";
+    /** The text report's first line. */
+    readonly title: string;
+    /** What the gate could not know, said in every report. */
+    readonly limitations: string;
+}
+
+/**
+ * One thing to fix: the violations several policies of the bundled pack report on one rule for one root cause
+ * (SSH from anywhere: `disallow-broad-intranet-cidr` and `disallow-public-risky-ports`), each keeping its own
+ * judgement; any other violation is a problem of its own. Its level is the strongest of its violations.
+ */
+export interface ReportProblem {
+    readonly enforcementLevel: "mandatory" | "advisory";
+    /** In report order; the first is the problem's headline. */
+    readonly violations: readonly ReportViolation[];
+}
+
 /** Everything a renderer may use; `document` is what JSON prints. */
 export interface Report {
     readonly document: ReportDocument;
+    readonly origin: ReportOrigin;
+    /** The violations grouped into problems, mandatory ones first, in report order. */
+    readonly problems: readonly ReportProblem[];
     readonly projectDir: string;
     readonly resources: readonly RecordedResource[];
     readonly packs: readonly PackResult[];
     readonly remediations: readonly AppliedRemediation[];
     /** Source position per URN, for text and SARIF. */
     readonly sources: ReadonlyMap<string, SourcePosition>;
+    /** The data sources the program called, as recorded (positions absolute). */
+    readonly invokes: readonly RecordedInvoke[];
 }
 
 /** What mocks cannot know, said in every report. */
@@ -42,12 +86,16 @@ export const MOCK_LIMITATIONS =
     "Offline preview under the SDK's mock runtime: provider defaults and autonames were not applied, " +
     "ids and provider-computed outputs are unknown, and there is no default provider or root Stack resource.";
 
-export function sourceLabel(source: SourcePosition | undefined, projectDir: string): string | null {
-    if (!source) {
-        return null;
-    }
-    const relative = path.relative(projectDir, source.file);
-    return `${relative.startsWith("..") || path.isAbsolute(relative) ? source.file : relative}:${source.line}`;
+export function previewOrigin(project: ProjectSettings): ReportOrigin {
+    return {
+        kind: "preview",
+        title: `Previewing ${project.name} (stack ${project.stack}), offline`,
+        limitations: MOCK_LIMITATIONS,
+    };
+}
+
+export function sourceLabel(source: SourcePosition | null | undefined, projectDir: string): string | null {
+    return source ? positionLabel(source, projectDir) : null;
 }
 
 /** Mandatory first, then by pack, policy and URN, so output is stable whatever order the packs answered in. */
@@ -67,6 +115,8 @@ export function buildReport(
     resources: readonly RecordedResource[],
     packs: readonly PackResult[],
     finalInputs: ReadonlyMap<string, Record<string, unknown>>,
+    origin: ReportOrigin = previewOrigin(project),
+    invokes: readonly RecordedInvoke[] = [],
 ): Report {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const sources = new Map<string, SourcePosition>();
@@ -101,6 +151,12 @@ export function buildReport(
             parent: r.parent,
             inputs: toDisplayValue(finalInputs.get(r.urn) ?? r.inputs),
         })),
+        invokes: invokes.map((call) => ({
+            token: call.token,
+            args: toDisplayValue(call.args),
+            answer: call.answer,
+            source: sourceLabel(call.source, project.dir),
+        })),
         policyPacks: packs.map((p) => ({ name: p.name, version: p.version })),
         violations,
         summary: {
@@ -111,12 +167,48 @@ export function buildReport(
     };
     return {
         document,
+        origin,
+        problems: problemsOf(violations),
         projectDir: project.dir,
         resources,
         packs,
         remediations: packs.flatMap((p) => p.remediations),
         sources,
+        invokes,
     };
+}
+
+/** Groups violations into problems: the bundled pack's same-cause policies on one resource are one problem. */
+export function problemsOf(violations: readonly ReportViolation[]): ReportProblem[] {
+    const problems: ReportViolation[][] = [];
+    const byCause = new Map<string, ReportViolation[]>();
+    for (const violation of violations) {
+        const sameCause =
+            violation.urn !== null &&
+            violation.policyPack === POLICY_PACK_NAME &&
+            SAME_CAUSE_POLICIES.includes(violation.policyName);
+        const key = sameCause ? JSON.stringify([violation.policyPack, violation.urn]) : undefined;
+        const existing = key !== undefined ? byCause.get(key) : undefined;
+        if (existing) {
+            existing.push(violation);
+            continue;
+        }
+        const problem = [violation];
+        problems.push(problem);
+        if (key !== undefined) {
+            byCause.set(key, problem);
+        }
+    }
+    return problems
+        .map((list) => ({
+            enforcementLevel: list.some((v) => v.enforcementLevel === "mandatory")
+                ? ("mandatory" as const)
+                : ("advisory" as const),
+            violations: list,
+        }))
+        .sort((a, b) =>
+            a.enforcementLevel === b.enforcementLevel ? 0 : a.enforcementLevel === "mandatory" ? -1 : 1,
+        );
 }
 
 /**

@@ -42,6 +42,15 @@ export interface RunPacksOptions {
     readonly output?: GateOutput;
     /** Deadline of each call to a pack, in milliseconds (`--pack-timeout`). */
     readonly callTimeoutMs?: number;
+    /**
+     * Analyze what is deployed, as `pulumi policy analyze --file` (the engine's `AnalyzeSnapshot`) does, instead
+     * of a preview: no `ConfigureStack`; every resource, reads included, gets `Remediate` and `Analyze` on its
+     * inputs, and a remediation is reported, not applied (one that could not run, its diagnostic, is an
+     * advisory violation); `AnalyzeStack` sees every resource's outputs.
+     */
+    readonly snapshot?: boolean;
+    /** Options for the `node` running each pack (a heap size), before the runner's own arguments. */
+    readonly packNodeArgs?: readonly string[];
 }
 
 /**
@@ -92,6 +101,7 @@ export async function runPacks(
     options: RunPacksOptions,
 ): Promise<PacksOutcome> {
     const configs = options.configs ?? [];
+    const snapshot = options.snapshot === true;
     if (configs.length > 1 && configs.length !== options.packs.length) {
         throw new GateError(
             "arguments",
@@ -115,6 +125,7 @@ export async function runPacks(
                     signal: abort.signal,
                     output: options.output,
                     callTimeoutMs: options.callTimeoutMs,
+                    nodeArgs: options.packNodeArgs,
                 }),
             ),
         );
@@ -132,7 +143,9 @@ export async function runPacks(
         const infos: AnalyzerInfo[] = [];
         const packConfigs: Map<string, ReconciledPolicyConfig>[] = [];
         for (const pack of processes) {
-            await pack.configureStack(project);
+            if (!snapshot) {
+                await pack.configureStack(project);
+            }
             infos.push(await pack.getAnalyzerInfo());
         }
         const allPolicyNames = new Set(infos.flatMap((info) => info.policies.map((p) => p.name)));
@@ -168,16 +181,67 @@ export async function runPacks(
         const perResource = new Map<string, ResourceOutcome>();
         /** Each resource as the `AnalyzeStack` request carries it, by URN. */
         const stackEncoded = new Map<string, Uint8Array>();
+        // An account or an old stack holds tens of thousands of resources of types no resource policy of a pack
+        // looks at (instances, VPCs...). @pulumi/policy answers such a resource without running anything: every
+        // enabled resource policy typed to another type is "not applicable" (its fast path, before it even
+        // reads the properties), so the answer is the same for every resource of that type. Once a pack has
+        // said so for a type, what is deployed is not sent again for that type: the outcome is the same.
+        const inapplicableTypes = processes.map(() => new Set<string>());
+        const enabledResourcePolicies = infos.map(
+            (info) =>
+                new Set(
+                    info.policies
+                        .filter((p) => p.type === "resource" && p.enforcementLevel !== "disabled")
+                        .map((p) => p.name),
+                ),
+        );
+        const analyzeUnlessInapplicable = async (
+            index: number,
+            resource: RecordedResource,
+        ): Promise<Diagnostic[]> => {
+            if (inapplicableTypes[index].has(resource.type)) {
+                return [];
+            }
+            const answer = await processes[index].analyzeWithApplicability(resource, resource.inputs, known);
+            const typedElsewhere = new Set(
+                answer.notApplicable
+                    .filter(({ reason }) => {
+                        const only = /^Policy only applies to resources of type '(.*)'$/.exec(reason);
+                        return only !== null && only[1] !== resource.type;
+                    })
+                    .map(({ policyName }) => policyName),
+            );
+            if (
+                answer.diagnostics.length === 0 &&
+                [...enabledResourcePolicies[index]].every((name) => typedElsewhere.has(name))
+            ) {
+                inapplicableTypes[index].add(resource.type);
+            }
+            return answer.diagnostics;
+        };
         const analyzeOne = async (resource: RecordedResource): Promise<ResourceOutcome> => {
             options.output?.secrets.addResource(resource);
             let current = resource.inputs;
             const applied: AppliedRemediation[][] = processes.map(() => []);
+            const unapplied: Diagnostic[][] = processes.map(() => []);
             for (const [index, pack] of processes.entries()) {
                 if (!remediating[index]) {
                     continue;
                 }
                 for (const remediation of await pack.remediate(resource, current, known)) {
-                    if (remediation.properties) {
+                    if (snapshot && remediation.diagnostic) {
+                        unapplied[index].push({
+                            policyPack: infos[index].name,
+                            policyPackVersion: infos[index].version,
+                            policyName: remediation.policyName,
+                            description: remediation.description,
+                            message: remediation.diagnostic,
+                            enforcementLevel: "advisory",
+                            urn: resource.urn,
+                        });
+                        continue;
+                    }
+                    if (remediation.properties && !snapshot) {
                         current = remediation.properties;
                     }
                     applied[index].push({
@@ -189,8 +253,18 @@ export async function runPacks(
                     });
                 }
             }
-            const found = await Promise.all(processes.map((pack) => pack.analyze(resource, current, known)));
-            return { inputs: current, applied, found };
+            const found = await Promise.all(
+                processes.map((pack, index) =>
+                    snapshot
+                        ? analyzeUnlessInapplicable(index, resource)
+                        : pack.analyze(resource, current, known),
+                ),
+            );
+            return {
+                inputs: current,
+                applied,
+                found: found.map((list, index) => [...unapplied[index], ...list]),
+            };
         };
         // As the engine analyzes each resource at step generation, each is analyzed as soon as the program
         // registers it, while the program keeps running.
@@ -201,13 +275,15 @@ export async function runPacks(
                 if (!resource || abort.signal.aborted) {
                     return;
                 }
-                if (!resource.external) {
+                if (snapshot || !resource.external) {
                     const outcome = await analyzeOne(resource);
                     perResource.set(resource.urn, outcome);
                     // A custom resource's planned outputs in a preview are its (remediated) inputs, final now; a
                     // component's outputs are registered later, so it is encoded once the program has finished.
-                    if (resource.custom) {
-                        stackEncoded.set(resource.urn, encodeStackResource(resource, outcome.inputs, known));
+                    // What is deployed has its outputs already.
+                    if (snapshot || resource.custom) {
+                        const props = snapshot ? resource.outputs : outcome.inputs;
+                        stackEncoded.set(resource.urn, encodeStackResource(resource, props, known));
                     }
                 }
             }
@@ -232,7 +308,7 @@ export async function runPacks(
         // are not steps the engine analyzes.
         for (const resource of resources) {
             const outcome = perResource.get(resource.urn);
-            if (resource.external || !outcome) {
+            if ((resource.external && !snapshot) || !outcome) {
                 continue;
             }
             inputs.set(resource.urn, outcome.inputs);

@@ -25,6 +25,8 @@ export interface RunProgramOptions {
      * without scrubbing when absent.
      */
     readonly output?: GateOutput;
+    /** An `--invokes` file pinning data source answers (already checked with `readPinnedInvokes`). */
+    readonly invokesFile?: string;
 }
 
 /**
@@ -56,6 +58,7 @@ export async function runProgram(
         organization: project.organization,
         resultFile,
         ...(options.registered ? { streamFile } : {}),
+        ...(options.invokesFile ? { invokesFile: path.resolve(options.invokesFile) } : {}),
     };
     const follow = options.registered
         ? followStream(streamFile, options.registered, options.output)
@@ -95,6 +98,11 @@ export async function runProgram(
             for (const resource of result.resources ?? []) {
                 options.output?.secrets.addResource(resource);
             }
+            // A data source may be called with a secret argument: its report shows "[secret]", and the value
+            // is scrubbed wherever else it appears.
+            for (const call of result.invokes ?? []) {
+                options.output?.secrets.addWireSecrets(call.args);
+            }
         }
         // The program's own console output, once every secret it registered is known.
         if (stdout) {
@@ -108,16 +116,21 @@ export async function runProgram(
                     (stderr.trim() ? `:\n${stderr.trim()}` : ""),
             );
         }
-        if (stderr.trim()) {
-            forward(stderr);
-        }
         if (result.error) {
-            const where = result.error.location ? ` (at ${result.error.location})` : "";
+            // One line for a failed program: what the SDK or Node printed on its stderr on the way (stack
+            // traces) is not it.
+            const where =
+                result.error.location && !result.error.locationInMessage
+                    ? ` (at ${result.error.location})`
+                    : "";
             throw new GateError(
                 "program",
                 `program failed: ${result.error.message}${where}`,
                 sourceOfLocation(result.error.location, project.dir),
             );
+        }
+        if (stderr.trim()) {
+            forward(stderr);
         }
         const resources = result.resources ?? [];
         // The record is the complete list: whatever the stream did not pass on follows, in registration order.
@@ -126,7 +139,13 @@ export async function runProgram(
                 options.registered?.push(resource);
             }
         }
-        return { project: project.name, stack: project.stack, resources, durationMs };
+        return {
+            project: project.name,
+            stack: project.stack,
+            resources,
+            invokes: result.invokes ?? [],
+            durationMs,
+        };
     } finally {
         follow?.stop();
         options.registered?.end();

@@ -43,11 +43,25 @@ export interface RecordedResource {
     readonly options: RecordedOptions;
 }
 
+/** One call of a provider function (a data source), and how the gate answered it offline. */
+export interface RecordedInvoke {
+    /** The function's token, `alicloud:index/getZones:getZones`. */
+    readonly token: string;
+    /** The arguments in wire form (unknowns, secrets), those left undefined absent. */
+    readonly args: Record<string, unknown>;
+    /** `pinned` from `--invokes`, else `unknown`: the result was unknown, as a computed output in a preview. */
+    readonly answer: "unknown" | "pinned";
+    /** The nearest line of the user's code that made the call. */
+    readonly source: SourcePosition | null;
+}
+
 /** What running a program produced. */
 export interface ProgramRun {
     readonly project: string;
     readonly stack: string;
     readonly resources: RecordedResource[];
+    /** Every data source the program called, in call order. */
+    readonly invokes: RecordedInvoke[];
     /** Wall time of the child process, in milliseconds. */
     readonly durationMs: number;
 }

@@ -1,8 +1,10 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { DEFAULT_PUBLIC_PORTS, MIN_IPV4_PREFIX, MIN_IPV6_PREFIX } from "../core/limits";
 import { DEFAULT_ALLOWED_CIDRS } from "../core/policyDefaults";
-import { broadIntranetAccessReason } from "../core/rule";
-import { describeRule } from "./lib/describe";
+import { isAnyAddress } from "../core/cidr";
+import { riskyPresetPorts } from "../core/presets";
+import { broadIntranetAccessReason, peerCidr, publicPortsDeclaration, SecurityRule } from "../core/rule";
+import { describeRule, describeTraffic } from "./lib/describe";
 import { cidrListSetting, configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
 import { stackModel } from "./lib/stack";
 
@@ -24,10 +26,32 @@ const settings = {
     allowedCidrs: cidrListSetting("CIDR blocks exempt from this policy.", DEFAULT_ALLOWED_CIDRS),
 };
 
+const POLICY_NAME = "disallow-broad-intranet-cidr";
+
+type Config = ReturnType<typeof readSettings<typeof settings>>;
+
+/** What to do about it, in words that work: each fix named is one the pack then accepts. */
+function advice(rule: SecurityRule<string>, classicIntranet: boolean, config: Config): string {
+    const narrow = `a source security group or a block of /${config.minIpv4Prefix} (IPv4) or /${config.minIpv6Prefix} (IPv6) or longer`;
+    const cidr = peerCidr(rule.peer);
+    if (!cidr || !isAnyAddress(cidr)) {
+        return `Narrow the CIDR to /${config.minIpv4Prefix} (IPv4) or /${config.minIpv6Prefix} (IPv6) or longer, authorize a source security group instead, or, if the block is deliberate, list it in this policy's allowedCidrs.`;
+    }
+    if (classicIntranet) {
+        return "Authorize a source security group instead, or move the group into a VPC.";
+    }
+    const declaration = publicPortsDeclaration(rule, config.publicPorts, riskyPresetPorts());
+    if ("refused" in declaration) {
+        return `It cannot be declared a public service (${declaration.refused}): authorize ${narrow} instead.`;
+    }
+    const snippet = `{"${POLICY_NAME}": {"publicPorts": [${declaration.ports.join(", ")}]}}`;
+    return `If ${describeTraffic(rule.protocol, rule.ports)} is a service meant for the whole Internet, declare it in the pack's publicPorts, in the file given to --policy-pack-config: ${snippet}; otherwise authorize ${narrow}.`;
+}
+
 export const disallowBroadIntranetCidr: StackValidationPolicy = {
-    name: "disallow-broad-intranet-cidr",
+    name: POLICY_NAME,
     description:
-        "Rejects intranet ingress accepts whose CIDR is 0.0.0.0/0, ::/0 or broader than the minimum prefix (such as 10.0.0.0/8), except any-address rules on public ports only.",
+        "Rejects ingress accepts whose CIDR is 0.0.0.0/0, ::/0 or broader than the minimum prefix (such as 10.0.0.0/8), judged alike on VPC rules, classic-network internet rules and the shared classic intranet, except any-address rules on public ports only (publicPorts).",
     enforcementLevel: "mandatory",
     configSchema: configSchema(settings),
     validateStack: (args, reportViolation) => {
@@ -37,10 +61,13 @@ export const disallowBroadIntranetCidr: StackValidationPolicy = {
             if (!rule) {
                 continue;
             }
-            const reason = broadIntranetAccessReason(rule, config);
+            const group =
+                stackRule.group.kind === "stack" ? { vpc: stackRule.group.group.reading.vpc } : undefined;
+            const reason = broadIntranetAccessReason(rule, config, group);
             if (reason) {
+                const classicIntranet = group?.vpc === false && rule.nicType === "intranet";
                 reportViolation(
-                    `${describeRule(stackRule, rule)}: it ${reason}. Narrow the CIDR to /${config.minIpv4Prefix} (IPv4) or /${config.minIpv6Prefix} (IPv6) or longer, or authorize a source security group instead.`,
+                    `${describeRule(stackRule, rule)}: it ${reason}. ${advice(rule, classicIntranet, config)}`,
                     stackRule.urn,
                 );
             }

@@ -24,7 +24,7 @@ export const disallowClassicIntranetCidr: StackValidationPolicy = {
                     (rule.peer.kind === "cidr" || rule.peer.kind === "ipv6Cidr")
                 ) {
                     reportViolation(
-                        `${describeRule(stackRule, rule)} on the intranet of classic-network security group ${group.name}; authorize a source security group instead, or move the group into a VPC.`,
+                        `${describeRule(stackRule, rule)} on the intranet of classic-network security group ${group.name}, which every tenant of the classic network shares, so an address there does not identify your instances; authorize a source security group instead, or move the group into a VPC.`,
                         stackRule.urn,
                     );
                 }

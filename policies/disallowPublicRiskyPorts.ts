@@ -11,6 +11,7 @@ import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX } from "../core/limits";
 import { RISKY_PORTS_POLICY } from "../core/policyDefaults";
 import { riskyPresetPorts } from "../core/presets";
 import { StackRule } from "../core/stack";
+import { memberDisplayName } from "../core/members/catalog";
 import { reportAdvisory } from "./lib/advisory";
 import { describeRule } from "./lib/describe";
 import { configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
@@ -37,7 +38,13 @@ const settings = {
 function scopeLabels(scope: ExposureScope): string[] {
     switch (scope.kind) {
         case "members":
-            return [...new Set(scope.attachments.map((attachment) => attachment.member.name))];
+            return [
+                ...new Set(
+                    scope.attachments.map((attachment) =>
+                        memberDisplayName(attachment.member.type, attachment.member.name),
+                    ),
+                ),
+            ];
         case "group":
             return [`security group ${scope.group.name}`];
         case "outside":
@@ -196,7 +203,7 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
                             message: (text: string, count: number, places: string) =>
                                 `Can't tell yet whether the open Internet reaches risky ${plural(count, "port")} ${text} on ${places}: it joins ${groups}, whose rules are not seen here. In one of its groups in this stack, ${closeAdvice(count)}.`,
                             ports: new Set<number>(),
-                            places: new Set<string>([member.name]),
+                            places: new Set<string>([memberDisplayName(member.type, member.name)]),
                         };
                         finding.ports.add(port);
                         possible.set(key, finding);
@@ -212,8 +219,19 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
             const ports = [...new Set([...finding.places.values()].flat().map((e) => e.port))].sort(
                 (a, b) => a - b,
             );
+            // On a classic group's intranet, any address is every tenant of the shared classic network.
+            const classicIntranet =
+                rule.nicType === "intranet" &&
+                finding.rule.group.kind === "stack" &&
+                !finding.rule.group.group.reading.vpc;
+            const who = classicIntranet
+                ? "every tenant on the shared classic-network intranet reaches"
+                : "the open Internet reaches";
+            const fix = classicIntranet
+                ? "authorize a bastion security group instead (an address on the classic intranet proves nothing)"
+                : "authorize a bastion security group or a narrow office CIDR instead";
             reportViolation(
-                `${describeRule(finding.rule, rule)}, so the open Internet reaches risky ${plural(ports.length, "port")} ${ports.join(", ")} ${placesClause(finding)}${rejectedClause(finding)}; authorize a bastion security group or a narrow office CIDR instead.`,
+                `${describeRule(finding.rule, rule)}, so ${who} risky ${plural(ports.length, "port")} ${ports.join(", ")} ${placesClause(finding)}${rejectedClause(finding)}; ${fix}.`,
                 finding.rule.urn,
             );
         }

@@ -7,18 +7,15 @@ import { proxyTarget } from "./lib/props";
 export const missingSecurityGroupDescription: ResourceValidationPolicy = {
     name: "missing-security-group-description",
     description:
-        "Flags security groups without a description or a name (securityGroupName), which leaves the console unable to say what a group is for.",
+        "Flags security groups without a description, which leaves the console unable to say what a group is for.",
     enforcementLevel: "advisory",
     configSchema: configSchema({}),
     validateResource: validateResourceOfType(SecurityGroup, (_props, args, reportViolation) => {
-        const group = readGroup(proxyTarget(args.props));
-        const missing = [
-            ...(group.description === undefined ? ["description"] : []),
-            ...(group.name === undefined ? ["securityGroupName"] : []),
-        ];
-        if (missing.length > 0) {
+        // The description alone says what a group is for: a group that has one passes, named or not (it used to
+        // be flagged for a missing securityGroupName, which is not a description).
+        if (readGroup(proxyTarget(args.props)).description === undefined) {
             reportViolation(
-                `Security group ${args.name} has no ${missing.join(" and no ")}; set ${missing.join(" and ")} to say what it is for.`,
+                `Security group ${args.name} has no description; set description to say what the group is for and whom it admits.`,
             );
         }
     }),

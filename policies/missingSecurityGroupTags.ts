@@ -54,9 +54,10 @@ export const missingSecurityGroupTags: ResourceValidationPolicy = {
         const config = readSettings(args, settings);
         const problems = tagProblems(proxyTarget(args.props), config.requiredTagKeys);
         if (problems) {
-            const keys = [...new Set([...config.requiredTagKeys, ...Object.keys(config.defaultTags)])];
+            // Only the keys a setting requires: defaultTags are what remediation adds, not a requirement.
+            const keys = config.requiredTagKeys;
             reportViolation(
-                `Security group ${args.name} ${problems.join(" and ")}; add non-empty tags${keys.length > 0 ? ` including ${keys.map((k) => describeValue(k)).join(", ")}` : ""} so that its owner can be found.`,
+                `Security group ${args.name} ${problems.join(" and ")}; add non-empty tags${keys.length > 0 ? ` including ${keys.map((k) => describeValue(k)).join(", ")}` : " (an owner tag, for instance)"} so that its owner can be found.`,
             );
         }
     }),

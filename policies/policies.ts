@@ -2,6 +2,7 @@ import { Policy } from "@pulumi/policy";
 import { disallowAllPortsAccept } from "./disallowAllPortsAccept";
 import { disallowBroadIntranetCidr } from "./disallowBroadIntranetCidr";
 import { disallowClassicIntranetCidr } from "./disallowClassicIntranetCidr";
+import { disallowCrossNetworkMembership } from "./disallowCrossNetworkMembership";
 import { disallowExcessSecurityGroups } from "./disallowExcessSecurityGroups";
 import { disallowInvalidRule } from "./disallowInvalidRule";
 import { disallowOpenEgress } from "./disallowOpenEgress";
@@ -27,6 +28,7 @@ export const POLICIES: readonly Policy[] = [
     disallowPublicRiskyPorts,
     disallowInvalidRule,
     disallowClassicIntranetCidr,
+    disallowCrossNetworkMembership,
     missingDropBaseline,
     preferSourceGroupAuthorization,
     disallowAllPortsAccept,
@@ -44,6 +46,7 @@ export {
     disallowAllPortsAccept,
     disallowBroadIntranetCidr,
     disallowClassicIntranetCidr,
+    disallowCrossNetworkMembership,
     disallowExcessSecurityGroups,
     disallowInvalidRule,
     disallowOpenEgress,

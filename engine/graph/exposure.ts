@@ -1,5 +1,24 @@
+import { type BroadnessLimits, isPrivateCidr, minimumPrefix, parseCidr } from "../../core/cidr";
 import { atMost } from "../../core/exposure";
-import { type GraphModel, type GraphNode, UNKNOWN_GROUP_NODE_ID } from "./model";
+import { type GraphEdge, type GraphModel, type GraphNode, UNKNOWN_GROUP_NODE_ID } from "./model";
+
+export interface ExposureOptions {
+    /** Wraps risky text for a terminal; identity without colour. */
+    readonly risky?: (text: string) => string;
+    /** Why a group's picture may be incomplete; by default a preview's reasons. */
+    readonly incompleteBecause?: string;
+}
+
+/** The section's first line: what it covers, in the words (and thresholds) the policy pack judges by. */
+export function exposureHeading(limits: BroadnessLimits = {}): string {
+    return (
+        `Exposure (after priority resolution; the open Internet is any address, or a public block broader than ` +
+        `/${minimumPrefix("ipv4", limits)} (IPv4) or /${minimumPrefix("ipv6", limits)} (IPv6)):`
+    );
+}
+
+/** The heading with the pack's default thresholds. */
+export const EXPOSURE_HEADING = exposureHeading();
 
 /** A group outside the stack gets a line when the stack writes rules to it, joins it, or may be exposed there. */
 function judged(node: GraphNode, graph: GraphModel): boolean {
@@ -12,40 +31,66 @@ function judged(node: GraphNode, graph: GraphModel): boolean {
     );
 }
 
+/** `web (web-1, ACK node pool pool-a; admitted by Redis instance cache)`; `sg-1 (outside this stack) (vm-1)`. */
+function groupTitle(node: GraphNode): string {
+    const label =
+        node.kind === "external-group" && node.id !== UNKNOWN_GROUP_NODE_ID
+            ? `${node.label} (outside this stack)`
+            : node.label;
+    const parts = [
+        ...(node.instances.length > 0 ? [node.instances.join(", ")] : []),
+        ...(node.admittedBy && node.admittedBy.length > 0
+            ? [`admitted by ${node.admittedBy.join(", ")}`]
+            : []),
+    ];
+    return parts.length > 0 ? `${label} (${parts.join("; ")})` : label;
+}
+
+/** A public block narrow enough not to be the open Internet (an office's /32): shown, but on its own line. */
+function isNarrowPublicSource(node: GraphNode | undefined): boolean {
+    if (!node || node.kind !== "cidr") {
+        return false;
+    }
+    const cidr = parseCidr(node.label);
+    return cidr !== undefined && !isPrivateCidr(cidr);
+}
+
 /**
  * The text report's "exposure" section: for each group, what the open Internet (any address, a broad public
- * block, or touching blocks broader than one) effectively reaches, and through which peers; what unseen groups
- * or rules not known yet could still close of it; and the risky ports that may be open though no known rule
- * opens them ("can't tell yet"). It reads the graph, which judges as `disallow-public-risky-ports` does.
+ * block, touching blocks broader than one, or any tenant on a classic group's intranet) effectively reaches,
+ * and through which peers; what unseen groups or rules not known yet could still close of it; the risky ports
+ * that may be open though no known rule opens them ("can't tell yet"); then on a line of its own what narrower
+ * public blocks reach. It reads the graph, which judges as `disallow-public-risky-ports` does.
  */
-export function exposureLines(graph: GraphModel): string[] {
-    const labels = new Map(graph.nodes.map((node) => [node.id, node.label]));
-    const lines = ["Exposure (what the Internet can reach, after priority resolution):"];
+export function exposureLines(graph: GraphModel, options: ExposureOptions = {}): string[] {
+    const risky = options.risky ?? ((text: string) => text);
+    const nodesById = new Map(graph.nodes.map((node) => [node.id, node]));
+    const lines = [exposureHeading(graph.limits)];
     const groups = graph.nodes.filter((node) => judged(node, graph));
     if (groups.length === 0) {
         lines.push("    (no security group)");
     }
-    const names = groups.map((node) => {
-        const label =
-            node.kind === "external-group" && node.id !== UNKNOWN_GROUP_NODE_ID
-                ? `${node.label} (outside this stack)`
-                : node.label;
-        return node.instances.length > 0 ? `${label} (${node.instances.join(", ")})` : label;
-    });
+    const names = groups.map(groupTitle);
     const width = Math.max(0, ...names.map((name) => name.length));
+    const describe = (edge: GraphEdge, warning = ""): string => {
+        const what =
+            edge.protocol === "all" ? "all protocols and ports" : `${edge.protocol} ${edge.ports.join(", ")}`;
+        return `${what} from ${nodesById.get(edge.from)?.label}${warning}`;
+    };
     groups.forEach((node, position) => {
-        const reached: string[] = [];
+        const open: string[] = [];
+        const narrow: string[] = [];
         graph.edges.forEach((edge, index) => {
-            if (edge.to !== node.id || !graph.openInternet[index]) {
+            if (edge.to !== node.id) {
                 return;
             }
-            const what =
-                edge.protocol === "all"
-                    ? "all protocols and ports"
-                    : `${edge.protocol} ${edge.ports.join(", ")}`;
-            const ports = graph.riskyPorts[index];
-            const warning = ports.length > 0 ? ` (risky: ${ports.join(", ")})` : "";
-            reached.push(`${what} from ${labels.get(edge.from)}${warning}`);
+            if (graph.openInternet[index]) {
+                const ports = graph.riskyPorts[index];
+                open.push(describe(edge, ports.length > 0 ? risky(` (risky: ${ports.join(", ")})`) : ""));
+            } else if (isNarrowPublicSource(nodesById.get(edge.from))) {
+                // Not the open Internet here, so no risky mark: the policy pack judges these blocks acceptable.
+                narrow.push(describe(edge));
+            }
         });
         const notes: string[] = [];
         const closers = graph.closers.get(node.id) ?? [];
@@ -65,12 +110,22 @@ export function exposureLines(graph: GraphModel): string[] {
             notes.push(`can't tell yet: risky ${ports.join(", ")} (${because})`);
         }
         if (notes.length === 0 && graph.incomplete.has(node.id)) {
-            notes.push("incomplete: some rules or groups are unknown in preview or outside the stack");
+            notes.push(
+                `incomplete: ${options.incompleteBecause ?? "some rules or groups are unknown in preview or outside the stack"}`,
+            );
         }
-        const text = reached.length > 0 ? reached.join("; ") : "nothing";
+        const reached =
+            open.length > 0
+                ? open.join("; ")
+                : narrow.length > 0
+                  ? "nothing from the open Internet"
+                  : "nothing";
         lines.push(
-            `    ${names[position].padEnd(width)}  ${text}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
+            `    ${names[position].padEnd(width)}  ${reached}${notes.length > 0 ? ` (${notes.join("; ")})` : ""}`,
         );
+        if (narrow.length > 0) {
+            lines.push(`    ${"".padEnd(width)}  narrower public sources: ${narrow.join("; ")}`);
+        }
     });
     return lines;
 }

@@ -1,3 +1,4 @@
+import { readPinnedInvokes } from "../pinnedInvokes";
 import { runProgram } from "../runProgram";
 import type { GateOutput } from "../output";
 import { loadProjectRecordingSecrets } from "../secrets";
@@ -25,6 +26,8 @@ export interface GraphCommandOptions {
     readonly secretConfig?: Readonly<Record<string, unknown>>;
     /** Where diagnostics go, and the run's secrets, which whatever writes the graph scrubs. */
     readonly output?: GateOutput;
+    /** An `--invokes` file pinning data source answers. */
+    readonly invokesFile?: string;
 }
 
 export interface StackGraph {
@@ -36,7 +39,10 @@ export interface StackGraph {
 /** Runs the project's program under mocks (as `preview` does) and builds the graph of what it declares. */
 export async function graphProject(options: GraphCommandOptions = {}): Promise<StackGraph> {
     const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
-    const run = await runProgram(project, { output: options.output });
+    if (options.invokesFile) {
+        readPinnedInvokes(options.invokesFile); // a bad file fails before the program starts
+    }
+    const run = await runProgram(project, { output: options.output, invokesFile: options.invokesFile });
     return { project: project.name, stack: project.stack, graph: graphOfResources(run.resources) };
 }
 

@@ -14,6 +14,7 @@ import { formatPortRange, mergePortRanges, type PortRange, type Protocol } from 
 import { riskyPresetPorts } from "../../core/presets";
 import { type SecurityRule } from "../../core/rule";
 import { isRejected } from "../../core/validity";
+import { memberDisplayName } from "../../core/members/catalog";
 import {
     type GroupRef,
     joinStack,
@@ -40,8 +41,14 @@ export interface GraphNode {
     readonly id: string;
     readonly label: string;
     readonly kind: NodeKind;
-    /** Names of the resources that join the group (instances, ENIs, launch templates...); empty for peers. */
+    /**
+     * The resources that join the group, as the member catalog labels them: an ECS instance by its name, any
+     * other type with its kind (`ACK node pool pool-a`, `ECI container group job`); for a group outside the
+     * stack, the stack's members that join it; empty for other peers.
+     */
     readonly instances: readonly string[];
+    /** Database whitelists that admit the group's members (`Redis instance cache`); absent when none. */
+    readonly admittedBy?: readonly string[];
 }
 
 export interface GraphEdge {
@@ -90,33 +97,51 @@ export interface GraphModel extends GraphDocument {
     readonly closers: ReadonlyMap<string, readonly string[]>;
     /** Per group node: drops that would close its risky ports but that the API refuses, by rule name. */
     readonly refusedDrops: ReadonlyMap<string, readonly string[]>;
+    /** The thresholds the open Internet was judged by (the policy's `minIpv4Prefix`/`minIpv6Prefix`). */
+    readonly limits?: BroadnessLimits;
 }
 
 export interface GraphOptions extends BroadnessLimits {
     /** Ports that must not face the open Internet. Defaults to the policy pack's default (`riskyPresetPorts`). */
     readonly riskyPorts?: readonly number[];
+    /**
+     * Read what is deployed, every resource's outputs, as `AnalyzeStack` sees a stack export; by default a
+     * preview's plan, a custom resource's inputs.
+     */
+    readonly deployed?: boolean;
 }
 
 export const INTERNET_NODE_ID = "internet";
 
+/**
+ * Any address on a classic-network group's intranet rule: every instance of every tenant on the shared classic
+ * network, not the Internet (which a classic group's internet-NIC rules govern).
+ */
+export const CLASSIC_INTRANET_NODE_ID = "classic-intranet";
+export const CLASSIC_INTRANET_LABEL = "classic intranet (all tenants)";
+
 /** The analyzer's view of recorded resources: what the policy pack's stack policies join, too. */
-export function stackInputs(resources: readonly RecordedResource[]): StackResourceInput[] {
+export function stackInputs(resources: readonly RecordedResource[], deployed = false): StackResourceInput[] {
     return resources.map((resource) => ({
         urn: resource.urn,
         type: resource.type,
         name: resource.name,
-        props: toAnalyzerValue(resource.custom ? resource.inputs : resource.outputs),
+        props: toAnalyzerValue(resource.custom && !deployed ? resource.inputs : resource.outputs),
         propertyDependencies: resource.propertyDependencies,
     }));
 }
+
+/** A member as the catalog labels it: an ECS instance by its name, any other type with its kind. */
+const memberLabel = (member: StackGroup["attachments"][number]["member"]): string =>
+    memberDisplayName(member.type, member.name);
 
 /** The node id of a rule written to a group that cannot be named yet. */
 export const UNKNOWN_GROUP_NODE_ID = "unknown-group";
 
 /** Group node ids: the logical name, made unique when two groups share one (under different parents). */
-function groupIds(groups: readonly StackGroup[]): Map<string, string> {
+export function groupIds(groups: readonly StackGroup[]): Map<string, string> {
     const ids = new Map<string, string>();
-    const used = new Set<string>([INTERNET_NODE_ID, UNKNOWN_GROUP_NODE_ID]);
+    const used = new Set<string>([INTERNET_NODE_ID, CLASSIC_INTRANET_NODE_ID, UNKNOWN_GROUP_NODE_ID]);
     for (const group of groups) {
         let id = group.name;
         for (let n = 2; used.has(id) || id.startsWith("cidr:") || id.startsWith("external:"); n++) {
@@ -143,9 +168,16 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
     const internetFacing = new Set<string>();
     const incomplete = new Set<string>();
     for (const group of model.groups) {
-        const instances = [...new Set(group.attachments.map((attachment) => attachment.member.name))];
+        const instances = [...new Set(group.attachments.map((attachment) => memberLabel(attachment.member)))];
+        const admittedBy = [...new Set(group.admittedBy.map((attachment) => memberLabel(attachment.member)))];
         const id = ids.get(group.urn) as string;
-        nodes.set(id, { id, label: group.name, kind: "group", instances });
+        nodes.set(id, {
+            id,
+            label: group.name,
+            kind: "group",
+            instances,
+            ...(admittedBy.length > 0 ? { admittedBy } : {}),
+        });
     }
     const peerNodes = new Map<string, GraphNode>();
     const addPeer = (node: GraphNode): string => {
@@ -175,7 +207,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
             ? (ids.get(ref.group.urn) as string)
             : outsideNode(ref.kind === "external" ? ref.id : undefined);
     /** The node a rule's peer stands for, created on first use. */
-    const peerNode = (rule: SecurityRule<string>): string | undefined => {
+    const peerNode = (rule: SecurityRule<string>, classicNetwork: boolean): string | undefined => {
         const peer = rule.peer;
         switch (peer.kind) {
             case "cidr":
@@ -183,6 +215,16 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
                 const cidr = parseCidr(peer.cidr);
                 if (!cidr) {
                     return undefined;
+                }
+                if (isAnyAddress(cidr) && classicNetwork && rule.nicType === "intranet") {
+                    // Every tenant's classic instances: as open as the Internet, and judged as such.
+                    internetFacing.add(CLASSIC_INTRANET_NODE_ID);
+                    return addPeer({
+                        id: CLASSIC_INTRANET_NODE_ID,
+                        label: CLASSIC_INTRANET_LABEL,
+                        kind: "cidr",
+                        instances: [],
+                    });
                 }
                 if (isAnyAddress(cidr)) {
                     internetFacing.add(INTERNET_NODE_ID);
@@ -250,7 +292,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
         if (scope.kind === "members") {
             for (const group of scope.outside) {
                 const members = outsideMembers.get(group.id) ?? new Set<string>();
-                scope.attachments.forEach((attachment) => members.add(attachment.member.name));
+                scope.attachments.forEach((attachment) => members.add(memberLabel(attachment.member)));
                 outsideMembers.set(group.id, members);
             }
         }
@@ -266,11 +308,14 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
                 innerAccessGroups: bound.innerAccessGroups,
             });
             for (const { rule, regions } of attributed.byRule) {
-                const from = peerNode(rules[rule]);
+                const { stackRule } = bound.rules[rule];
+                // Only a group known to be classic has the shared classic intranet; a group outside the stack
+                // may be in either network, and its any-address rules are drawn from the Internet.
+                const owner = stackRule.group;
+                const from = peerNode(rules[rule], owner.kind === "stack" && !owner.group.reading.vpc);
                 if (from === undefined) {
                     continue;
                 }
-                const { stackRule } = bound.rules[rule];
                 const entry = pair(from, ownerNode(stackRule.group));
                 entry.regions.push(...regions);
                 for (const exposure of judged.open) {
@@ -355,7 +400,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
                 }
                 const id = outsideNode(undefined);
                 const node = peerNodes.get(id) as GraphNode;
-                const members = scope.attachments.map((attachment) => attachment.member.name);
+                const members = scope.attachments.map((attachment) => memberLabel(attachment.member));
                 peerNodes.set(id, { ...node, instances: [...new Set([...node.instances, ...members])] });
                 return [id];
             }
@@ -367,9 +412,9 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
         if (cause.kind === "rule" || cause.kind === "unknown-group" || scope.kind !== "members") {
             return describeUncertainty(cause).replace(/,$/, "");
         }
-        const members = [...new Set(scope.attachments.map((attachment) => attachment.member.name))].join(
-            ", ",
-        );
+        const members = [
+            ...new Set(scope.attachments.map((attachment) => memberLabel(attachment.member))),
+        ].join(", ");
         return cause.kind === "outside-group"
             ? `its rules are not seen here`
             : `${members} also ${cause.count === 1 ? "joins a security group" : `join ${cause.count} security groups`} not known yet`;
@@ -431,6 +476,7 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
         uncertain,
         closers,
         refusedDrops,
+        limits,
     };
 }
 
@@ -465,17 +511,18 @@ export function graphOfResources(
     resources: readonly RecordedResource[],
     options: GraphOptions = {},
 ): GraphModel {
-    return buildGraph(joinStack(stackInputs(resources)), options);
+    return buildGraph(joinStack(stackInputs(resources, options.deployed)), options);
 }
 
 /** The JSON document of DESIGN §3: nodes and edges only. */
 export function graphDocument(graph: GraphModel): GraphDocument {
     return {
-        nodes: graph.nodes.map(({ id, label, kind, instances }) => ({
+        nodes: graph.nodes.map(({ id, label, kind, instances, admittedBy }) => ({
             id,
             label,
             kind,
             instances: [...instances],
+            ...(admittedBy ? { admittedBy: [...admittedBy] } : {}),
         })),
         edges: graph.edges.map(({ from, to, protocol, ports }) => ({
             from,

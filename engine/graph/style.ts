@@ -34,9 +34,15 @@ export function arrows(graph: GraphModel): Arrow[] {
     return [...byPair.values()];
 }
 
-/** A node's lines: its label, then the members of a group. */
+/** A node's lines: its label, then the members of a group, then the whitelists that admit them. */
 export function nodeLines(node: GraphNode): string[] {
-    return node.instances.length > 0 ? [node.label, node.instances.join(", ")] : [node.label];
+    return [
+        node.label,
+        ...(node.instances.length > 0 ? [node.instances.join(", ")] : []),
+        ...(node.admittedBy && node.admittedBy.length > 0
+            ? [`admitted by ${node.admittedBy.join(", ")}`]
+            : []),
+    ];
 }
 
 export const COLORS = {

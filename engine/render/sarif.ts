@@ -1,8 +1,19 @@
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { GateError } from "../errors";
-import { MOCK_LIMITATIONS, type Report } from "../report";
+import type { Report, ReportProblem } from "../report";
 import type { SourcePosition } from "../types";
+
+/** A problem's message: its one violation's, or each policy's judgement on a line of its own. */
+function problemText(problem: ReportProblem): string {
+    if (problem.violations.length === 1) {
+        return problem.violations[0].message;
+    }
+    return [
+        `One problem, judged by ${problem.violations.length} policies:`,
+        ...problem.violations.map((v) => `${v.policyName} (${v.enforcementLevel}): ${v.message}`),
+    ].join("\n");
+}
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 const TOOL_URI = "https://github.com/alicloud-secure-groups/alicloud-secure-groups";
@@ -14,8 +25,9 @@ export interface SarifOptions {
 }
 
 /**
- * SARIF 2.1.0: one rule per policy of every pack, one result per violation (`error` for mandatory, `warning`
- * for advisory), located at the resource's source file and line when the SDK captured one.
+ * SARIF 2.1.0: one rule per policy of every pack, one result per problem (`error` when mandatory, `warning`
+ * when advisory; a problem several policies judge carries every judgement), located at the resource's source
+ * file and line when the SDK captured one.
  */
 export function renderSarif(report: Report, options: SarifOptions): string {
     const rules: { id: string; name: string; shortDescription: { text: string }; properties: object }[] = [];
@@ -40,14 +52,17 @@ export function renderSarif(report: Report, options: SarifOptions): string {
             });
         }
     }
-    const results = report.document.violations.map((v) => {
+    // One result per problem: a rule several policies judge for one root cause is one alert in code scanning,
+    // its headline policy's, carrying every policy's judgement.
+    const results = report.problems.map((problem) => {
+        const [v] = problem.violations;
         const id = `${v.policyPack}/${v.policyName}`;
         const source = v.urn ? report.sources.get(v.urn) : undefined;
         return {
             ruleId: id,
             ...(ruleIndex.has(id) ? { ruleIndex: ruleIndex.get(id) } : {}),
-            level: v.enforcementLevel === "mandatory" ? "error" : "warning",
-            message: { text: v.message },
+            level: problem.enforcementLevel === "mandatory" ? "error" : "warning",
+            message: { text: problemText(problem) },
             locations: source
                 ? [
                       {
@@ -61,10 +76,15 @@ export function renderSarif(report: Report, options: SarifOptions): string {
                   ? [{ logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }] }]
                   : [],
             properties: {
-                enforcementLevel: v.enforcementLevel,
+                enforcementLevel: problem.enforcementLevel,
                 urn: v.urn,
                 resourceType: v.resourceType,
                 resourceName: v.resourceName,
+                policies: problem.violations.map((violation) => ({
+                    policyName: violation.policyName,
+                    enforcementLevel: violation.enforcementLevel,
+                    message: violation.message,
+                })),
             },
         };
     });
@@ -72,7 +92,10 @@ export function renderSarif(report: Report, options: SarifOptions): string {
         invocations: [
             {
                 executionSuccessful: true,
-                toolExecutionNotifications: [{ level: "note", message: { text: MOCK_LIMITATIONS } }],
+                toolExecutionNotifications: [
+                    { level: "note", message: { text: report.origin.limitations } },
+                    ...invokeNotifications(report, options),
+                ],
             },
         ],
         results,
@@ -118,6 +141,25 @@ function physicalLocation(source: SourcePosition, baseDir: string): object {
             : { uri: pathToFileURL(source.file).href },
         region: { startLine: source.line, ...(source.column > 0 ? { startColumn: source.column } : {}) },
     };
+}
+
+/** One notification per data source answered offline, at the user's line that called it. */
+function invokeNotifications(report: Report, options: SarifOptions): object[] {
+    return report.document.invokes.map((call, index) => {
+        const source = report.invokes[index]?.source;
+        const how =
+            call.answer === "pinned"
+                ? "with the answer pinned by --invokes"
+                : "as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE)";
+        return {
+            level: "note",
+            message: { text: `The data source ${call.token} was answered offline ${how}.` },
+            ...(source
+                ? { locations: [{ physicalLocation: physicalLocation(source, options.baseDir) }] }
+                : {}),
+            properties: { token: call.token, args: call.args, answer: call.answer },
+        };
+    });
 }
 
 /** The rule of an error result: one per kind of input the gate refused. */

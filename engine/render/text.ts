@@ -1,10 +1,4 @@
-import {
-    configuredExposure,
-    MOCK_LIMITATIONS,
-    sourceLabel,
-    type Report,
-    type ReportViolation,
-} from "../report";
+import { configuredExposure, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { RecordedResource } from "../types";
 import { exposureLines } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
@@ -47,6 +41,23 @@ function treeRows(resources: readonly RecordedResource[]): TreeRow[] {
     return rows;
 }
 
+/** The data sources the program called: what a policy could not see, and where it came from. */
+function invokeLines(report: Report): string[] {
+    const { invokes } = report.document;
+    if (invokes.length === 0) {
+        return [];
+    }
+    return [
+        "Data sources answered offline (unknown: as in a preview, nothing derived from them is known; pinned: --invokes):",
+        ...invokes.map(
+            (call) =>
+                `    ${call.answer.padEnd(7)}  ${call.token}(${JSON.stringify(call.args)})` +
+                (call.source ? `  ${call.source}` : ""),
+        ),
+        "",
+    ];
+}
+
 function resourceLabel(v: ReportViolation): string {
     return v.resourceType && v.resourceName ? oneLine(`${v.resourceType}: ${v.resourceName}`) : "stack";
 }
@@ -60,8 +71,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const paint = painter(options.color);
     const { document } = report;
     const lines: string[] = [];
-    lines.push(`Previewing ${oneLine(document.project)} (stack ${oneLine(document.stack)}), offline`);
-    lines.push(paint("dim", MOCK_LIMITATIONS));
+    const audit = report.origin.kind === "audit";
+    lines.push(oneLine(report.origin.title));
+    lines.push(paint("dim", oneLine(report.origin.limitations)));
     lines.push("");
 
     const rows = treeRows(report.resources).map((row) => ({
@@ -73,8 +85,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const nameWidth = Math.max(4, ...rows.map((row) => row.name.length));
     lines.push(`     ${"Type".padEnd(typeWidth)}  ${"Name".padEnd(nameWidth)}  Plan    Source`);
     for (const { resource, prefix, type, name } of rows) {
-        const plan = resource.external ? "read" : "create";
-        const mark = resource.external ? paint("dim", ">-") : paint("green", " +");
+        // What is deployed is unchanged by an audit: `same`, as a preview shows resources it leaves alone.
+        const plan = resource.external ? "read" : audit ? "same" : "create";
+        const mark = resource.external ? paint("dim", ">-") : audit ? "  " : paint("green", " +");
         const source = oneLine(sourceLabel(report.sources.get(resource.urn), report.projectDir) ?? "");
         lines.push(
             ` ${mark}  ${(prefix + type).padEnd(typeWidth)}  ${name.padEnd(nameWidth)}  ` +
@@ -82,12 +95,17 @@ export function renderText(report: Report, options: TextOptions): string {
         );
     }
     lines.push("");
+    lines.push(...invokeLines(report));
 
     // Judged with the run's policy config, so the section and disallow-public-risky-ports agree.
-    const graph = graphOfResources(report.resources, configuredExposure(report.packs));
+    const graph = graphOfResources(report.resources, {
+        ...configuredExposure(report.packs),
+        deployed: audit,
+    });
+    const because = audit ? "some rules or groups were not read, or are outside what was read" : undefined;
     // Escaped line by line first; the colour's own escapes are added after.
     lines.push(
-        ...exposureLines(graph).map((line) =>
+        ...exposureLines(graph, { incompleteBecause: because }).map((line) =>
             oneLine(line).replace(/ \(risky: [\d, ]+\)/g, (risky) => paint("red", risky)),
         ),
     );
@@ -106,15 +124,26 @@ export function renderText(report: Report, options: TextOptions): string {
               ? paint("yellow", "!")
               : paint("green", "✓");
         lines.push(`    ${status} ${oneLine(`${pack.name}@v${pack.version} (${pack.directory})`)}`);
-        for (const v of violations) {
-            const level =
-                v.enforcementLevel === "mandatory"
-                    ? paint("red", "[mandatory]")
-                    : paint("yellow", "[advisory]");
-            lines.push(`        - ${level}  ${paint("bold", oneLine(v.policyName))}  (${resourceLabel(v)})`);
-            lines.push(...messageLines(v.message, "          "));
-            if (v.source) {
-                lines.push(`          ${paint("dim", `at ${oneLine(v.source)}`)}`);
+        const levelOf = (level: ReportViolation["enforcementLevel"]) =>
+            level === "mandatory" ? paint("red", "[mandatory]") : paint("yellow", "[advisory]");
+        for (const problem of report.problems.filter((p) => p.violations[0].policyPack === pack.name)) {
+            // One problem judged by several policies reads as one entry: each policy's judgement under it.
+            const [first] = problem.violations;
+            const policies = problem.violations.map((v) => paint("bold", oneLine(v.policyName))).join(" + ");
+            lines.push(
+                `        - ${levelOf(problem.enforcementLevel)}  ${policies}  (${resourceLabel(first)})`,
+            );
+            for (const v of problem.violations) {
+                const [head, ...rest] = messageLines(v.message, "          ");
+                lines.push(
+                    problem.violations.length > 1
+                        ? `          ${oneLine(v.policyName)} ${levelOf(v.enforcementLevel)}: ${head.trimStart()}`
+                        : head,
+                    ...rest,
+                );
+            }
+            if (first.source) {
+                lines.push(`          ${paint("dim", `at ${oneLine(first.source)}`)}`);
             }
         }
         const byUrn = new Map(report.resources.map((r) => [r.urn, r]));
@@ -123,14 +152,14 @@ export function renderText(report: Report, options: TextOptions): string {
             const what = oneLine(resource ? `${resource.type}: ${resource.name}` : r.urn);
             const label = r.diagnostic
                 ? paint("yellow", "[remediation skipped]")
-                : paint("green", "[remediated]");
+                : audit
+                  ? paint("yellow", "[would remediate]")
+                  : paint("green", "[remediated]");
+            const effect = audit
+                ? "Not applied: an audit reports what the policy would change."
+                : "Inputs were changed before Analyze.";
             lines.push(`        - ${label}  ${paint("bold", oneLine(r.policyName))}  (${what})`);
-            lines.push(
-                ...messageLines(
-                    r.diagnostic ?? `${r.description} Inputs were changed before Analyze.`,
-                    "          ",
-                ),
-            );
+            lines.push(...messageLines(r.diagnostic ?? `${r.description} ${effect}`, "          "));
         }
         for (const log of pack.logs) {
             lines.push(
@@ -140,13 +169,14 @@ export function renderText(report: Report, options: TextOptions): string {
     }
     lines.push("");
     const { summary } = document;
-    const verdict =
-        summary.mandatory > 0
-            ? paint("red", `${summary.mandatory} mandatory`)
-            : paint("green", `${summary.mandatory} mandatory`);
+    const mandatoryProblems = report.problems.filter((p) => p.enforcementLevel === "mandatory").length;
+    const verdict = paint(summary.mandatory > 0 ? "red" : "green", `${mandatoryProblems} mandatory`);
     lines.push(
-        `Resources: ${summary.resources} · Policy violations: ${verdict}, ${summary.advisory} advisory` +
-            (report.remediations.length > 0 ? ` · ${report.remediations.length} remediated` : ""),
+        `Resources: ${summary.resources} · Problems: ${verdict}, ${report.problems.length - mandatoryProblems} advisory` +
+            ` · Policy violations: ${summary.mandatory} mandatory, ${summary.advisory} advisory` +
+            (report.remediations.length > 0
+                ? ` · ${report.remediations.length} ${audit ? "to remediate" : "remediated"}`
+                : ""),
     );
     return lines.join("\n") + "\n";
 }

@@ -1,6 +1,7 @@
-// One deliberate violation of each mandatory policy of the pack, and nothing else mandatory: the gate exits 1
+// One deliberate mistake for each mandatory policy of the pack, and nothing else mandatory: the gate exits 1
 // and names each resource below. Plain @pulumi/alicloud resources, because the library's components refuse
-// every one of these mistakes before anything is created.
+// every one of these mistakes before anything is created. RDP from the whole Internet (4.) is the one mistake
+// two policies judge: the report shows it as one problem with both judgements.
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 
@@ -104,8 +105,9 @@ server(
     crowd.map((g) => g.id),
 );
 
-// 4. disallow-public-risky-ports: RDP from the whole Internet. A classic-network group with an internet
-// rule, so that no intranet policy is involved.
+// 4. disallow-public-risky-ports: RDP from the whole Internet, on a classic-network group's internet rule.
+// disallow-broad-intranet-cidr judges the same rule as on a VPC group (0.0.0.0/0 on a port outside
+// publicPorts): one problem, two judgements.
 const risky = group("risky", { vpc: false, tags });
 accept("risky-allow-rdp-from-internet", {
     securityGroupId: risky.id,
@@ -133,3 +135,26 @@ accept("classic-allow-8080-from-192-168-0-0-24", {
     cidrIp: "192.168.0.0/24",
 });
 server("classic-1", [classic.id], false);
+
+// 7. disallow-cross-network-membership: an instance in a second VPC joined to the first VPC's app group;
+// Alibaba Cloud refuses the membership at deploy, so the gate says so first.
+const otherVpc = new alicloud.vpc.Network("vpc-other", {
+    vpcName: "other",
+    cidrBlock: "172.16.0.0/16",
+    tags,
+});
+const otherVswitch = new alicloud.vpc.Switch("vswitch-other", {
+    vpcId: otherVpc.id,
+    cidrBlock: "172.16.1.0/24",
+    zoneId: config.get("zoneId") ?? "cn-hangzhou-i",
+    vswitchName: "other",
+    tags,
+});
+new alicloud.ecs.Instance("stray-1", {
+    instanceName: "stray-1",
+    instanceType,
+    imageId,
+    vswitchId: otherVswitch.id,
+    securityGroups: [app.id],
+    tags,
+});

@@ -1,19 +1,8 @@
-import { formatPortRange, hasPorts, PortRange, Protocol } from "../../core/ports";
+import { describeTraffic, formatPortRange } from "../../core/ports";
 import { describeValue } from "../../core/problems";
 import { isKnown } from "../../core/read";
 import { SecurityRule } from "../../core/rule";
 import { StackGroup, StackRule } from "../../core/stack";
-
-/** `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches. */
-export function describeTraffic(protocol: Protocol, ports: PortRange): string {
-    if (protocol === "all") {
-        return "all protocols";
-    }
-    if (!hasPorts(protocol)) {
-        return protocol;
-    }
-    return ports.from === ports.to ? `${protocol} ${ports.from}` : `${protocol} ${ports.from}-${ports.to}`;
-}
 
 /** `0.0.0.0/0`, `security group web`, `prefix list pl-1`, `security group sg-1 of account 1234`. */
 export function describePeer(rule: StackRule): string {
@@ -53,4 +42,4 @@ export function formatPorts(ports: readonly number[]): string {
     return ports.join(", ");
 }
 
-export { describeValue, formatPortRange };
+export { describeTraffic, describeValue, formatPortRange };

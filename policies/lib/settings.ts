@@ -56,6 +56,35 @@ export function countSetting(description: string, fallback: number): Setting<num
     };
 }
 
+/** A JSON object (not a list, not null). */
+const isObject = (value: unknown): value is Record<string, unknown> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A map of named counts (`{ "redis": 10 }`): configured keys override the default's, the rest keep it. */
+export function countMapSetting<K extends string>(
+    description: string,
+    fallback: Readonly<Record<K, number>>,
+): Setting<Readonly<Record<K, number>>> {
+    const keys = Object.keys(fallback);
+    return {
+        schema: {
+            type: "object",
+            description,
+            properties: Object.fromEntries(keys.map((key) => [key, { type: "integer", minimum: 1 }])),
+            additionalProperties: false,
+            default: { ...fallback },
+        },
+        fallback,
+        read: (value) =>
+            isObject(value) &&
+            Object.entries(value).every(
+                ([key, count]) => keys.includes(key) && Number.isInteger(count) && (count as number) >= 1,
+            )
+                ? { ...fallback, ...(value as Record<K, number>) }
+                : undefined,
+    };
+}
+
 /** A list setting whose items must each pass `isItem`; any other value falls back to the default. */
 function listSetting(
     description: string,
@@ -101,10 +130,7 @@ export function tagMapSetting(
         },
         fallback,
         read: (value) =>
-            typeof value === "object" &&
-            value !== null &&
-            !Array.isArray(value) &&
-            Object.values(value).every((item) => typeof item === "string")
+            isObject(value) && Object.values(value).every((item) => typeof item === "string")
                 ? (value as Record<string, string>)
                 : undefined,
     };

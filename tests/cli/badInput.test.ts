@@ -226,7 +226,7 @@ describe("alicloud-sg: names with control characters", function () {
         const lines = text.stdout.trimEnd().split("\n");
         assert.deepStrictEqual(
             lines.filter((line) => line.startsWith("Resources:")),
-            ["Resources: 6 · Policy violations: 3 mandatory, 0 advisory"],
+            ["Resources: 6 · Problems: 3 mandatory, 0 advisory · Policy violations: 3 mandatory, 0 advisory"],
         );
         assert.ok(!lines.includes(forged));
         assert.ok(text.stdout.includes("web\\x1b[31m-prod"), text.stdout);

@@ -3,6 +3,7 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { preview, ROOT } from "../examples/gate";
 import { lineOf } from "./run";
 
@@ -12,11 +13,36 @@ interface PackedFile {
     readonly path: string;
 }
 
+/** A TypeScript program with lookups in both forms and one of the library's components. */
+const LOOKUPS_PROGRAM = `import * as alicloud from "@pulumi/alicloud";
+import { joinSecurityGroups, WebTierGroup } from "alicloud-secure-groups";
+
+const zones = alicloud.getZones({ availableResourceCreation: "VSwitch" });
+const image = alicloud.ecs.getImagesOutput({ nameRegex: "^ubuntu_22", owners: "system", mostRecent: true });
+
+const vpc = new alicloud.vpc.Network("vpc", { vpcName: "lookups", cidrBlock: "10.0.0.0/16" });
+const vswitch = new alicloud.vpc.Switch("vswitch", {
+    vpcId: vpc.id,
+    cidrBlock: "10.0.1.0/24",
+    zoneId: zones.then((found) => found.zones[0].id),
+});
+// 8443 faces the Internet too, which the pack's publicPorts (80, 443) do not allow.
+const web = new WebTierGroup("web", { vpcId: vpc.id, tags: { owner: "team-web" }, publicPorts: [443, 8443] });
+new alicloud.ecs.Instance("web-1", {
+    instanceType: "ecs.g7.large",
+    imageId: image.images[0].id,
+    vswitchId: vswitch.id,
+    securityGroups: joinSecurityGroups([web]),
+});
+`;
+
 /**
  * What a user gets from `npm install alicloud-secure-groups`: the tarball `npm pack` makes, unpacked into a
  * project's node_modules, its dependencies beside it (linked from this repository's, as npm would have
  * installed them). The repository's own layout hides packaging mistakes, such as a bundled pack whose
- * sources the tarball does not ship.
+ * sources the tarball does not ship. The project has only `@pulumi/pulumi`, `@pulumi/alicloud` and this package
+ * (no ts-node, no TypeScript), and Node resolves from the links as from real directories (`--preserve-symlinks`),
+ * so nothing of this repository's own tooling is found through them.
  */
 describe("the installed package", function () {
     this.timeout(240_000);
@@ -50,14 +76,11 @@ describe("the installed package", function () {
             "--strip-components=1",
         ]);
         // Everything npm would install for the app, but not this repository's own tools: a runtime import of a
-        // devDependency must fail here as it would for a user. The app brings ts-node and TypeScript itself.
+        // devDependency (ts-node and TypeScript among them) must fail here as it would for a user.
         const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
             devDependencies: Record<string, string>;
         };
-        const appDependencies = new Set(["ts-node", "typescript"]);
-        const devOnly = new Set(
-            Object.keys(manifest.devDependencies).filter((name) => !appDependencies.has(name)),
-        );
+        const devOnly = new Set(Object.keys(manifest.devDependencies));
         const link = (name: string): void => {
             if (!devOnly.has(name) && name !== PACKAGE) {
                 fs.symlinkSync(path.join(ROOT, "node_modules", name), path.join(app, "node_modules", name));
@@ -79,6 +102,9 @@ describe("the installed package", function () {
         for (const file of ["Pulumi.yaml", "index.ts"]) {
             fs.copyFileSync(path.join(ROOT, "examples", "violations", file), path.join(app, file));
         }
+        fs.mkdirSync(path.join(app, "lookups"));
+        fs.writeFileSync(path.join(app, "lookups", "Pulumi.yaml"), "name: lookups\nruntime: nodejs\n");
+        fs.writeFileSync(path.join(app, "lookups", "index.ts"), LOOKUPS_PROGRAM);
     });
 
     after(function () {
@@ -87,14 +113,109 @@ describe("the installed package", function () {
         }
     });
 
-    it("ships the compiled policy pack with its manifest", function () {
+    /** The installed command, run from the app as `npx alicloud-sg` would. */
+    function installedCli(args: readonly string[], cwd = app) {
+        const env: NodeJS.ProcessEnv = {
+            ...process.env,
+            NO_COLOR: "1",
+            NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --preserve-symlinks`.trim(),
+        };
+        delete env.ALICLOUD_SG_FROM_SOURCES;
+        delete env.TS_NODE_PROJECT;
+        const bin = path.join(app, "node_modules", PACKAGE, "bin", "alicloud-sg.js");
+        return spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: "utf8" });
+    }
+
+    it("ships the compiled policy pack with its manifest, and the templates", function () {
         for (const file of ["index.js", "policies.js", "PulumiPolicy.yaml", "package.json"]) {
             assert.ok(files.includes(`dist/policies/${file}`), `dist/policies/${file} is not in the tarball`);
         }
         assert.deepStrictEqual(
-            files.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts")),
+            files.filter(
+                (file) => file.endsWith(".ts") && !file.endsWith(".d.ts") && !file.startsWith("templates/"),
+            ),
             [],
             "TypeScript sources in the tarball",
+        );
+        for (const template of ["three-tier", "tiers-from-config"]) {
+            for (const file of ["Pulumi.yaml", "index.ts", "package.json", "tsconfig.json", "README.md"]) {
+                assert.ok(files.includes(`templates/${template}/${file}`), `templates/${template}/${file}`);
+            }
+        }
+    });
+
+    it("is a project with neither ts-node nor TypeScript of its own", function () {
+        const probe = spawnSync(
+            process.execPath,
+            [
+                "--preserve-symlinks",
+                "-e",
+                'for (const id of ["ts-node", "typescript"]) { try { require.resolve(id, { paths: [process.cwd(), require.resolve("@pulumi/pulumi/package.json")] }); console.log(id); } catch {} }',
+            ],
+            { cwd: app, encoding: "utf8" },
+        );
+        assert.strictEqual(probe.status, 0, probe.stderr);
+        assert.strictEqual(probe.stdout, "", "found from the app");
+    });
+
+    it("runs a TypeScript program with data sources and components, locating findings at the user's lines", function () {
+        const result = installedCli(["preview", "lookups", "--format", "sarif"]);
+        assert.strictEqual(result.status, 1, result.stderr + result.stdout);
+        const sarif = JSON.parse(result.stdout) as {
+            runs: {
+                results: {
+                    ruleId: string;
+                    properties: { resourceName: string };
+                    locations: {
+                        physicalLocation: {
+                            artifactLocation: { uri: string };
+                            region: { startLine: number };
+                        };
+                    }[];
+                }[];
+                invocations: {
+                    toolExecutionNotifications: {
+                        message: { text: string };
+                        locations?: {
+                            physicalLocation: {
+                                artifactLocation: { uri: string };
+                                region: { startLine: number };
+                            };
+                        }[];
+                    }[];
+                }[];
+            }[];
+        };
+        const program = path.join(app, "lookups", "index.ts");
+        const at = (needle: string) => `lookups/index.ts:${lineOf(program, needle)}`;
+        const where = (location?: {
+            physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } };
+        }) =>
+            location
+                ? `${location.physicalLocation.artifactLocation.uri}:${location.physicalLocation.region.startLine}`
+                : "nowhere";
+        const run = sarif.runs[0];
+        assert.deepStrictEqual(
+            run.results.map(
+                (r) => `${r.ruleId.split("/").pop()} ${r.properties.resourceName} ${where(r.locations[0])}`,
+            ),
+            [`disallow-broad-intranet-cidr web-allow-tcp-8443-from-internet ${at('new WebTierGroup("web"')}`],
+        );
+        assert.deepStrictEqual(
+            run.invocations[0].toolExecutionNotifications
+                .slice(1)
+                .map((n) => `${where(n.locations?.[0])} ${n.message.text}`),
+            [
+                `${at("alicloud.getZones(")} The data source alicloud:index/getZones:getZones was answered offline as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE).`,
+                `${at("alicloud.ecs.getImagesOutput(")} The data source alicloud:ecs/getImages:getImages was answered offline as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE).`,
+            ],
+        );
+    });
+
+    it("ships the script that collects an account for audit --aliyun", function () {
+        assert.ok(
+            files.includes("scripts/collect-aliyun.mjs"),
+            "scripts/collect-aliyun.mjs is not in the tarball",
         );
     });
 
@@ -170,14 +291,7 @@ describe("the installed package", function () {
     });
 
     it("gates a program with its bundled pack and finds what the repository's gate finds", async function () {
-        const installedBin = path.join(app, "node_modules", PACKAGE, "bin", "alicloud-sg.js");
-        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
-        delete env.ALICLOUD_SG_FROM_SOURCES;
-        const installed = spawnSync(process.execPath, [installedBin, "preview", "."], {
-            cwd: app,
-            env,
-            encoding: "utf8",
-        });
+        const installed = installedCli(["preview", "."]);
         const repository = await preview(path.join(ROOT, "examples", "violations"));
         assert.ok(repository.report, repository.stderr);
 
@@ -191,7 +305,7 @@ describe("the installed package", function () {
         assert.ok(summary.mandatory > 0, "the example has mandatory violations to find");
         assert.ok(
             installed.stdout.includes(
-                `Resources: ${summary.resources} · Policy violations: ${summary.mandatory} mandatory, ${summary.advisory} advisory`,
+                ` · Policy violations: ${summary.mandatory} mandatory, ${summary.advisory} advisory`,
             ),
             installed.stdout,
         );
@@ -200,6 +314,92 @@ describe("the installed package", function () {
                 installed.stdout.includes(violation.policyName),
                 `${violation.policyName} not reported`,
             );
+        }
+    });
+
+    it("makes a project from a template that installs from the registry and passes the gate", function () {
+        this.timeout(900_000);
+        const version = (
+            JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { version: string }
+        ).version;
+        const made = path.join(tmp, "my-tiers");
+        const created = installedCli(
+            ["new", "three-tier", made, "--config", "vpcId=vpc-bp1example", "--config", "owner=team-shop"],
+            tmp,
+        );
+        assert.strictEqual(created.status, 0, created.stderr);
+        const tarball = `alicloud-secure-groups-${version}.tgz`;
+        assert.strictEqual(
+            created.stdout,
+            `Created my-tiers from the three-tier template in my-tiers (alicloud-secure-groups: file:${tarball}). Next:\n` +
+                "    cd my-tiers && npm install && npx alicloud-sg preview\n",
+        );
+        assert.deepStrictEqual(fs.readdirSync(made).sort(), [
+            "Pulumi.dev.yaml",
+            "Pulumi.yaml",
+            "README.md",
+            tarball,
+            "index.ts",
+            "package.json",
+            "tsconfig.json",
+        ]);
+        assert.deepStrictEqual(YAML.parse(fs.readFileSync(path.join(made, "Pulumi.yaml"), "utf8")), {
+            name: "my-tiers",
+            runtime: "nodejs",
+            description: "A project made from the three-tier template",
+        });
+        assert.deepStrictEqual(YAML.parse(fs.readFileSync(path.join(made, "Pulumi.dev.yaml"), "utf8")), {
+            config: {
+                "my-tiers:vpcId": "vpc-bp1example",
+                "my-tiers:owner": "team-shop",
+                "my-tiers:appPort": "8080",
+                "my-tiers:adminGroupId": "",
+            },
+        });
+        const manifest = JSON.parse(fs.readFileSync(path.join(made, "package.json"), "utf8")) as {
+            name: string;
+            dependencies: Record<string, string>;
+        };
+        assert.strictEqual(manifest.name, "my-tiers");
+        assert.strictEqual(manifest.dependencies[PACKAGE], `file:${tarball}`);
+
+        // As a user would on a fresh machine: npm install from the registry, then the project's own gate.
+        const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+        delete env.NODE_OPTIONS;
+        delete env.ALICLOUD_SG_FROM_SOURCES;
+        delete env.TS_NODE_PROJECT;
+        const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline"], {
+            cwd: made,
+            env,
+            encoding: "utf8",
+        });
+        assert.strictEqual(install.status, 0, install.stderr);
+        const gate = spawnSync(
+            process.execPath,
+            [
+                path.join(made, "node_modules", PACKAGE, "bin", "alicloud-sg.js"),
+                "preview",
+                "--format",
+                "json",
+            ],
+            { cwd: made, env, encoding: "utf8" },
+        );
+        assert.strictEqual(gate.status, 0, gate.stderr);
+        const report = JSON.parse(gate.stdout) as {
+            project: string;
+            resources: { type: string; inputs: Record<string, unknown> }[];
+            violations: unknown[];
+            policyPacks: { name: string; version: string }[];
+        };
+        assert.strictEqual(report.project, "my-tiers");
+        assert.strictEqual(report.resources.length, 15);
+        assert.deepStrictEqual(report.violations, []);
+        assert.deepStrictEqual(report.policyPacks, [{ name: PACKAGE, version }]);
+        for (const group of report.resources.filter(
+            (r) => r.type === "alicloud:ecs/securityGroup:SecurityGroup",
+        )) {
+            assert.strictEqual(group.inputs.vpcId, "vpc-bp1example");
+            assert.strictEqual((group.inputs.tags as Record<string, string>).owner, "team-shop");
         }
     });
 });

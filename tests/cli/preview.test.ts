@@ -140,10 +140,13 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
             ssh?.urn,
             "urn:pulumi:dev::fixture-violations::alicloud:ecs/securityGroupRule:SecurityGroupRule::allow-ssh",
         );
+        // DESIGN §3's document, and the data sources the program called (none here).
+        assert.deepStrictEqual(doc.invokes, []);
         assert.deepStrictEqual(Object.keys(doc), [
             "project",
             "stack",
             "resources",
+            "invokes",
             "policyPacks",
             "violations",
             "summary",
@@ -151,37 +154,60 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
         assert.deepStrictEqual([doc.project, doc.stack], ["fixture-violations", "dev"]);
     });
 
-    it("text lists each violation under its pack and ends with a one-line summary", () => {
-        for (const finding of expectedMandatory) {
-            const [policy, resource] = finding.split("@");
-            assert.match(asText.stdout, new RegExp(`- \\[mandatory\\]  ${policy}  \\([^)]*: ${resource}\\)`));
+    it("text lists each problem under its pack, SSH from anywhere as one, and ends with a one-line summary", () => {
+        for (const entry of [
+            "disallow-broad-intranet-cidr + prefer-source-group-authorization@allow-intranet",
+            "disallow-broad-intranet-cidr + disallow-public-risky-ports@allow-ssh",
+            "missing-security-group-tags@sg-untagged",
+        ]) {
+            const [policies, resource] = entry.split("@");
+            assert.ok(
+                asText.stdout
+                    .split("\n")
+                    .some(
+                        (line) =>
+                            line.startsWith(`        - [mandatory]  ${policies}  (`) &&
+                            line.endsWith(`: ${resource})`),
+                    ),
+                `${entry}:\n${asText.stdout}`,
+            );
         }
         const lines = asText.stdout.trimEnd().split("\n");
         assert.match(
             lines[lines.length - 1],
-            /^Resources: 6 · Policy violations: 4 mandatory, \d+ advisory$/,
+            /^Resources: 6 · Problems: 3 mandatory, \d+ advisory · Policy violations: 4 mandatory, \d+ advisory$/,
         );
         assert.ok(!asText.stdout.includes("\u001b["), "no colour when stdout is not a terminal");
     });
 
-    it("SARIF 2.1.0 has one rule per policy and one result per violation", () => {
+    it("SARIF 2.1.0 has one rule per policy and one result per problem, SSH from anywhere as one", () => {
         const sarif = JSON.parse(asSarif.stdout);
         const doc = json(asJson);
         assert.strictEqual(sarif.version, "2.1.0");
         const run = sarif.runs[0];
-        assert.strictEqual(run.tool.driver.rules.length, 17, "the bundled pack's 17 policies");
-        assert.strictEqual(run.results.length, doc.violations.length);
+        assert.strictEqual(run.tool.driver.rules.length, 18, "the bundled pack's 18 policies");
+        assert.strictEqual(
+            run.results.length,
+            doc.violations.length - 2,
+            "two policies judge allow-ssh, two allow-intranet",
+        );
         const errors = run.results
             .filter((r: { level: string }) => r.level === "error")
             .map(
-                (r: { ruleId: string; properties: { resourceName: string } }) =>
-                    `${r.ruleId.split("/")[1]}@${r.properties.resourceName}`,
+                (r: { properties: { resourceName: string; policies: { policyName: string }[] } }) =>
+                    `${r.properties.policies.map((p) => p.policyName).join("+")}@${r.properties.resourceName}`,
             )
             .sort();
-        assert.deepStrictEqual(errors, expectedMandatory);
+        assert.deepStrictEqual(errors, [
+            "disallow-broad-intranet-cidr+disallow-public-risky-ports@allow-ssh",
+            "disallow-broad-intranet-cidr+prefer-source-group-authorization@allow-intranet",
+            "missing-security-group-tags@sg-untagged",
+        ]);
         assert.ok(run.results.every((r: { level: string }) => r.level === "error" || r.level === "warning"));
-        const ssh = run.results.find((r: { ruleId: string }) =>
-            r.ruleId.endsWith("/disallow-public-risky-ports"),
+        const ssh = run.results.find(
+            (r: { ruleId: string; properties: { resourceName: string } }) =>
+                r.ruleId.endsWith("/disallow-broad-intranet-cidr") &&
+                r.properties.resourceName === "allow-ssh",
         );
         const location = ssh.locations[0].physicalLocation;
         assert.strictEqual(location.artifactLocation.uri, "tests/fixtures/programs/violations/index.ts");
@@ -391,7 +417,13 @@ describe("alicloud-sg preview: exit 2", function () {
             basicPack,
         ]);
         assert.strictEqual(result.code, 2);
-        assert.match(result.stderr, /Missing required configuration variable 'fixture-wire:apiToken'/);
+        const program = path.join(FIXTURES, "programs", "wire", "program.ts");
+        assert.strictEqual(
+            result.stderr,
+            `alicloud-sg: program failed: missing required configuration value 'fixture-wire:apiToken' ` +
+                `(read at program.ts:${lineOf(program, 'requireSecret("apiToken")')}): give it with ` +
+                "--config apiToken=VALUE or in Pulumi.dev.yaml\n",
+        );
     });
 
     it("a policy config value its schema rejects, naming the policy and the property", async () => {
@@ -436,7 +468,6 @@ describe("alicloud-sg preview: exit 2", function () {
             ["preview", violationsDir, "--format", "xml"],
             ["preview", violationsDir, "--no-such-flag"],
             ["preview", path.join(FIXTURES, "packs")],
-            ["preview", violationsDir, "--stack", "prod"],
             ["preview", violationsDir, "--config", "novalue"],
             ["preview", violationsDir, "--policy-pack", path.join(FIXTURES, "programs")],
         ]) {

@@ -94,3 +94,17 @@ export function lineOf(file: string, text: string): number {
     }
     return index + 1;
 }
+
+/**
+ * A project written under the repository's `.tmp/` (ignored), where its program resolves `@pulumi/alicloud` and
+ * this package as a user's project does: `files` maps paths inside it to their text. The caller removes it.
+ */
+export function tempProject(label: string, files: Readonly<Record<string, string>>): string {
+    fs.mkdirSync(path.join(ROOT, ".tmp"), { recursive: true });
+    const dir = fs.mkdtempSync(path.join(ROOT, ".tmp", `${label}-`));
+    for (const [file, text] of Object.entries(files)) {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+    return dir;
+}

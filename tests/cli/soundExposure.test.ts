@@ -12,6 +12,8 @@ import { ROOT, runCli, type CliResult } from "./run";
 const PROGRAM = `import * as alicloud from "@pulumi/alicloud";
 
 const vpc = new alicloud.vpc.Network("vpc", { cidrBlock: "10.0.0.0/8" });
+// The instances' vSwitch puts them in the groups' VPC (without one, an instance is in the classic network).
+const vswitch = new alicloud.vpc.Switch("app", { vpcId: vpc.id, cidrBlock: "10.1.0.0/24", zoneId: "cn-hangzhou-i" });
 // The office address comes from an EIP made here: unknown in preview.
 const office = new alicloud.ecs.EipAddress("office", { addressName: "office" });
 const officeCidr = office.ipAddress.apply((ip) => \`\${ip}/32\`);
@@ -37,7 +39,7 @@ const ingress = (name: string, securityGroupId: alicloud.ecs.SecurityGroupRuleAr
 const baseline = (name: string, securityGroupId: alicloud.ecs.SecurityGroupRuleArgs["securityGroupId"]) =>
     ingress(\`\${name}-drop-baseline\`, securityGroupId, { ipProtocol: "all", portRange: "-1/-1", cidrIp: "0.0.0.0/0", policy: "drop", priority: 100 });
 const instance = (name: string, securityGroups: alicloud.ecs.InstanceArgs["securityGroups"]) =>
-    new alicloud.ecs.Instance(name, { instanceType: "ecs.g7.large", imageId: "aliyun_3_x64_20G_alibase", securityGroups });
+    new alicloud.ecs.Instance(name, { instanceType: "ecs.g7.large", imageId: "aliyun_3_x64_20G_alibase", vswitchId: vswitch.id, securityGroups });
 
 // 1. SSH from anywhere, beside an unrelated accept whose peer is unknown.
 const web = group("web");

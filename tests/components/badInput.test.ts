@@ -133,6 +133,48 @@ const cases: BadCase[] = [
         value: '"0.0.0.0/0"',
     },
     {
+        name: "WireGuard (udp 51820) from every address, saying how to declare a deliberate public service",
+        build: ingress({ protocol: "udp", ports: 51820, cidr: "0.0.0.0/0" }),
+        field: "ingress.rule.cidr",
+        value: '"0.0.0.0/0"',
+        message:
+            'ingress.rule.cidr opens udp 51820 to every address, the Internet included ("0.0.0.0/0"); name a narrower block, or, for a service meant for the whole Internet, list "0.0.0.0/0" in allowBroadCidrs and declare the port in the policy pack\'s publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [80, 443, 51820]}} (got "0.0.0.0/0")',
+    },
+    {
+        name: "a proxy on tcp 8388 from every address on a classic network's internet NIC, judged as in a VPC",
+        build: () =>
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { protocol: "tcp", ports: 8388, cidr: "0.0.0.0/0" } },
+            }),
+        field: "ingress.rule.cidr",
+        value: '"0.0.0.0/0"',
+        message:
+            'ingress.rule.cidr opens tcp 8388 to the whole Internet ("0.0.0.0/0"); name a narrower block, or, for a service meant for the whole Internet, list "0.0.0.0/0" in allowBroadCidrs and declare the port in the policy pack\'s publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [80, 443, 8388]}} (got "0.0.0.0/0")',
+    },
+    {
+        name: "ping from every address on a classic network's internet NIC, refused as in a VPC",
+        build: () =>
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { preset: "icmp", cidr: "0.0.0.0/0" } },
+            }),
+        field: "ingress.rule.cidr",
+        value: '"0.0.0.0/0"',
+        message:
+            'ingress.rule.cidr opens icmp to the whole Internet ("0.0.0.0/0"); name a narrower block or a source group (publicPorts declares tcp and udp ports only, and icmp from every address is never a public service) (got "0.0.0.0/0")',
+    },
+    {
+        name: "SSH from every address, never offered as a public service",
+        build: ingress({ preset: "ssh", ipv6Cidr: "::/0" }),
+        field: "ingress.rule.ipv6Cidr",
+        value: '"::/0"',
+        message:
+            'ingress.rule.ipv6Cidr opens tcp 22 to every address, the Internet included ("::/0"); name a narrower block or a source group (port 22 must never face the open Internet) (got "::/0")',
+    },
+    {
         name: "IPv6 block broader than /48",
         build: ingress({ preset: "ssh", ipv6Cidr: "2001:db8::/32" }),
         field: "ingress.rule.ipv6Cidr",
@@ -559,7 +601,7 @@ describe("components: bad input fails at construction, before anything is regist
         );
     });
 
-    it("allows a broad block the caller lists, 0.0.0.0/0 on a web tier's public ports, and classic Internet ping", async () => {
+    it("allows a broad block the caller lists, 0.0.0.0/0 on a web tier's public ports, and classic ping from a monitoring block", async () => {
         resetRegistrations();
         new SecureGroup("deliberate", {
             vpcId: "vpc-1",
@@ -571,10 +613,10 @@ describe("components: bad input fails at construction, before anything is regist
         new SecureGroup("ping", {
             classicNetwork: true,
             tags,
-            ingress: { icmp: { preset: "icmp", cidr: "0.0.0.0/0" } },
+            ingress: { icmp: { preset: "icmp", cidr: "203.0.113.0/24" } },
         });
         const names = (await settle()).map((r) => r.name);
-        assert.ok(names.includes("ping-icmp"), "ping from the Internet reaches no service port");
+        assert.ok(names.includes("ping-icmp"), "ping from a narrow public block on the internet NIC");
         assert.ok(names.includes("deliberate-ssh"));
         assert.ok(names.includes("public-allow-https-from-internet"));
     });

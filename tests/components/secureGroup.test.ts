@@ -295,8 +295,8 @@ describe("components/SecureGroup", () => {
         assert.deepStrictEqual(
             [...messages].map((message) => message.replace(/^error serializing property "cidrIp": /, "")),
             [
-                'SecureGroup "admin": ingress.ssh.cidr opens intranet access to the broad block [secret] (/8); ' +
-                    "name a narrower block, or list it in allowBroadCidrs to allow it deliberately (got [secret])",
+                'SecureGroup "admin": ingress.ssh.cidr admits the broad block [secret] (/8); ' +
+                    "name a narrower block, or list it in allowBroadCidrs (and the policy pack's allowedCidrs) to allow it deliberately (got [secret])",
             ],
         );
         for (const error of errors) {

@@ -144,8 +144,16 @@ describe("core/read", () => {
                 }),
             ),
             [
-                { fields: ["securityGroups"], groupIds: ["sg-1", UNKNOWN] },
-                { fields: ["networkInterfaces"], groupIds: ["sg-2"] },
+                {
+                    fields: ["securityGroups"],
+                    dependencyKeys: ["securityGroups"],
+                    groupIds: ["sg-1", UNKNOWN],
+                },
+                {
+                    fields: ["networkInterfaces.securityGroupIds"],
+                    dependencyKeys: ["networkInterfaces"],
+                    groupIds: ["sg-2"],
+                },
             ],
         );
         assert.deepEqual(
@@ -153,13 +161,19 @@ describe("core/read", () => {
                 securityGroupId: "sg-1",
                 securityGroupIds: unknownArrayValue,
             }),
-            [{ fields: ["securityGroupId", "securityGroupIds"], groupIds: ["sg-1", UNKNOWN] }],
+            [
+                {
+                    fields: ["securityGroupId", "securityGroupIds"],
+                    dependencyKeys: ["securityGroupId", "securityGroupIds"],
+                    groupIds: ["sg-1", UNKNOWN],
+                },
+            ],
         );
         assert.deepEqual(
             readAttachments("alicloud:ecs/ecsNetworkInterface:EcsNetworkInterface", {
                 securityGroupIds: ["a", "b"],
             }),
-            [{ fields: ["securityGroupIds"], groupIds: ["a", "b"] }],
+            [{ fields: ["securityGroupIds"], dependencyKeys: ["securityGroupIds"], groupIds: ["a", "b"] }],
         );
         assert.deepEqual(
             readAttachments("alicloud:ecs/securityGroup:SecurityGroup", { securityGroupIds: ["a"] }),

@@ -196,8 +196,48 @@ describe("core/rule", () => {
                 broadIntranetAccessReason({ ...accept("0.0.0.0/0"), direction: "egress" }),
                 undefined,
             );
+        });
+
+        it("judges a classic group's internet-NIC rule as a VPC rule, and words the classic intranet apart", () => {
             assert.equal(
-                broadIntranetAccessReason({ ...accept("0.0.0.0/0"), nicType: "internet" }),
+                broadIntranetAccessReason(
+                    { ...accept("0.0.0.0/0"), nicType: "internet" },
+                    {},
+                    { vpc: false },
+                ),
+                'opens tcp 6379 to the whole Internet ("0.0.0.0/0")',
+            );
+            assert.equal(
+                broadIntranetAccessReason(accept("0.0.0.0/0"), {}, { vpc: true }),
+                'opens tcp 6379 to every address, the Internet included ("0.0.0.0/0")',
+            );
+            assert.equal(
+                broadIntranetAccessReason(accept("0.0.0.0/0"), {}, { vpc: false }),
+                'opens tcp 6379 to every instance of every tenant on the shared classic-network intranet ("0.0.0.0/0")',
+            );
+            assert.equal(
+                broadIntranetAccessReason(
+                    { ...accept("8.0.0.0/8"), nicType: "internet" },
+                    {},
+                    { vpc: false },
+                ),
+                'admits the broad block "8.0.0.0/8" (/8)',
+            );
+            // No private address reaches an internet NIC: a private block there opens nothing.
+            assert.equal(
+                broadIntranetAccessReason(
+                    { ...accept("10.0.0.0/8"), nicType: "internet" },
+                    {},
+                    { vpc: false },
+                ),
+                undefined,
+            );
+            assert.equal(
+                broadIntranetAccessReason(
+                    { ...accept("0.0.0.0/0", { from: 443, to: 443 }), nicType: "internet" },
+                    {},
+                    { vpc: false },
+                ),
                 undefined,
             );
         });

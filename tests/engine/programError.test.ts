@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as path from "path";
-import { describeProgramError } from "../../engine/programHost";
+import { describeProgramError } from "../../engine/programErrors";
 
 function errorWithStack(message: string, frames: readonly string[]): Error {
     const err = new Error(message);
@@ -10,6 +10,7 @@ function errorWithStack(message: string, frames: readonly string[]): Error {
 
 describe("engine/programHost: where a failing program failed", () => {
     const projectDir = path.join(path.sep, "work", "app");
+    const context = { projectDir, project: "app", stack: "dev" };
 
     it("names the first frame in the program, past node_modules and node internals", () => {
         const err = errorWithStack("boom", [
@@ -18,7 +19,7 @@ describe("engine/programHost: where a failing program failed", () => {
             `${path.join(projectDir, "components", "web.ts")}:42:7`,
             `Object.<anonymous> (${path.join(projectDir, "index.ts")}:3:1)`,
         ]);
-        assert.deepStrictEqual(describeProgramError(err, projectDir), {
+        assert.deepStrictEqual(describeProgramError(err, context), {
             message: "boom",
             location: `${path.join("components", "web.ts")}:42:7`,
         });
@@ -30,7 +31,7 @@ describe("engine/programHost: where a failing program failed", () => {
             "Object.Module._extensions..js (node:internal/modules/cjs/loader:1623:10)",
             `require (${path.join(projectDir, "node_modules", "ts-node", "dist", "index.js")}:1:1)`,
         ]);
-        assert.deepStrictEqual(describeProgramError(err, projectDir), {
+        assert.deepStrictEqual(describeProgramError(err, context), {
             message: "ts-node is missing",
             location: null,
         });

@@ -45,6 +45,18 @@ describe("engine/project: loadProject", () => {
         assert.deepStrictEqual([settings.stack, settings.program, settings.config], ["dev", dir, {}]);
     });
 
+    it("runs a stack without its Pulumi.<stack>.yaml as dev runs without one: project defaults and --config only", () => {
+        const dir = project({
+            "Pulumi.yaml": "name: shop\nruntime: nodejs\nconfig:\n  region:\n    default: cn-hangzhou\n",
+            "Pulumi.dev.yaml": "config:\n  shop:owner: team-dev\n",
+        });
+        const settings = loadProject(dir, { stack: "prod", config: ["replicas=2"] });
+        assert.deepStrictEqual(
+            [settings.stack, settings.config],
+            ["prod", { "shop:region": "cn-hangzhou", "shop:replicas": "2" }],
+        );
+    });
+
     it("refuses secure values it cannot decrypt unless --config gives them", () => {
         const files = {
             "Pulumi.yaml": "name: shop\nruntime: nodejs\n",
@@ -72,10 +84,6 @@ describe("engine/project: loadProject", () => {
         rejects(
             () => loadProject(project({ "Pulumi.yaml": "name: a\nruntime: nodejs\nmain: gone.ts\n" })),
             /main "gone.ts" does not exist/,
-        );
-        rejects(
-            () => loadProject(project({ "Pulumi.yaml": "name: a\nruntime: nodejs\n" }), { stack: "prod" }),
-            /no Pulumi.prod.yaml/,
         );
         rejects(
             () => loadProject(project({ "Pulumi.yaml": "name: a\nruntime: nodejs\n" }), { config: ["x"] }),

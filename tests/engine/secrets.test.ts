@@ -9,32 +9,20 @@ import { GateOutput } from "../../engine/output";
 import { SecretValues } from "../../engine/secrets";
 import { PassThrough } from "stream";
 import type { RecordedResource } from "../../engine/types";
+import { recordedResource } from "./recorded";
 import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "../../engine/wire";
 
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 
 function rule(inputs: Record<string, unknown>, additionalSecretOutputs: string[] = []): RecordedResource {
-    return {
+    const recorded = recordedResource({
         urn: "urn:pulumi:dev::shop::alicloud:ecs/securityGroupRule:SecurityGroupRule::allow-admin",
         type: "alicloud:ecs/securityGroupRule:SecurityGroupRule",
         name: "allow-admin",
-        custom: true,
-        external: false,
-        parent: null,
-        dependencies: [],
-        propertyDependencies: {},
         inputs,
         outputs: inputs,
-        provider: null,
-        source: null,
-        options: {
-            protect: false,
-            ignoreChanges: [],
-            aliases: [],
-            additionalSecretOutputs,
-            customTimeouts: { create: "", update: "", delete: "" },
-        },
-    };
+    });
+    return { ...recorded, options: { ...recorded.options, additionalSecretOutputs } };
 }
 
 describe("engine/secrets: what the gate recorded as secret never leaves it", () => {

@@ -2,6 +2,7 @@ import * as assert from "assert";
 import { encodeStackResource } from "../../engine/policyPack";
 import { loadSdk } from "../../engine/sdk";
 import type { RecordedResource } from "../../engine/types";
+import { recordedResource } from "./recorded";
 
 const OPTIONS = {
     protect: false,
@@ -14,19 +15,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const STACK = "urn:pulumi:dev::p";
 
 function resource(fields: Partial<RecordedResource> & Pick<RecordedResource, "urn" | "type" | "name">) {
-    return {
-        custom: true,
-        external: false,
-        parent: null,
-        dependencies: [],
-        propertyDependencies: {},
-        inputs: {},
-        outputs: {},
-        provider: null,
-        source: null,
-        options: OPTIONS,
-        ...fields,
-    } satisfies RecordedResource;
+    return recordedResource({ options: OPTIONS, ...fields });
 }
 
 describe("engine/policyPack: the AnalyzeStack request, encoded resource by resource", () => {

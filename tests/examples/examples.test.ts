@@ -271,13 +271,15 @@ describe("examples, through `alicloud-sg preview --format json`", function () {
             assert.strictEqual(result.code, 1, result.stderr);
             assert.deepStrictEqual(violationLines(report, "mandatory"), [
                 "mandatory disallow-broad-intranet-cidr broad-allow-8080-from-10-0-0-0-8",
+                "mandatory disallow-broad-intranet-cidr risky-allow-rdp-from-internet",
                 "mandatory disallow-classic-intranet-cidr classic-allow-8080-from-192-168-0-0-24",
+                "mandatory disallow-cross-network-membership stray-1",
                 "mandatory disallow-excess-security-groups crowded-1",
                 "mandatory disallow-invalid-rule invalid-allow-reversed-ports",
                 "mandatory disallow-public-risky-ports risky-allow-rdp-from-internet",
                 "mandatory missing-security-group-tags untagged",
             ]);
-            assert.strictEqual(report.summary.mandatory, 6);
+            assert.strictEqual(report.summary.mandatory, 8);
         });
         it("covers every mandatory policy of the pack, so a new one cannot go without its example", () => {
             const mandatory = POLICIES.filter((policy) => policy.enforcementLevel === "mandatory")
@@ -297,9 +299,9 @@ describe("examples, through `alicloud-sg preview --format json`", function () {
             assert.deepStrictEqual(countsByType(report), {
                 [GROUP]: 12,
                 [RULE]: 19,
-                [INSTANCE]: 7,
-                [NETWORK]: 1,
-                [SWITCH]: 1,
+                [INSTANCE]: 8,
+                [NETWORK]: 2,
+                [SWITCH]: 2,
             });
         });
         it("each message says what to change, naming the resource", () => {

@@ -23,7 +23,9 @@ export interface PreviewReport {
         message: string;
         resourceType: string | null;
         resourceName: string | null;
+        source: string | null;
     }[];
+    readonly invokes: { token: string; args: unknown; answer: "unknown" | "pinned"; source: string | null }[];
     readonly summary: { resources: number; mandatory: number; advisory: number };
 }
 
@@ -59,13 +61,18 @@ async function slot<T>(work: () => Promise<T>): Promise<T> {
  * loudly rather than testing something else.
  */
 export function preview(dir: string, args: readonly string[] = []): Promise<GateRun> {
+    return alicloudSg(["preview", dir, "--format", "json", ...args]);
+}
+
+/** Runs the built command with `args`; the report is parsed when stdout holds JSON. */
+export function alicloudSg(args: readonly string[]): Promise<GateRun> {
     if (!fs.existsSync(path.join(ROOT, "dist", "index.js"))) {
         throw new Error("dist/ is missing: run `npm run build` (npm test does) before these tests");
     }
     return slot(
         () =>
             new Promise<GateRun>((resolve, reject) => {
-                const child = spawn(process.execPath, [BIN, "preview", dir, "--format", "json", ...args], {
+                const child = spawn(process.execPath, [BIN, ...args], {
                     cwd: ROOT,
                     env: { ...process.env, NO_COLOR: "1" },
                     stdio: ["ignore", "pipe", "pipe"],

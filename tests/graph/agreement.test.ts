@@ -49,6 +49,9 @@ interface Said {
     readonly byUnseen: Set<string>;
 }
 
+/** How often the stacks reached main's classic-intranet and narrow-source semantics, so the test covers them. */
+const exercised = { classicIntranet: 0, narrowLines: 0 };
+
 const empty = (): Said => ({ definite: new Set(), byRule: new Set(), byUnseen: new Set() });
 
 async function policySays(harness: PackHarness, stack: StackSpec): Promise<Said> {
@@ -58,11 +61,14 @@ async function policySays(harness: PackHarness, stack: StackSpec): Promise<Said>
             continue;
         }
         const message = d.message.slice(d.message.indexOf("\n") + 1);
-        let match = /^Rule (r\d+) allows .*?, so the open Internet reaches risky ports? ([\d, ]+) on /.exec(
-            message,
-        );
+        // Any address on a classic group's intranet is every tenant of the shared classic network: judged the same.
+        let match =
+            /^Rule (r\d+) allows .*?, so (?:the open Internet|every tenant on the shared classic-network intranet) reaches risky ports? ([\d, ]+) on /.exec(
+                message,
+            );
         if (match) {
             assert.equal(d.enforcementLevel, "mandatory", message);
+            exercised.classicIntranet += message.includes("every tenant on the shared") ? 1 : 0;
             ports(match[2]).forEach((port) => said.definite.add(`${ruleGroup(stack, match![1])} ${port}`));
             continue;
         }
@@ -100,6 +106,12 @@ function sectionSays(graph: GraphModel, stack: StackSpec): Said {
     const labels = [...graph.nodes.map((node) => node.label)].sort((a, b) => b.length - a.length);
     for (const line of exposureLines(graph).slice(1)) {
         const body = line.slice(4);
+        if (body.startsWith(" ")) {
+            // What narrower public blocks reach, under its group's line: never the open Internet, never risky.
+            assert.match(body.trim(), /^narrower public sources: [^()]+$/, line);
+            exercised.narrowLines++;
+            continue;
+        }
         const label = labels.find((candidate) => body.startsWith(`${candidate} `) || body === candidate);
         assert.ok(label !== undefined, `a line for no node: ${line}`);
         const text = body.slice(body.search(/ {2}\S/) + 2);
@@ -169,5 +181,9 @@ describe("the policy, the graph and the Exposure section agree (DESIGN §5)", fu
         );
         // The stacks exercise both kinds of findings.
         assert.ok(definite > 50 && possible > 50, `${definite} definite, ${possible} possible findings`);
+        assert.ok(
+            exercised.classicIntranet > 0 && exercised.narrowLines > 0,
+            `classic intranet findings ${exercised.classicIntranet}, narrower-source lines ${exercised.narrowLines}`,
+        );
     });
 });

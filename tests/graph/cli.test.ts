@@ -139,7 +139,9 @@ describe("alicloud-sg graph (the real command)", function () {
         const run = runs.get("previewText") as Run;
         assert.equal(run.code, 0, run.stderr);
         const lines = run.stdout.split("\n");
-        const start = lines.indexOf("Exposure (what the Internet can reach, after priority resolution):");
+        const start = lines.indexOf(
+            "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6)):",
+        );
         assert.ok(start >= 0, run.stdout);
         assert.deepEqual(lines.slice(start + 1, start + 3), [
             "    web (web-1, web-2)  tcp 80/80, 443/443 from Internet",

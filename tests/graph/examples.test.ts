@@ -89,7 +89,8 @@ const EXPECTED: Record<string, { edges: string[]; members: Record<string, string
             "internet -> risky: tcp 3389/3389",
         ],
         members: {
-            app: ["app-1"],
+            // stray-1 is in another VPC (disallow-cross-network-membership), but joins app all the same.
+            app: ["app-1", "stray-1"],
             broad: ["broad-1"],
             untagged: ["untagged-1"],
             "crowd-a": ["crowded-1"],

@@ -200,8 +200,46 @@ describe("graph model", () => {
             ["cidr:1.0.0.0/8:true", "cidr:10.0.0.0/8:false", "internet:true"],
         );
         assert.deepEqual(exposureLines(graph), [
-            "Exposure (what the Internet can reach, after priority resolution):",
+            "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6)):",
             "    app  tcp 80/80 from Internet; tcp 6379/6379 from 1.0.0.0/8 (risky: 6379)",
+        ]);
+    });
+
+    it("lists narrower public sources (an office /32) on a line of their own, not as nothing", () => {
+        const graph = graphOf([
+            group("admin"),
+            rule("office-ssh", "admin", { ports: "22/22", from: "203.0.113.7/32" }),
+            rule("vpc-ssh", "admin", { ports: "22/22", from: "10.0.0.0/16" }),
+            group("web"),
+            rule("https", "web", { ports: "443/443" }),
+            rule("office-admin", "web", { ports: "8443/8443", from: "198.51.100.0/24" }),
+            group("db"),
+            rule("db-from-vpc", "db", { ports: "3306/3306", from: "10.0.0.0/16" }),
+        ]);
+        assert.deepEqual(exposureLines(graph), [
+            "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6)):",
+            "    admin  nothing from the open Internet",
+            "           narrower public sources: tcp 22/22 from 203.0.113.7/32",
+            "    web    tcp 443/443 from Internet",
+            "           narrower public sources: tcp 8443/8443 from 198.51.100.0/24",
+            "    db     nothing",
+        ]);
+    });
+
+    it("draws any address on a classic group's intranet as the shared classic intranet, not the Internet", () => {
+        const classic = (name: string) => group(name, { vpcId: undefined });
+        const graph = graphOf([
+            classic("legacy"),
+            rule("legacy-intranet-ssh", "legacy", { ports: "22/22", nicType: "intranet" }),
+            rule("legacy-internet-https", "legacy", { ports: "443/443", nicType: "internet" }),
+        ]);
+        assert.deepEqual(edgeSet(graph), [
+            "classic-intranet -> legacy: tcp 22/22",
+            "internet -> legacy: tcp 443/443",
+        ]);
+        assert.deepEqual(exposureLines(graph), [
+            "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6)):",
+            "    legacy  tcp 443/443 from Internet; tcp 22/22 from classic intranet (all tenants) (risky: 22)",
         ]);
     });
 
@@ -242,7 +280,7 @@ describe("graph model", () => {
             ],
         );
         assert.deepEqual(exposureLines(graph), [
-            "Exposure (what the Internet can reach, after priority resolution):",
+            "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6)):",
             "    app (app-1)                                       tcp 443/443 from Internet (incomplete: some rules or groups are unknown in preview or outside the stack)",
             `    sg-shared-elsewhere (outside this stack) (app-1)  nothing (can't tell yet: risky ${riskyPresetPorts().join(", ")} (its rules are not seen here))`,
         ]);

@@ -198,8 +198,10 @@ export function stackSource(stack: StackSpec, prefix: string): string[] {
         });
     });
     stack.instances.forEach((groups, index) => {
+        // An instance is in the VPC when its first group is (a vSwitch of the program's VPC), else classic.
+        const vswitch = instanceInVpc(stack, groups) ? `vswitchId: vswitch.id, ` : "";
         lines.push(
-            `new alicloud.ecs.Instance(${JSON.stringify(instanceName(prefix, index))}, { instanceType: "ecs.g7.large", imageId: "img", securityGroups: [${groups
+            `new alicloud.ecs.Instance(${JSON.stringify(instanceName(prefix, index))}, { instanceType: "ecs.g7.large", imageId: "img", ${vswitch}securityGroups: [${groups
                 .map(variable)
                 .map((v) => `${v}.id`)
                 .join(", ")}] });`,
@@ -208,11 +210,17 @@ export function stackSource(stack: StackSpec, prefix: string): string[] {
     return lines;
 }
 
-/** A whole program: a VPC, then the statements of each stack. */
+/** Whether an instance of the stack is written with a vSwitch of the VPC: when its first group is a VPC group. */
+function instanceInVpc(stack: StackSpec, groups: readonly number[]): boolean {
+    return groups.length > 0 && stack.groups[groups[0]].vpc;
+}
+
+/** A whole program: a VPC and a vSwitch in it, then the statements of each stack. */
 export function programSource(stacks: readonly string[][]): string {
     return [
         `import * as alicloud from "@pulumi/alicloud";`,
         `const vpc = new alicloud.vpc.Network("vpc", { cidrBlock: "10.0.0.0/8" });`,
+        `const vswitch = new alicloud.vpc.Switch("vswitch", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24", zoneId: "cn-hangzhou-i" });`,
         ...stacks.flat(),
         "",
     ].join("\n");
@@ -364,7 +372,8 @@ export function reference(stack: StackSpec, prefix: string, riskyPorts: readonly
                 return;
             }
             const accept = rule.direction === "ingress" && rule.policy !== "drop";
-            if (!accept || rule.peer.kind !== "cidr" || nicOf(group, rule) !== "intranet") {
+            // Judged alike on every network type: a VPC rule, a classic internet rule, the classic intranet.
+            if (!accept || rule.peer.kind !== "cidr") {
                 return;
             }
             const ports = parsePorts(rule.protocol, rule.portRange) as [number, number];
@@ -373,10 +382,17 @@ export function reference(stack: StackSpec, prefix: string, riskyPorts: readonly
                 ports[0] === ports[1] &&
                 PUBLIC_PORTS.includes(ports[0]);
             const cidr = rule.peer.cidr;
-            if ((cidr === "0.0.0.0/0" && !publicService) || (cidr !== "0.0.0.0/0" && prefixOf(cidr) < 16)) {
+            // On an internet NIC only public sources arrive: a broad private block there opens nothing.
+            const reachable =
+                nicOf(group, rule) === "intranet" ||
+                !PRIVATE.some((block) => contains(block, cidr.split("/")[0]));
+            if (
+                (cidr === "0.0.0.0/0" && !publicService) ||
+                (cidr !== "0.0.0.0/0" && prefixOf(cidr) < 16 && reachable)
+            ) {
                 add("disallow-broad-intranet-cidr", name);
             }
-            if (!group.vpc) {
+            if (!group.vpc && nicOf(group, rule) === "intranet") {
                 add("disallow-classic-intranet-cidr", name);
             }
         });
@@ -388,6 +404,11 @@ export function reference(stack: StackSpec, prefix: string, riskyPorts: readonly
         const kinds = new Set(distinct.map((g) => stack.groups[g].enterprise));
         if (distinct.length > MAX_GROUPS || kinds.size > 1) {
             add("disallow-excess-security-groups", instanceName(prefix, index));
+        }
+        // A VPC instance joins only groups of its VPC, a classic one only classic groups.
+        const vpc = instanceInVpc(stack, groups);
+        if (distinct.some((g) => stack.groups[g].vpc !== vpc)) {
+            add("disallow-cross-network-membership", instanceName(prefix, index));
         }
         pools.push({ groups: distinct });
     });

@@ -18,7 +18,11 @@ import {
  * Each run spawns the gate, so runs are few and each batches several stacks into one program.
  */
 
-const MANDATORY_RULE_INDEPENDENT = ["missing-security-group-tags", "disallow-excess-security-groups"];
+const MANDATORY_RULE_INDEPENDENT = [
+    "missing-security-group-tags",
+    "disallow-excess-security-groups",
+    "disallow-cross-network-membership",
+];
 const STACKS_PER_RUN = 6;
 
 interface Violation {

@@ -20,6 +20,7 @@ describe("hardening: a stack of 1,000 groups and an instance list joining them a
                 [
                     `import * as alicloud from "@pulumi/alicloud";`,
                     `const vpc = new alicloud.vpc.Network("vpc", { cidrBlock: "10.0.0.0/8" });`,
+                    `const vswitch = new alicloud.vpc.Switch("vswitch", { vpcId: vpc.id, cidrBlock: "10.0.1.0/24", zoneId: "cn-hangzhou-i" });`,
                     `const groups: alicloud.ecs.SecurityGroup[] = [];`,
                     `for (let i = 0; i < ${GROUPS}; i++) {`,
                     `    const group = new alicloud.ecs.SecurityGroup(\`g\${i}\`, {`,
@@ -36,7 +37,7 @@ describe("hardening: a stack of 1,000 groups and an instance list joining them a
                     `    groups.push(group);`,
                     `}`,
                     `new alicloud.ecs.Instance("everywhere", {`,
-                    `    instanceType: "ecs.g7.large", imageId: "img", securityGroups: groups.map((g) => g.id),`,
+                    `    instanceType: "ecs.g7.large", imageId: "img", vswitchId: vswitch.id, securityGroups: groups.map((g) => g.id),`,
                     `});`,
                     "",
                 ].join("\n"),
@@ -50,7 +51,7 @@ describe("hardening: a stack of 1,000 groups and an instance list joining them a
                 summary: { resources: number };
                 violations: { policyName: string; enforcementLevel: string; resourceName: string | null }[];
             };
-            assert.equal(doc.summary.resources, 1 + GROUPS + (GROUPS - 1) + 1);
+            assert.equal(doc.summary.resources, 2 + GROUPS + (GROUPS - 1) + 1);
             assert.deepEqual(
                 doc.violations
                     .filter((v) => v.enforcementLevel === "mandatory")

@@ -64,7 +64,8 @@ function unknownStack(): TestResource[] {
         {
             type: INSTANCE,
             name: "vm-joined",
-            props: allUnknown(["securityGroups"]),
+            // Its vSwitch is unknown too: with none at all it would be a classic instance in a VPC group.
+            props: allUnknown(["securityGroups", "vswitchId"]),
             propertyDependencies: { securityGroups: ["g"] },
         },
         { type: ENI, name: "eni", props: allUnknown(["securityGroupIds", "vswitchId"]) },
@@ -129,9 +130,9 @@ describe("hardening: every policy over an all-unknown preview stack", function (
                     `rule("by-group", { sourceSecurityGroupId: unknown("sg-x") });`,
                     `rule("by-prefix-list", { prefixListId: unknown("pl-x") });`,
                     `const groups = pulumi.all([group.id, unknown("sg-a"), unknown("sg-b")]).apply((ids) => ids);`,
-                    `new alicloud.ecs.Instance("vm", { instanceType: unknown("t"), imageId: unknown("i"), securityGroups: groups });`,
+                    `new alicloud.ecs.Instance("vm", { instanceType: unknown("t"), imageId: unknown("i"), vswitchId: unknown("v"), securityGroups: groups });`,
                     `new alicloud.ecs.EcsNetworkInterface("eni", { vswitchId: unknown("v"), securityGroupIds: groups });`,
-                    `new alicloud.ecs.EcsInstanceSet("set", { instanceType: unknown("t"), imageId: unknown("i"), securityGroupIds: groups });`,
+                    `new alicloud.ecs.EcsInstanceSet("set", { instanceType: unknown("t"), imageId: unknown("i"), vswitchId: unknown("v"), securityGroupIds: groups });`,
                     `new alicloud.ecs.EcsLaunchTemplate("lt", { securityGroupId: group.id, securityGroupIds: groups });`,
                     `new alicloud.ess.ScalingConfiguration("sc", { scalingGroupId: unknown("s"), securityGroupIds: groups });`,
                     "",

@@ -65,7 +65,13 @@ export function instance(name: string, groups: string[], props: Record<string, u
     return {
         type: INSTANCE,
         name,
-        props: { instanceType: "ecs.g7.large", securityGroups: groups.map(() => UNKNOWN_WIRE), ...props },
+        // A vSwitch outside the stack: the instance is in a VPC that cannot be read offline.
+        props: {
+            instanceType: "ecs.g7.large",
+            vswitchId: "vsw-bp1example",
+            securityGroups: groups.map(() => UNKNOWN_WIRE),
+            ...props,
+        },
         propertyDependencies: { securityGroups: groups },
     };
 }

@@ -264,3 +264,27 @@ export class PackHarness {
         return found;
     }
 }
+
+/** Runs a preview (Analyze per resource, then AnalyzeStack) with the engine's Configure applied. */
+export async function preview(
+    stack: readonly TestResource[],
+    config: PackConfig = {},
+): Promise<Diagnostic[]> {
+    const harness = new PackHarness();
+    await harness.configure(config);
+    return harness.preview(stack);
+}
+
+/** The violations of one policy: `[urn's logical name, message without the policy description]`. */
+export async function violationsOf(
+    policyName: string,
+    stack: readonly TestResource[],
+    config: PackConfig = {},
+) {
+    const found = (await preview(stack, config)).filter((d) => d.policyName === policyName);
+    return found.map((d) => ({
+        name: d.urn === "" ? "" : d.urn.slice(d.urn.lastIndexOf("::") + 2),
+        level: d.enforcementLevel,
+        message: d.message.slice(d.message.indexOf("\n") + 1),
+    }));
+}

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import Ajv from "ajv";
 import { riskyPresetPorts } from "../../core/presets";
 import { POLICIES } from "../../policies/policies";
-import { Diagnostic, PackConfig, PackHarness, secret, TestResource, UNKNOWN_WIRE, urnOf } from "./harness";
+import { PackHarness, preview, secret, TestResource, UNKNOWN_WIRE, urnOf, violationsOf } from "./harness";
 import {
     baseline,
     compliantStack,
@@ -18,23 +18,6 @@ import {
     without,
 } from "./fixtures";
 
-/** Runs a preview (Analyze per resource, then AnalyzeStack) with the engine's Configure applied. */
-async function preview(stack: readonly TestResource[], config: PackConfig = {}): Promise<Diagnostic[]> {
-    const harness = new PackHarness();
-    await harness.configure(config);
-    return harness.preview(stack);
-}
-
-/** The violations of one policy: `[urn's logical name, message without the policy description]`. */
-async function violationsOf(policyName: string, stack: readonly TestResource[], config: PackConfig = {}) {
-    const found = (await preview(stack, config)).filter((d) => d.policyName === policyName);
-    return found.map((d) => ({
-        name: d.urn === "" ? "" : d.urn.slice(d.urn.lastIndexOf("::") + 2),
-        level: d.enforcementLevel,
-        message: d.message.slice(d.message.indexOf("\n") + 1),
-    }));
-}
-
 const stackWith = (...extra: TestResource[]) => [...compliantStack(), ...extra];
 
 describe("policies (through @pulumi/policy's analyzer handlers)", () => {
@@ -49,8 +32,8 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
     });
 
     it("has seventeen uniquely named, documented policies with schema defaults for every setting", () => {
-        assert.equal(POLICIES.length, 17);
-        assert.equal(new Set(POLICIES.map((p) => p.name)).size, 17);
+        assert.equal(POLICIES.length, 18);
+        assert.equal(new Set(POLICIES.map((p) => p.name)).size, 18);
         for (const policy of POLICIES) {
             assert.match(policy.name, /^(disallow|missing|enable|prefer)-[a-z0-9-]+$/);
             assert.match(policy.description, /^[A-Z].*\.$/, `${policy.name} description is a sentence`);
@@ -164,7 +147,7 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
                     name: "",
                     level: "mandatory",
                     message:
-                        'Security group web has no tags; add non-empty tags including "managed-by" so that its owner can be found.',
+                        "Security group web has no tags; add non-empty tags (an owner tag, for instance) so that its owner can be found.",
                 },
             ]);
             const empty = mutate(compliantStack(), "web", (props) => ({ ...props, tags: { owner: "" } }));
@@ -172,7 +155,18 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
             const required = { [name]: { requiredTagKeys: ["cost-center"] } };
             const found = await violationsOf(name, compliantStack(), required);
             assert.equal(found.length, 2);
-            assert.match(found[0].message, /lacks the required tag key "cost-center"/);
+            assert.equal(
+                found[0].message,
+                'Security group web lacks the required tag key "cost-center"; add non-empty tags including "cost-center" so that its owner can be found.',
+            );
+            // defaultTags are what remediation adds, not a requirement: no message asks for them.
+            const withDefaults = { [name]: { defaultTags: { "managed-by": "pulumi" } } };
+            assert.deepEqual(
+                (await violationsOf(name, none, withDefaults)).map((v) => v.message),
+                [
+                    "Security group web has no tags; add non-empty tags (an owner tag, for instance) so that its owner can be found.",
+                ],
+            );
         });
         it("treats unknown tags as can't tell yet", async () => {
             const unknown = mutate(compliantStack(), "web", (props) => ({ ...props, tags: UNKNOWN_WIRE }));
@@ -496,9 +490,9 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
                 found.map((v) => [v.name, v.level]),
                 [["classic-from-office", "mandatory"]],
             );
-            assert.match(
+            assert.equal(
                 found[0].message,
-                /intranet of classic-network security group classic; authorize a source security group instead/,
+                "Rule classic-from-office allows tcp 22 from 192.168.1.0/24 at priority 1 on the intranet of classic-network security group classic, which every tenant of the classic network shares, so an address there does not identify your instances; authorize a source security group instead, or move the group into a VPC.",
             );
         });
     });
@@ -636,16 +630,18 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
     });
 
     describe("missing-security-group-description", () => {
-        it("flags a group without description or name, reading the deprecated name too", async () => {
-            const stack = mutate(compliantStack(), "web", (props) =>
-                without(props, "description", "securityGroupName"),
-            );
+        it("flags a group without a description, named or not", async () => {
+            const stack = mutate(compliantStack(), "web", (props) => without(props, "description"));
             assert.deepEqual(
                 (await violationsOf("missing-security-group-description", stack)).map((v) => v.message),
                 [
-                    "Security group web has no description and no securityGroupName; set description and securityGroupName to say what it is for.",
+                    "Security group web has no description; set description to say what the group is for and whom it admits.",
                 ],
             );
+        });
+        it("passes a group that has a description and no securityGroupName (it used to be flagged)", async () => {
+            const unnamed = mutate(compliantStack(), "web", (props) => without(props, "securityGroupName"));
+            assert.deepEqual(await violationsOf("missing-security-group-description", unnamed), []);
             const legacy = mutate(compliantStack(), "web", (props) => ({
                 ...without(props, "securityGroupName"),
                 name: "web",
