@@ -1,7 +1,9 @@
 /**
- * `npm run bench [-- --check] [-- --sizes 700,2800,11200] [-- --account | --no-account]`: the offline gate against
- * the same program under plain mocks, on synthetic organisation stacks of growing size, and `alicloud-sg audit`
- * of a generated account (`--account`: that alone). See README "Performance".
+ * `npm run bench [-- --check] [-- --sizes 700,2800] [-- --scale 10000,20000] [-- --profiles org,rules]
+ * [-- --account | --no-account]`: the offline gate against the same program under plain mocks and under the SDK's
+ * floor, on synthetic stacks of growing size (the org stack, heavy in instances, and the rule-heavy one; the
+ * scaling sizes time the gate alone, on the org stack), and `alicloud-sg audit` of a generated account
+ * (`--account`: that alone). See README "Performance".
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -16,47 +18,74 @@ import {
     formatAccount,
     formatTable,
     type AccountResult,
+    type Profile,
     type SizeResult,
 } from "./report";
+import { ruleTiersFor, writeRuleStack } from "./ruleStack";
 
 const ROOT = path.join(__dirname, "..");
 const TS_NODE = require.resolve("ts-node/register/transpile-only");
 const BIN = path.join(ROOT, "bin", "alicloud-sg.js");
-const DEFAULT_SIZES = [700, 2800, 11200];
+const DEFAULT_SIZES = [700, 2800];
+const DEFAULT_SCALE = [10000, 20000];
+const PROFILES: readonly Profile[] = ["org", "rules"];
+
+const WRITERS: Record<Profile, (dir: string, resources: number) => number> = {
+    org: (dir, resources) => writeOrgStack(dir, tiersFor(resources)),
+    rules: (dir, resources) => writeRuleStack(dir, ruleTiersFor(resources)),
+};
 
 interface Options {
     readonly check: boolean;
     readonly sizes: readonly number[];
+    readonly scale: readonly number[];
     readonly account: boolean;
+    readonly profiles: readonly Profile[];
+}
+
+function sizeList(flag: string, value: string): number[] {
+    const sizes = value === "" ? [] : value.split(",").map(Number);
+    if (sizes.some((n) => !Number.isInteger(n) || n < 29)) {
+        throw new Error(`${flag} must list resource counts of at least 29 (got ${JSON.stringify(value)})`);
+    }
+    return sizes;
 }
 
 function parseOptions(argv: readonly string[]): Options {
     let check = false;
     let sizes = DEFAULT_SIZES;
     let account = true;
+    let scale = DEFAULT_SCALE;
+    let profiles = PROFILES;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--check") {
             check = true;
         } else if (arg === "--account") {
             sizes = [];
+            scale = [];
         } else if (arg === "--no-account") {
             account = false;
-        } else if (arg === "--sizes") {
+        } else if (arg === "--sizes" || arg === "--scale") {
+            const value = sizeList(arg, argv[++i] ?? "");
+            if (arg === "--sizes") {
+                sizes = value;
+            } else {
+                scale = value;
+            }
+        } else if (arg === "--profiles") {
             const value = argv[++i] ?? "";
-            sizes = value.split(",").map(Number);
-            if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 29)) {
-                throw new Error(
-                    `--sizes must list resource counts of at least 29 (got ${JSON.stringify(value)})`,
-                );
+            profiles = value.split(",") as Profile[];
+            if (profiles.some((p) => !PROFILES.includes(p))) {
+                throw new Error(`--profiles takes ${PROFILES.join(",")} (got ${JSON.stringify(value)})`);
             }
         } else {
             throw new Error(
-                `unknown argument ${JSON.stringify(arg)}; use --check, --sizes N,N,..., --account or --no-account`,
+                `unknown argument ${JSON.stringify(arg)}; use --check, --sizes N,N,..., --scale N,N,..., --profiles org,rules, --account or --no-account`,
             );
         }
     }
-    return { check, sizes, account };
+    return { check, sizes, scale, profiles, account };
 }
 
 function failed(what: string, run: Measurement): Error {
@@ -65,12 +94,8 @@ function failed(what: string, run: Measurement): Error {
     );
 }
 
-async function runSize(workDir: string, target: number): Promise<SizeResult> {
-    const dir = path.join(workDir, `org-${target}`);
-    const resources = writeOrgStack(dir, tiersFor(target));
-    process.stderr.write(`bench: ${resources} resources in ${path.relative(ROOT, dir)}\n`);
-
-    process.stderr.write("bench:   (a) plain setMocks...\n");
+/** The program under plain mocks, (a), or with `--floor` the SDK's floor. */
+async function runPlain(dir: string, resources: number, floor: boolean): Promise<Measurement> {
     // Plain mocks need about 1 GB per 1,000 resources, past Node's default heap limit at 11,200: the baseline
     // gets the heap it needs. The gate runs with Node's defaults.
     const heapMb = Math.floor((os.totalmem() / 2 ** 20) * 0.75);
@@ -80,14 +105,37 @@ async function runSize(workDir: string, target: number): Promise<SizeResult> {
         TS_NODE,
         path.join(__dirname, "plainMocks.ts"),
         dir,
+        ...(floor ? ["--floor"] : []),
     ];
-    const plain = await measure(process.execPath, plainArgs, { cwd: ROOT });
-    if (plain.exitCode !== 0) {
-        throw failed("the plain-mocks run", plain);
+    const run = await measure(process.execPath, plainArgs, { cwd: ROOT });
+    const what = floor ? "the floor run" : "the plain-mocks run";
+    if (run.exitCode !== 0) {
+        throw failed(what, run);
     }
-    const registered = (JSON.parse(plain.stdout) as { resources: number }).resources;
+    const registered = (JSON.parse(run.stdout) as { resources: number }).resources;
     if (registered !== resources) {
-        throw new Error(`the plain-mocks run registered ${registered} resources, expected ${resources}`);
+        throw new Error(`${what} registered ${registered} resources, expected ${resources}`);
+    }
+    return run;
+}
+
+async function runSize(
+    workDir: string,
+    profile: Profile,
+    target: number,
+    baselines: boolean,
+): Promise<SizeResult> {
+    const dir = path.join(workDir, `${profile}-${target}`);
+    const resources = WRITERS[profile](dir, target);
+    process.stderr.write(`bench: ${resources} resources in ${path.relative(ROOT, dir)}\n`);
+
+    let plain: Measurement | undefined;
+    let floor: Measurement | undefined;
+    if (baselines) {
+        process.stderr.write("bench:   (a) plain setMocks...\n");
+        plain = await runPlain(dir, resources, false);
+        process.stderr.write("bench:   floor: plain setMocks, stack traces off...\n");
+        floor = await runPlain(dir, resources, true);
     }
 
     process.stderr.write("bench:   (b) alicloud-sg preview...\n");
@@ -113,7 +161,7 @@ async function runSize(workDir: string, target: number): Promise<SizeResult> {
     }
     const phases = (JSON.parse(fs.readFileSync(profileFile, "utf8")) as { phasesMs: Record<string, number> })
         .phasesMs;
-    return { resources, plain, gate, phases, summary: report.summary };
+    return { profile, resources, plain, floor, gate, phases, summary: report.summary };
 }
 
 /** `alicloud-sg audit --aliyun` of a generated account, as installed (compiled CLI and pack). */
@@ -165,14 +213,21 @@ async function main(): Promise<number> {
     // Under the package root so that the generated program resolves @pulumi/alicloud as a user's project would.
     const workDir = fs.mkdtempSync(path.join(ROOT, ".tmp", "bench-"));
     try {
+        const loadAverage = os.loadavg()[0];
         const results: SizeResult[] = [];
-        for (const size of options.sizes) {
-            results.push(await runSize(workDir, size));
+        for (const profile of options.profiles) {
+            for (const size of options.sizes) {
+                results.push(await runSize(workDir, profile, size, true));
+            }
         }
-        const targets = results.length > 0 ? evaluateTargets(results) : [];
+        // (a) at 10,000 resources and more takes many minutes and gigabytes: the scaling sizes time the gate.
+        for (const size of options.scale) {
+            results.push(await runSize(workDir, "org", size, false));
+        }
+        const targets = results.length > 0 ? evaluateTargets(results, options.profiles) : [];
         if (results.length > 0) {
             process.stdout.write(
-                formatTable(results, targets, { cpus: os.cpus().length, node: process.version }),
+                formatTable(results, targets, { cpus: os.cpus().length, node: process.version, loadAverage }),
             );
         }
         if (options.account) {

@@ -2,6 +2,9 @@
  * Baseline (a): the program under plain `pulumi.runtime.setMocks`, as a unit test would run it, with no policy
  * and no gate. Run in a fresh process: `node -r ts-node/register/transpile-only bench/plainMocks.ts DIR`.
  * Prints `{"resources": n}` once every registration has completed.
+ *
+ * With `--floor`, stack traces are off (`Error.stackTraceLimit = 0`): the SDK's own floor for this program, what
+ * running it costs with nothing but the SDK's mock runtime and none of its debugging aids.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -29,7 +32,11 @@ async function main(projectDir: string): Promise<void> {
     process.stdout.write(JSON.stringify({ resources: registered }) + "\n");
 }
 
-main(process.argv[2] ?? ".").catch((err: unknown) => {
+const args = process.argv.slice(2);
+if (args.includes("--floor")) {
+    Error.stackTraceLimit = 0;
+}
+main(args.find((arg) => !arg.startsWith("--")) ?? ".").catch((err: unknown) => {
     process.stderr.write(`plainMocks: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
     process.exit(2);
 });

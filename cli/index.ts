@@ -168,6 +168,7 @@ export async function main(argv: readonly string[]): Promise<number> {
                     )
                     .argument("[PROJECT_DIR]", "directory holding Pulumi.yaml", "."),
             )
+                .option("--invokes <FILE>", INVOKES_HELP)
                 .option(
                     "--stack <NAME>",
                     "stack whose Pulumi.<stack>.yaml config the program sees (default: dev)",

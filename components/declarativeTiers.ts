@@ -1,23 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import Ajv, { type ErrorObject } from "ajv";
-import {
-    PORT_MAX,
-    PORT_MIN,
-    PRESET_NAMES,
-    problem,
-    Problem,
-    throwIfProblems,
-    ValidationError,
-} from "../core";
+import { PORT_MAX, PORT_MIN, PRESET_NAMES, problem, Problem, uniqueProblems } from "../core";
 import { SourceGroupSpec } from "./sources";
 import {
-    checkThreeTierGroups,
+    planThreeTierGroups,
     ThreeTierDescription,
     ThreeTierGroups,
     ThreeTierGroupsArgs,
+    ThreeTierPlan,
     TIER_NAMES,
     TierName,
+    withTierPlan,
 } from "./threeTierGroups";
+import { throwIfProblems, ValidationError } from "./validationError";
 
 const tierList = (tiers: readonly TierName[]) => ({
     type: "array",
@@ -127,17 +122,17 @@ const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTy
 const validate = ajv.compile<TierDescriptionConfig>(TIER_DESCRIPTION_SCHEMA);
 
 /** `/app/serves/http/to/0` under `tiers` → `tiers.app.serves.http.to[0]`. */
-function fieldOf(key: string, instancePath: string): string {
-    let field = key;
+function pathOf(key: string, instancePath: string): string {
+    let path = key;
     for (const segment of instancePath.split("/").slice(1)) {
         const name = segment.replace(/~1/g, "/").replace(/~0/g, "~");
-        field += /^\d+$/.test(name) ? `[${name}]` : `.${name}`;
+        path += /^\d+$/.test(name) ? `[${name}]` : `.${name}`;
     }
-    return field;
+    return path;
 }
 
 function errorProblem(key: string, error: ErrorObject): Problem | undefined {
-    const field = fieldOf(key, error.instancePath);
+    const path = pathOf(key, error.instancePath);
     switch (error.keyword) {
         // The branch actually taken reports the real mistake; these only say a branch failed.
         case "if":
@@ -147,14 +142,14 @@ function errorProblem(key: string, error: ErrorObject): Problem | undefined {
             const extra = (error.params as { additionalProperty: string }).additionalProperty;
             const known = Object.keys((error.parentSchema as { properties?: object }).properties ?? {});
             return problem(
-                `${field}.${extra}`,
+                `${path}.${extra}`,
                 (error.data as Record<string, unknown>)[extra],
                 `is not a known key; expected one of ${known.join(", ")}`,
             );
         }
         case "propertyNames":
             return problem(
-                `${field}.${(error.params as { propertyName: string }).propertyName}`,
+                `${path}.${(error.params as { propertyName: string }).propertyName}`,
                 (error.params as { propertyName: string }).propertyName,
                 `is not a preset name; expected one of ${PRESET_NAMES.join(", ")}`,
             );
@@ -163,18 +158,18 @@ function errorProblem(key: string, error: ErrorObject): Problem | undefined {
                 return undefined;
             }
             return problem(
-                field,
+                path,
                 error.data,
                 `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.join(", ")}`,
             );
         case "required":
             return problem(
-                `${field}.${(error.params as { missingProperty: string }).missingProperty}`,
+                `${path}.${(error.params as { missingProperty: string }).missingProperty}`,
                 undefined,
                 "must be set",
             );
         default:
-            return problem(field, error.data, error.message ?? "is invalid");
+            return problem(path, error.data, error.message ?? "is invalid");
     }
 }
 
@@ -200,31 +195,9 @@ export interface ParsedTierDescription extends ThreeTierDescription {
     readonly classicNetwork?: boolean;
 }
 
-/**
- * Checks a tier description read from config against {@link TIER_DESCRIPTION_SCHEMA}, then as
- * {@link ThreeTierGroups} would for tiers in `vpcId` (or classic-network tiers, when `classicNetwork` is true
- * in the options or the description), and returns it in the component's terms. Every problem in the
- * description names the key as written under `key` (`tiers.data.serves.mysql[0]`) and its value; throws a
- * ValidationError listing them all.
- */
-export function parseTierDescription(
-    value: unknown,
-    options: ParseTierDescriptionOptions = {},
-): ParsedTierDescription {
-    const key = options.key ?? "tiers";
-    const vpcId = options.vpcId;
-    const context = `stack config ${options.namespace ? `${options.namespace}:` : ""}${key}`;
-    if (!validate(value)) {
-        const problems: Problem[] = [];
-        for (const error of validate.errors ?? []) {
-            const found = errorProblem(key, error);
-            if (found && !problems.some((known) => known.message === found.message)) {
-                problems.push(found);
-            }
-        }
-        throw new ValidationError(context, problems);
-    }
-    const description: ParsedTierDescription = {
+/** The description's shape, checked by the schema, in the component's terms (admins as sources). */
+function fromConfig(value: TierDescriptionConfig): ParsedTierDescription {
+    return {
         ...(value.classicNetwork !== undefined ? { classicNetwork: value.classicNetwork } : {}),
         ...(value.web !== undefined ? { web: value.web } : {}),
         ...(value.app !== undefined ? { app: value.app } : {}),
@@ -246,6 +219,31 @@ export function parseTierDescription(
               }
             : {}),
     };
+}
+
+/**
+ * Reads a description from config: its shape against {@link TIER_DESCRIPTION_SCHEMA}, then the tiers planned as
+ * {@link ThreeTierGroups} plans them, every problem at the key as written under `key`. Without `tags`, the
+ * tags are left to the component. Throws a ValidationError listing every problem.
+ */
+function readTierDescription(
+    name: string,
+    value: unknown,
+    options: ParseTierDescriptionOptions & { readonly tags?: Record<string, pulumi.Input<string>> },
+): { description: ParsedTierDescription; args: ThreeTierGroupsArgs; plan: ThreeTierPlan } {
+    const key = options.key ?? "tiers";
+    const context = `stack config ${options.namespace ? `${options.namespace}:` : ""}${key}`;
+    if (!validate(value)) {
+        const problems: Problem[] = [];
+        for (const error of validate.errors ?? []) {
+            const found = errorProblem(key, error);
+            if (found) {
+                problems.push(found);
+            }
+        }
+        throw new ValidationError(context, uniqueProblems(problems));
+    }
+    const description = fromConfig(value);
     const problems: Problem[] = [];
     if (
         options.classicNetwork !== undefined &&
@@ -260,30 +258,44 @@ export function parseTierDescription(
             ),
         );
     }
-    const configChoosesNetwork = options.classicNetwork === undefined && value.classicNetwork !== undefined;
     const classicNetwork = options.classicNetwork ?? value.classicNetwork;
-    // vpcId is the program's argument, and so is classicNetwork unless the config set it: only what the
-    // config holds is named under its key.
-    const asWritten = (found: Problem): Problem =>
-        found.field === "vpcId" || (found.field === "classicNetwork" && !configChoosesNetwork)
-            ? found
-            : { field: `${key}.${found.field}`, value: found.value, message: `${key}.${found.message}` };
-    try {
-        // The schema cannot see everything (a CIDR's syntax, a port range's order): the component's checks can.
-        checkThreeTierGroups(key, {
-            ...description,
-            vpcId,
-            ...(classicNetwork !== undefined ? { classicNetwork } : {}),
-            tags: { description: "checked" },
-        });
-    } catch (err) {
-        if (!(err instanceof ValidationError)) {
-            throw err;
-        }
-        problems.push(...err.problems.map(asWritten));
-    }
+    const { classicNetwork: _, ...tiers } = description;
+    const args: ThreeTierGroupsArgs = {
+        ...tiers,
+        vpcId: options.vpcId,
+        ...(classicNetwork !== undefined ? { classicNetwork } : {}),
+        tags: options.tags as Record<string, pulumi.Input<string>>,
+    };
+    // vpcId is the program's argument, and so is classicNetwork unless the config set it.
+    const configChoseNetwork = options.classicNetwork === undefined && value.classicNetwork !== undefined;
+    const planned = planThreeTierGroups(name, args, {
+        at: key,
+        context,
+        ...(configChoseNetwork ? { classicNetworkPath: `${key}.classicNetwork` } : {}),
+    });
+    // Tags are the program's: a description alone is checked without them.
+    const tagged = options.tags !== undefined;
+    problems.push(
+        ...planned.problems.filter(
+            (found) => tagged || (found.path !== "tags" && !found.path.startsWith("tags.")),
+        ),
+    );
     throwIfProblems(context, problems);
-    return description;
+    return { description, args, plan: planned.plan };
+}
+
+/**
+ * Checks a tier description read from config against {@link TIER_DESCRIPTION_SCHEMA}, then as
+ * {@link ThreeTierGroups} plans it for tiers in `vpcId` (or classic-network tiers, when `classicNetwork` is true
+ * in the options or the description), and returns it in the component's terms. Every problem in the
+ * description names the key as written under `key` (`tiers.data.serves.mysql[0]`) and its value; throws a
+ * ValidationError listing them all.
+ */
+export function parseTierDescription(
+    value: unknown,
+    options: ParseTierDescriptionOptions = {},
+): ParsedTierDescription {
+    return readTierDescription(options.key ?? "tiers", value, options).description;
 }
 
 export interface ThreeTierGroupsFromConfigArgs {
@@ -329,18 +341,12 @@ export function threeTierGroupsFromConfig(
 ): ThreeTierGroups {
     const key = args.key ?? "tiers";
     const config = args.config ?? new pulumi.Config();
-    const description = parseTierDescription(config.requireObject<unknown>(key), {
+    const read = readTierDescription(name, config.requireObject<unknown>(key), {
         key,
         vpcId: args.vpcId,
         ...(args.classicNetwork !== undefined ? { classicNetwork: args.classicNetwork } : {}),
         namespace: config.name,
-    });
-    const classicNetwork = args.classicNetwork ?? description.classicNetwork;
-    const componentArgs: ThreeTierGroupsArgs = {
-        ...description,
-        vpcId: args.vpcId,
-        ...(classicNetwork !== undefined ? { classicNetwork } : {}),
         tags: args.tags,
-    };
-    return new ThreeTierGroups(name, componentArgs, opts);
+    });
+    return new ThreeTierGroups(name, withTierPlan(read.args, read.plan), opts);
 }

@@ -1,15 +1,8 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    describeValue,
-    MAX_GROUPS_PER_INSTANCE,
-    problem,
-    redactSecretValue,
-    Problem,
-    throwIfProblems,
-    ValidationError,
-} from "../core";
+import { describeValue, MAX_GROUPS_PER_INSTANCE, problem, Problem, redactSecretValue } from "../core";
 import { isSecurityGroupProvider, SecurityGroupLike, SecurityGroupType } from "./sources";
+import { throwIfProblems, ValidationError } from "./validationError";
 
 export interface JoinSecurityGroupsOptions {
     /**

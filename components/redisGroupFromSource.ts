@@ -1,6 +1,9 @@
+import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { SecurityGroupComponent } from "./groupComponent";
-import { planServiceGroup, ServiceGroupCommonArgs } from "./serviceGroupFromSource";
+import { completeGroupComponent } from "./buildGroup";
+import { planWhenKnown } from "./portable";
+import { planServiceGroup, SERVICE_GROUP_SHAPE, ServiceGroupCommonArgs } from "./serviceGroupFromSource";
+import { SecurityGroupType } from "./sources";
 
 export interface RedisGroupFromSourceArgs extends ServiceGroupCommonArgs {
     /** The Redis port. Defaults to `6379`. */
@@ -20,25 +23,28 @@ const TYPE = "alicloud-secure-groups:index:RedisGroupFromSource";
  * });
  * ```
  */
-export class RedisGroupFromSource extends SecurityGroupComponent {
+export class RedisGroupFromSource extends pulumi.ComponentResource {
+    /** The group this component created. */
+    public readonly securityGroup?: alicloud.ecs.SecurityGroup;
+    /** The group's id. */
+    public readonly securityGroupId!: pulumi.Output<string>;
+    /** Always `normal`: the group names source groups, which enterprise groups cannot. */
+    public readonly securityGroupType!: SecurityGroupType;
+    /** Every rule resource, keyed by its logical name (`cache-allow-redis-from-web`). */
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+
     /**
      * @param name The component's name; every child's logical name starts with it.
      * @param args The groups that may reach Redis.
      * @param opts Resource options.
      */
     constructor(name: string, args: RedisGroupFromSourceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { port, ...common } = args ?? ({} as RedisGroupFromSourceArgs);
-        super(
-            TYPE,
-            name,
-            planServiceGroup(
-                name,
-                common,
-                "redis",
-                { value: port, field: "port" },
-                `RedisGroupFromSource "${name}"`,
-            ),
-            opts,
-        );
+        const context = `RedisGroupFromSource "${name}"`;
+        const plan = planWhenKnown(context, TYPE, args, SERVICE_GROUP_SHAPE, (known) => {
+            const { port, ...common } = known ?? ({} as RedisGroupFromSourceArgs);
+            return planServiceGroup(name, common, "redis", { value: port, path: "port" }, context);
+        });
+        super(TYPE, name, {}, opts);
+        completeGroupComponent(this, name, plan, "normal", (outputs) => this.registerOutputs(outputs));
     }
 }

@@ -1,25 +1,9 @@
+import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import {
-    DEFAULT_PUBLIC_PORTS,
-    GroupContext,
-    parseCidr,
-    problem,
-    Problem,
-    redactSecretValue,
-    throwIfProblems,
-} from "../core";
-import { DropBaselineOptions } from "../core/groupRules";
-import { SecurityGroupComponent } from "./groupComponent";
-import {
-    baselineRules,
-    checkPlan,
-    GroupPlan,
-    mergeTags,
-    networkProblems,
-    plannedRuleProblems,
-    PlannedRule,
-    RuleCheckSettings,
-} from "./plan";
+import { problem, Problem } from "../core";
+import { completeGroupComponent, planMadeFor } from "./buildGroup";
+import { DropBaseline, GroupPlan, InnerAccessPolicy, Planned, PlannedRule, planGroup } from "./plan";
+import { ArgumentShape, GROUP_INPUTS, planWhenKnown, Portable } from "./portable";
 import { planRuleSpec, RuleSpec } from "./ruleSpec";
 import { SecurityGroupType } from "./sources";
 
@@ -41,7 +25,7 @@ export interface SecureGroupArgs {
      * Whether members of the group reach each other regardless of rules. Defaults to `"Drop"` (isolated);
      * must be omitted for enterprise groups, which are always isolated.
      */
-    readonly innerAccessPolicy?: "Accept" | "Drop";
+    readonly innerAccessPolicy?: InnerAccessPolicy;
     /** Tags of the group: at least one, no empty values. `managed-by` and `tier` are added. Required. */
     readonly tags?: Record<string, pulumi.Input<string>>;
     /** The `tier` tag. Defaults to `"custom"`; a `tier` key in `tags` wins. */
@@ -61,12 +45,12 @@ export interface SecureGroupArgs {
      * allowed), intranet — plus internet in a classic network —, priority 100. `false` turns it off.
      * Defaults to `{ priority: 100, egress: false }`.
      */
-    readonly dropBaseline?: false | DropBaselineOptions;
+    readonly dropBaseline?: Portable<false | DropBaseline, DropBaseline>;
     /**
      * Blocks broader than /16 (IPv4) or /48 (IPv6) that intranet accepts may deliberately name; the policy
      * pack's `allowedCidrs` should list them too. Defaults to none.
      */
-    readonly allowBroadCidrs?: readonly string[];
+    readonly allowBroadCidrs?: Portable<readonly string[], string[]>;
     /**
      * Put the rules on this existing group instead of creating one. Then `tags`, `description`,
      * `securityGroupName`, `innerAccessPolicy` and `resourceGroupId` must be omitted; `vpcId` (or
@@ -77,88 +61,37 @@ export interface SecureGroupArgs {
 
 const TYPE = "alicloud-secure-groups:index:SecureGroup";
 
-/** What a subclass adds to a SecureGroup's own validation: extra rules, a tier, its own public ports. */
-export interface GroupPlanExtras {
-    readonly rules?: readonly PlannedRule[];
-    readonly tier?: string;
-    readonly description?: string;
-    readonly publicPorts?: readonly number[];
-    readonly problems?: readonly Problem[];
-    readonly context?: string;
-}
+const RULE_INPUTS = ["cidr", "ipv6Cidr", "prefixListId", "source.group"];
+
+/** What may stay an Output in SecureGroup's arguments (see {@link ArgumentShape}). */
+const SHAPE: ArgumentShape = {
+    inputs: [
+        ...GROUP_INPUTS,
+        "existingSecurityGroupId",
+        ...RULE_INPUTS.flatMap((field) => [`ingress.*.${field}`, `egress.*.${field}`]),
+    ],
+    sources: ["ingress.*.source", "egress.*.source"],
+};
 
 /**
- * Validates SecureGroup arguments (and a subclass's extra rules) into a plan, throwing a ValidationError
- * naming every bad argument. Creates nothing.
+ * The plan of a SecureGroup: its group, its keyed rules and the baseline, every problem at the argument it
+ * concerns. Creates nothing.
+ * @internal
  */
-export function planSecureGroup(
-    name: string,
-    args: SecureGroupArgs,
-    extras: GroupPlanExtras = {},
-): GroupPlan {
-    const context = extras.context ?? `SecureGroup "${name}"`;
-    const problems: Problem[] = [...(extras.problems ?? [])];
-    if (typeof args !== "object" || args === null) {
-        throwIfProblems(context, [problem("args", args, "must be an object")]);
+function planSecureGroup(name: string, args: SecureGroupArgs): Planned<GroupPlan> {
+    const problems: Problem[] = [];
+    const given: SecureGroupArgs = typeof args === "object" && args !== null ? args : {};
+    if (given !== args) {
+        problems.push(problem("args", args, "must be an object"));
     }
-    problems.push(...networkProblems(args.vpcId, args.classicNetwork));
-    const securityGroupType = args.securityGroupType ?? "normal";
-    if (securityGroupType !== "normal" && securityGroupType !== "enterprise") {
-        problems.push(problem("securityGroupType", securityGroupType, `must be "normal" or "enterprise"`));
-    }
-    const enterprise = securityGroupType === "enterprise";
-    if (args.innerAccessPolicy !== undefined) {
-        if (args.innerAccessPolicy !== "Accept" && args.innerAccessPolicy !== "Drop") {
-            problems.push(problem("innerAccessPolicy", args.innerAccessPolicy, `must be "Accept" or "Drop"`));
-        } else if (enterprise) {
-            problems.push(
-                problem(
-                    "innerAccessPolicy",
-                    args.innerAccessPolicy,
-                    "must be omitted for an enterprise group, which always isolates its members",
-                ),
-            );
-        }
-    }
-    const existing = args.existingSecurityGroupId !== undefined;
-    if (existing) {
-        for (const field of [
-            "tags",
-            "description",
-            "securityGroupName",
-            "innerAccessPolicy",
-            "resourceGroupId",
-            "tier",
-        ] as const) {
-            if (args[field] !== undefined) {
-                problems.push(
-                    problem(
-                        field,
-                        args[field],
-                        "must be omitted with existingSecurityGroupId: no group is created to carry it",
-                    ),
-                );
-            }
-        }
-        if (typeof args.existingSecurityGroupId === "string" && args.existingSecurityGroupId.trim() === "") {
-            problems.push(
-                problem(
-                    "existingSecurityGroupId",
-                    args.existingSecurityGroupId,
-                    "must be a security group id",
-                ),
-            );
-        }
-    }
-    const group: GroupContext & { type: SecurityGroupType } = {
-        vpc: args.vpcId !== undefined,
-        enterprise,
-        type: securityGroupType,
+    const group = {
+        vpc: given.vpcId !== undefined,
+        enterprise: given.securityGroupType === "enterprise",
+        type: given.securityGroupType ?? "normal",
     };
-
-    const rules: PlannedRule[] = [...(extras.rules ?? [])];
+    const rules: PlannedRule[] = [];
     for (const direction of ["ingress", "egress"] as const) {
-        const specs = args[direction];
+        const specs = given[direction];
         if (specs === undefined) {
             continue;
         }
@@ -170,56 +103,15 @@ export function planSecureGroup(
             rules.push(...planRuleSpec(key, spec, direction, group, problems));
         }
     }
-
-    const baselineOption = args.dropBaseline ?? {};
-    const baseline = baselineRules(group, rules, baselineOption, "dropBaseline");
-    const allowBroadCidrs = args.allowBroadCidrs ?? [];
-    if (!Array.isArray(allowBroadCidrs) || allowBroadCidrs.some((cidr) => typeof cidr !== "string")) {
-        problems.push(problem("allowBroadCidrs", allowBroadCidrs, "must be a list of CIDR blocks"));
-    }
-    const settings: RuleCheckSettings = {
-        group,
-        baselinePriority:
-            baselineOption === false ? undefined : (baselineOption.priority ?? baseline[0]?.rule.priority),
-        publicPorts: extras.publicPorts ?? DEFAULT_PUBLIC_PORTS,
-        allowBroadCidrs: Array.isArray(allowBroadCidrs) ? allowBroadCidrs : [],
-    };
-    const tags = existing ? {} : mergeTags(args.tags, args.tier ?? extras.tier ?? "custom", "tags", problems);
-    checkPlan(context, [...rules, ...baseline], settings, problems);
-
-    return {
-        securityGroupType,
-        existingSecurityGroupId: args.existingSecurityGroupId,
-        group: existing
-            ? undefined
-            : {
-                  securityGroupName: args.securityGroupName ?? name,
-                  description:
-                      args.description ??
-                      extras.description ??
-                      `Security group ${name}, managed by alicloud-secure-groups: only explicitly allowed traffic`,
-                  ...(args.vpcId !== undefined ? { vpcId: args.vpcId } : {}),
-                  securityGroupType,
-                  ...(enterprise ? {} : { innerAccessPolicy: args.innerAccessPolicy ?? "Drop" }),
-                  tags,
-                  ...(args.resourceGroupId !== undefined ? { resourceGroupId: args.resourceGroupId } : {}),
-              },
-        rules: [...rules, ...baseline],
-        checkResolved: (planned, cidr, secret) => {
-            const peer =
-                planned.rule.peer.kind === "ipv6Cidr"
-                    ? { kind: "ipv6Cidr" as const, cidr }
-                    : { kind: "cidr" as const, cidr };
-            const problems = plannedRuleProblems({ ...planned, rule: { ...planned.rule, peer } }, settings);
-            const block = parseCidr(cidr);
-            throwIfProblems(
-                context,
-                secret
-                    ? redactSecretValue(problems, cidr, block ? [`${block.network}/${block.prefix}`] : [])
-                    : problems,
-            );
+    return planGroup(
+        name,
+        {
+            ...given,
+            dropBaseline: given.dropBaseline as false | DropBaseline | undefined,
+            allowBroadCidrs: given.allowBroadCidrs as readonly string[] | undefined,
         },
-    };
+        { context: `SecureGroup "${name}"`, rules, problems },
+    );
 }
 
 /**
@@ -233,13 +125,36 @@ export function planSecureGroup(
  * });
  * ```
  */
-export class SecureGroup extends SecurityGroupComponent {
+export class SecureGroup extends pulumi.ComponentResource {
+    /** The group this component created; undefined when it manages rules on an existing group. */
+    public readonly securityGroup?: alicloud.ecs.SecurityGroup;
+    /** The id of the group the rules belong to. */
+    public readonly securityGroupId!: pulumi.Output<string>;
+    /** `normal` or `enterprise`, known before deployment. */
+    public readonly securityGroupType!: SecurityGroupType;
+    /** Every rule resource, keyed by its logical name (`api-https`, `api-drop-baseline`). */
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+
     /**
      * @param name The component's name; every child's logical name starts with it.
      * @param args The group and its rules.
      * @param opts Resource options.
      */
     constructor(name: string, args: SecureGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(TYPE, name, planSecureGroup(name, args), opts);
+        const made = planMadeFor(args);
+        const plan =
+            made?.plan ??
+            planWhenKnown(`SecureGroup "${name}"`, TYPE, args, SHAPE, (known) =>
+                planSecureGroup(name, known),
+            );
+        super(TYPE, name, {}, opts);
+        completeGroupComponent(
+            this,
+            name,
+            plan,
+            args?.securityGroupType === "enterprise" ? "enterprise" : "normal",
+            (outputs) => this.registerOutputs(outputs),
+            made?.siblings,
+        );
     }
 }

@@ -1,27 +1,27 @@
+import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
+import { BASELINE_PRIORITY, hasPorts, isPresetName, PresetName, PRESETS, Problem } from "../core";
+import { completeGroupComponent } from "./buildGroup";
 import {
-    DEFAULT_ALLOW_PRIORITY,
-    hasPorts,
-    PresetName,
-    PRESETS,
-    problem,
-    Problem,
-    BASELINE_PRIORITY,
-} from "../core";
-import { SecurityGroupComponent } from "./groupComponent";
-import {
+    AdminAccess,
+    adminAccessRules,
+    allowRuleName,
     entryLabel,
     expandEntries,
     GroupPlan,
+    Planned,
     PlannedRule,
+    planGroup,
+    sharedGroupArgs,
     PortSpec,
     presetEntries,
     SELF_GROUP,
-    sourceProblems,
+    sourceAccessRules,
     sourceRule,
+    sourceRulePaths,
 } from "./plan";
-import { planSecureGroup } from "./secureGroup";
-import { resolveSource, SecurityGroupSource } from "./sources";
+import { ArgumentShape, GROUP_INPUTS, planWhenKnown, Portable } from "./portable";
+import { SecurityGroupSource, SecurityGroupType } from "./sources";
 
 /** Arguments shared by every service group; {@link ServiceGroupFromSourceArgs} adds the service. */
 export interface ServiceGroupCommonArgs {
@@ -39,12 +39,14 @@ export interface ServiceGroupCommonArgs {
      * The security groups whose members may reach the service: components, `alicloud.ecs.SecurityGroup`
      * resources or ids, each optionally `{ group, ownerId, key }` for another account or an Output id. At least one.
      */
-    readonly sources: readonly SecurityGroupSource[];
+    readonly sources: Portable<readonly SecurityGroupSource[], pulumi.Input<string>[]>;
     /**
      * True keeps members of this group from reaching each other on the service ports too. Defaults to false:
      * cluster members reach each other on the service ports only (never on every port).
      */
     readonly isolateMembers?: boolean;
+    /** Administration (SSH by default) by source group only, as for a web tier. Defaults to none. */
+    readonly adminAccess?: AdminAccess;
     /** The group's name in Alibaba Cloud. Defaults to the component's name. */
     readonly securityGroupName?: pulumi.Input<string>;
     /** Defaults to a sentence naming the service. */
@@ -57,75 +59,68 @@ export interface ServiceGroupFromSourceArgs extends ServiceGroupCommonArgs {
     /** The service, by preset name (`"mysql"`, `"postgresql"`, `"redis"`…). Required. */
     readonly service: PresetName;
     /** Replaces the preset's tcp/udp ports (`[3307]`). Defaults to the preset's ports. */
-    readonly ports?: readonly PortSpec[];
+    readonly ports?: Portable<readonly PortSpec[], string[]>;
 }
 
 const TYPE = "alicloud-secure-groups:index:ServiceGroupFromSource";
 
 /**
+ * What may stay an Output in a service group's arguments (see {@link ArgumentShape}).
+ * @internal
+ */
+export const SERVICE_GROUP_SHAPE: ArgumentShape = {
+    inputs: [...GROUP_INPUTS, "sources.*.group", "adminAccess.from.*.group"],
+    sources: ["sources.*", "adminAccess.from.*"],
+};
+
+/**
  * The rules of a service reached only from source groups: one intranet accept per source and port, the
  * service's own drop from `0.0.0.0/0` at the baseline priority (Alibaba's best-practice pair), member access
- * on the service ports, and the drop-all baseline.
+ * on the service ports, administration, and the drop-all baseline.
+ * @internal
  */
 export function planServiceGroup(
     name: string,
     args: ServiceGroupCommonArgs,
     service: PresetName,
-    portsOverride: { readonly value: PortSpec | readonly PortSpec[] | undefined; readonly field: string },
+    portsOverride: { readonly value: PortSpec | readonly PortSpec[] | undefined; readonly path: string },
     context: string,
-): GroupPlan {
+): Planned<GroupPlan> {
+    const given = (args ?? {}) as ServiceGroupCommonArgs;
     const problems: Problem[] = [];
-    const expanded = presetEntries(service, portsOverride.value, "service", portsOverride.field);
+    const expanded = presetEntries(service, portsOverride.value, "service", portsOverride.path);
     problems.push(...expanded.problems);
-    const rules: PlannedRule[] = [];
-    const sources = args?.sources;
-    if (!Array.isArray(sources) || sources.length === 0) {
-        problems.push(problem("sources", sources, "must name at least one security group"));
-    } else {
-        sources.forEach((source, index) => {
-            const field = `sources[${index}]`;
-            const resolved = resolveSource(source, field);
-            if (Array.isArray(resolved)) {
-                problems.push(...resolved);
-                return;
-            }
-            problems.push(...sourceProblems(resolved, field, "normal"));
-            rules.push(
-                ...expandEntries(
-                    expanded.entries,
-                    (slug) => `allow-${service}${slug}-from-${resolved.key}`,
-                    (protocol, ports) => ({
-                        field,
-                        argumentFields: { ports: portsOverride.field },
-                        rule: sourceRule(
-                            resolved,
-                            protocol,
-                            ports,
-                            DEFAULT_ALLOW_PRIORITY,
-                            `Allow ${entryLabel(service, protocol, ports)} from security group ${resolved.key}`,
-                        ),
-                    }),
-                ),
-            );
+    const label = (protocol: Parameters<typeof entryLabel>[1], ports: Parameters<typeof entryLabel>[2]) =>
+        entryLabel(service, protocol, ports);
+    const rules: PlannedRule[] = sourceAccessRules(
+        given.sources as readonly SecurityGroupSource[] | undefined,
+        "sources",
+        expanded.entries,
+        service,
+        label,
+        portsOverride.path,
+        problems,
+    );
+    if (given.isolateMembers !== undefined && typeof given.isolateMembers !== "boolean") {
+        problems.push({
+            path: "isolateMembers",
+            value: given.isolateMembers,
+            reason: "must be true or false",
         });
     }
-    if (args?.isolateMembers !== undefined && typeof args.isolateMembers !== "boolean") {
-        problems.push(problem("isolateMembers", args.isolateMembers, "must be true or false"));
-    }
-    if (args?.isolateMembers !== true) {
+    if (given.isolateMembers !== true) {
         rules.push(
             ...expandEntries(
                 expanded.entries,
-                (slug) => `allow-${service}${slug}-from-members`,
+                (slug) => allowRuleName(service, slug, "members"),
                 (protocol, ports) => ({
-                    field: "isolateMembers",
-                    argumentFields: { ports: portsOverride.field },
+                    path: "isolateMembers",
+                    paths: sourceRulePaths("isolateMembers", portsOverride.path),
                     rule: sourceRule(
                         SELF_GROUP,
                         protocol,
                         ports,
-                        DEFAULT_ALLOW_PRIORITY,
-                        `Allow ${entryLabel(service, protocol, ports)} between members of this group`,
+                        `Allow ${label(protocol, ports)} between members of this group`,
                     ),
                 }),
             ),
@@ -136,8 +131,8 @@ export function planServiceGroup(
             expanded.entries.filter((entry) => hasPorts(entry.protocol)),
             (slug) => `drop-${service}${slug}-from-anywhere`,
             (protocol, ports) => ({
-                field: "service",
-                argumentFields: { ports: portsOverride.field },
+                path: "service",
+                paths: sourceRulePaths("service", portsOverride.path),
                 rule: {
                     direction: "ingress",
                     protocol,
@@ -146,31 +141,20 @@ export function planServiceGroup(
                     policy: "drop",
                     priority: BASELINE_PRIORITY,
                     nicType: "intranet",
-                    description: `Drop ${entryLabel(service, protocol, ports)} from every address not allowed above`,
+                    description: `Drop ${label(protocol, ports)} from every address not allowed above`,
                 },
             }),
         ),
     );
-    const label =
-        typeof service === "string" && service in PRESETS ? PRESETS[service].description : String(service);
-    return planSecureGroup(
-        name,
-        {
-            vpcId: args?.vpcId,
-            classicNetwork: args?.classicNetwork,
-            tags: args?.tags,
-            securityGroupName: args?.securityGroupName,
-            description: args?.description,
-            resourceGroupId: args?.resourceGroupId,
-        },
-        {
-            context,
-            rules,
-            problems,
-            tier: typeof service === "string" ? service : "service",
-            description: `${label} tier ${name}: reachable only from named security groups`,
-        },
-    );
+    rules.push(...adminAccessRules(given.adminAccess, "adminAccess", problems));
+    const serviceLabel = isPresetName(service) ? PRESETS[service].description : String(service);
+    return planGroup(name, sharedGroupArgs(given), {
+        context,
+        rules,
+        problems,
+        tier: typeof service === "string" ? service : "service",
+        description: `${serviceLabel} tier ${name}: reachable only from named security groups`,
+    });
 }
 
 /**
@@ -182,28 +166,38 @@ export function planServiceGroup(
  *     tags: { owner: "team-data" },
  *     service: "mysql",
  *     sources: [app],
+ *     adminAccess: { from: [bastion] },
  * });
  * ```
  */
-export class ServiceGroupFromSource extends SecurityGroupComponent {
+export class ServiceGroupFromSource extends pulumi.ComponentResource {
+    /** The group this component created. */
+    public readonly securityGroup?: alicloud.ecs.SecurityGroup;
+    /** The group's id. */
+    public readonly securityGroupId!: pulumi.Output<string>;
+    /** Always `normal`: the group names source groups, which enterprise groups cannot. */
+    public readonly securityGroupType!: SecurityGroupType;
+    /** Every rule resource, keyed by its logical name (`db-allow-mysql-from-app`). */
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+
     /**
      * @param name The component's name; every child's logical name starts with it.
      * @param args The service and the groups that may reach it.
      * @param opts Resource options.
      */
     constructor(name: string, args: ServiceGroupFromSourceArgs, opts?: pulumi.ComponentResourceOptions) {
-        const { service, ports, ...common } = args ?? ({} as ServiceGroupFromSourceArgs);
-        super(
-            TYPE,
-            name,
-            planServiceGroup(
+        const context = `ServiceGroupFromSource "${name}"`;
+        const plan = planWhenKnown(context, TYPE, args, SERVICE_GROUP_SHAPE, (known) => {
+            const { service, ports, ...common } = known ?? ({} as ServiceGroupFromSourceArgs);
+            return planServiceGroup(
                 name,
                 common,
                 service,
-                { value: ports, field: "ports" },
-                `ServiceGroupFromSource "${name}"`,
-            ),
-            opts,
-        );
+                { value: ports as readonly PortSpec[] | undefined, path: "ports" },
+                context,
+            );
+        });
+        super(TYPE, name, {}, opts);
+        completeGroupComponent(this, name, plan, "normal", (outputs) => this.registerOutputs(outputs));
     }
 }

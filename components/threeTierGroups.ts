@@ -1,45 +1,55 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isPresetName, PresetName, PRESET_NAMES, problem, Problem, rulePaths, uniqueProblems } from "../core";
+import { deferredOutput, MadePlan, whenPlanned, withPlan } from "./buildGroup";
 import {
-    cidrProblems,
-    DEFAULT_PUBLIC_PORTS,
-    parseCidr,
-    isPresetName,
-    PORT_MAX,
-    PORT_MIN,
-    PresetName,
-    PRESET_NAMES,
-    problem,
-    Problem,
-    ValidationError,
-} from "../core";
-import { networkProblems, PortSpec, presetEntries } from "./plan";
-import { GroupPlanExtras, planSecureGroup, SecureGroup, SecureGroupArgs } from "./secureGroup";
-import { resolveSource, SecurityGroupLike, SecurityGroupSource } from "./sources";
-import { RuleSpec } from "./ruleSpec";
-import { WebTierGroup } from "./webTierGroup";
+    AdminAccess,
+    adminAccessRules,
+    adminPortName,
+    allowRuleName,
+    entryLabel,
+    expandEntries,
+    GroupArgs,
+    GroupPlan,
+    Planned,
+    PlannedRule,
+    planGroup,
+    PortSpec,
+    presetEntries,
+    sourceRule,
+} from "./plan";
+import { ArgumentShape, planWhenKnown, Portable } from "./portable";
+import { SecureGroup } from "./secureGroup";
+import { planWebTierGroup, WebTierGroup } from "./webTierGroup";
 
 /** The tiers, front to back: traffic flows from the Internet to `web`, then `app`, then `data`. */
-export const TIER_NAMES = ["web", "app", "data"] as const;
-export type TierName = (typeof TIER_NAMES)[number];
+export const TierName = { web: "web", app: "app", data: "data" } as const;
+export type TierName = (typeof TierName)[keyof typeof TierName];
+export const TIER_NAMES: readonly TierName[] = [TierName.web, TierName.app, TierName.data];
 
 /** One service of a tier: the tiers allowed to connect, and optionally other ports than the preset's. */
 export interface TierServiceSpec {
     /** The tiers in front of this one whose members may connect (`["web"]`). At least one. */
-    readonly to: readonly TierName[];
+    readonly to: Portable<readonly TierName[], TierName[]>;
     /** Replaces the preset's tcp/udp ports (`[8080]`). Defaults to the preset's ports. */
-    readonly ports?: readonly PortSpec[];
+    readonly ports?: Portable<readonly PortSpec[], string[]>;
 }
 
-/** What a tier serves, keyed by preset: `{ mysql: ["app"] }` or `{ http: { to: ["web"], ports: [8080] } }`. */
-export type TierServes = Partial<Record<PresetName, readonly TierName[] | TierServiceSpec>>;
+/**
+ * What a tier serves, keyed by preset: `{ mysql: ["app"] }` or `{ http: { to: ["web"], ports: [8080] } }`.
+ * Other languages write the long form, keyed by preset name.
+ */
+export type TierServes = Portable<
+    Partial<Record<PresetName, readonly TierName[] | TierServiceSpec>>,
+    Record<string, TierServiceSpec>
+>;
 
 export interface WebTierSpec {
     /** tcp ports open to `publicCidrs`. Defaults to `[80, 443]`. */
-    readonly publicPorts?: readonly number[];
+    readonly publicPorts?: Portable<readonly number[], number[]>;
     /** Who reaches the public ports. Defaults to `["0.0.0.0/0"]`, the whole Internet. */
-    readonly publicCidrs?: readonly string[];
+    readonly publicCidrs?: Portable<readonly string[], string[]>;
     /** Broad blocks `publicCidrs` may deliberately name (besides `0.0.0.0/0`/`::/0`). Defaults to none. */
-    readonly allowBroadCidrs?: readonly string[];
+    readonly allowBroadCidrs?: Portable<readonly string[], string[]>;
 }
 
 export interface InnerTierSpec {
@@ -48,13 +58,9 @@ export interface InnerTierSpec {
 }
 
 /** Administration by source group, on the tiers listed. */
-export interface TierAdminAccess {
-    /** The groups administrators connect from (bastions, VPN gateways). At least one. */
-    readonly from: readonly SecurityGroupSource[];
-    /** tcp ports. Defaults to `[22]` (SSH). */
-    readonly ports?: readonly number[];
+export interface TierAdminAccess extends AdminAccess {
     /** The tiers administrators reach. Defaults to every tier. */
-    readonly tiers?: readonly TierName[];
+    readonly tiers?: Portable<readonly TierName[], TierName[]>;
 }
 
 /** The part of {@link ThreeTierGroupsArgs} a platform team standardizes: which tier serves what to whom. */
@@ -82,25 +88,45 @@ export interface ThreeTierGroupsArgs extends ThreeTierDescription {
     readonly tags: Record<string, pulumi.Input<string>>;
 }
 
+/** The three group ids. */
+export interface TierGroupIds {
+    readonly web: string;
+    readonly app: string;
+    readonly data: string;
+}
+
+/**
+ * The three tiers' plans, validated together.
+ * @internal
+ */
+export interface ThreeTierPlan {
+    readonly web: GroupPlan;
+    readonly app: GroupPlan;
+    readonly data: GroupPlan;
+}
+
+/**
+ * Where a description was written, when it is not the component's own arguments.
+ * @internal
+ */
+export interface TierPlanOptions {
+    /** Prefix of every description path: `tiers` for the stack config key. Defaults to none. */
+    readonly at?: string;
+    /** Where `classicNetwork` was chosen. Defaults to `classicNetwork`, the program's argument. */
+    readonly classicNetworkPath?: string;
+    /** What problems found later are reported against. Defaults to `ThreeTierGroups "<name>"`. */
+    readonly context?: string;
+}
+
 const TYPE = "alicloud-secure-groups:index:ThreeTierGroups";
-const DESCRIPTION_KEYS = ["web", "app", "data", "admin"] as const;
-const GROUP_KEYS = ["vpcId", "classicNetwork", "tags"] as const;
 const INNER_TIERS = ["app", "data"] as const;
 type InnerTierName = (typeof INNER_TIERS)[number];
 
-/** A service, resolved from the description: the tiers it is served to and its validated port override. */
-interface TierService {
-    readonly preset: PresetName;
-    readonly to: readonly TierName[];
-    readonly ports?: readonly PortSpec[];
-}
-
-interface ValidDescription {
-    readonly serves: Record<InnerTierName, readonly TierService[]>;
-    readonly adminTiers: readonly TierName[];
-    /** The stable key of each admin source, in `admin.from` order. */
-    readonly adminKeys: readonly string[];
-}
+/** What may stay an Output in ThreeTierGroups' arguments (see {@link ArgumentShape}). */
+const SHAPE: ArgumentShape = {
+    inputs: ["vpcId", "tags.*", "admin.from.*.group"],
+    sources: ["admin.from.*"],
+};
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
     return (
@@ -113,346 +139,238 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function tierListProblems(
     value: unknown,
-    field: string,
+    path: string,
     allowed: readonly TierName[],
     need: string,
 ): Problem[] {
     if (!Array.isArray(value) || value.length === 0) {
-        return [problem(field, value, `must list at least one tier of ${allowed.join(", ")}`)];
+        return [problem(path, value, `must list at least one tier of ${allowed.join(", ")}`)];
     }
-    const problems: Problem[] = [];
-    value.forEach((tier, index) => {
+    return value.flatMap((tier, index) => {
         if (!allowed.includes(tier as TierName)) {
-            problems.push(problem(`${field}[${index}]`, tier, `must be ${need}: ${allowed.join(", ")}`));
-        } else if (value.indexOf(tier) !== index) {
-            problems.push(problem(`${field}[${index}]`, tier, `repeats ${field}[${value.indexOf(tier)}]`));
+            return [problem(`${path}[${index}]`, tier, `must be ${need}: ${allowed.join(", ")}`)];
         }
+        return value.indexOf(tier) !== index
+            ? [problem(`${path}[${index}]`, tier, `repeats ${path}[${value.indexOf(tier)}]`)]
+            : [];
     });
-    return problems;
 }
 
-function servesProblems(tier: InnerTierName, spec: unknown, services: TierService[]): Problem[] {
-    const field = tier;
+/**
+ * The rules an inner tier serves to the tiers in front of it, `allow-<service>[-<protocol>-<ports>]-from-<tier>`,
+ * each naming the tier's group as a sibling. A tier serves only tiers in front of it, so the groups are built
+ * front to back with no cycle.
+ */
+function servesRules(
+    tier: InnerTierName,
+    spec: unknown,
+    at: (path: string) => string,
+    problems: Problem[],
+): PlannedRule[] {
     if (spec === undefined) {
         return [];
     }
     if (!isPlainObject(spec)) {
-        return [problem(field, spec, 'must be an object such as { serves: { mysql: ["app"] } }')];
-    }
-    const problems: Problem[] = [];
-    for (const key of Object.keys(spec)) {
-        if (key !== "serves") {
-            problems.push(
-                problem(`${field}.${key}`, spec[key], "is not a setting of a tier; expected serves"),
-            );
-        }
+        problems.push(problem(at(tier), spec, 'must be an object such as { serves: { mysql: ["app"] } }'));
+        return [];
     }
     const serves = spec.serves;
     if (serves === undefined) {
-        return problems;
+        return [];
     }
     if (!isPlainObject(serves)) {
-        return [...problems, problem(`${field}.serves`, serves, "must be an object keyed by preset name")];
+        problems.push(problem(at(`${tier}.serves`), serves, "must be an object keyed by preset name"));
+        return [];
     }
-    // A tier serves only tiers in front of it, so the groups can be created front to back with no cycle.
     const front = TIER_NAMES.slice(0, TIER_NAMES.indexOf(tier));
-    for (const [preset, value] of Object.entries(serves)) {
-        const serviceField = `${field}.serves.${preset}`;
+    return Object.entries(serves).flatMap(([preset, value]) => {
+        const servicePath = at(`${tier}.serves.${preset}`);
         if (!isPresetName(preset)) {
             problems.push(
                 problem(
-                    `${field}.serves`,
+                    at(`${tier}.serves`),
                     preset,
                     `must be keyed by preset names: ${PRESET_NAMES.join(", ")}`,
                 ),
             );
-            continue;
+            return [];
         }
         const service: unknown = Array.isArray(value) ? { to: value } : value;
         if (!isPlainObject(service)) {
             problems.push(
-                problem(serviceField, value, "must be a list of tiers or { to: [...], ports?: [...] }"),
+                problem(servicePath, value, "must be a list of tiers or { to: [...], ports?: [...] }"),
             );
-            continue;
+            return [];
         }
-        for (const key of Object.keys(service)) {
-            if (key !== "to" && key !== "ports") {
-                problems.push(
-                    problem(`${serviceField}.${key}`, service[key], "is not a setting; expected to or ports"),
-                );
-            }
-        }
-        const toField = Array.isArray(value) ? serviceField : `${serviceField}.to`;
-        const toProblems = tierListProblems(service.to, toField, front, `a tier in front of ${tier}`);
-        const ports = service.ports as PortSpec[] | undefined;
-        const portProblems =
+        const toPath = Array.isArray(value) ? servicePath : `${servicePath}.to`;
+        const toProblems = tierListProblems(service.to, toPath, front, `a tier in front of ${tier}`);
+        const ports = service.ports as readonly PortSpec[] | undefined;
+        const portsPath = `${servicePath}.ports`;
+        const expanded =
             ports !== undefined && !Array.isArray(ports)
-                ? [problem(`${serviceField}.ports`, ports, 'must be a list of ports or "start/end" ranges')]
-                : presetEntries(preset, ports, serviceField, `${serviceField}.ports`).problems;
-        problems.push(...toProblems, ...portProblems);
-        if (toProblems.length === 0 && portProblems.length === 0) {
-            services.push({
-                preset,
-                to: service.to as TierName[],
-                ...(ports !== undefined ? { ports } : {}),
-            });
+                ? {
+                      entries: [],
+                      problems: [problem(portsPath, ports, 'must be a list of ports or "start/end" ranges')],
+                  }
+                : presetEntries(preset, ports, servicePath, portsPath);
+        problems.push(...toProblems, ...expanded.problems);
+        if (toProblems.length > 0) {
+            return [];
         }
-    }
-    return problems;
+        return (service.to as TierName[]).flatMap((from) =>
+            expandEntries(
+                expanded.entries,
+                (slug) => allowRuleName(preset, slug, from),
+                (protocol, ports, slug) => ({
+                    // Before one naming for every tier, a tier named its multi-port rules after the source.
+                    ...(slug !== "" ? { formerSuffixes: [`allow-${preset}-from-${from}${slug}`] } : {}),
+                    path: servicePath,
+                    paths: rulePaths(servicePath, { ports: portsPath }),
+                    rule: sourceRule(
+                        { sibling: from },
+                        protocol,
+                        ports,
+                        `Allow ${entryLabel(preset, protocol, ports)} from security group ${from}`,
+                    ),
+                }),
+            ),
+        );
+    });
 }
 
-function webProblems(spec: unknown): Problem[] {
-    if (spec === undefined) {
+/** The tiers administrators reach, and problems with the admin section beyond what adminAccessRules checks. */
+function adminTiers(admin: unknown, at: (path: string) => string, problems: Problem[]): readonly TierName[] {
+    if (!isPlainObject(admin)) {
         return [];
     }
-    if (!isPlainObject(spec)) {
-        return [problem("web", spec, "must be an object such as { publicPorts: [80, 443] }")];
-    }
-    const problems: Problem[] = [];
-    for (const key of Object.keys(spec)) {
-        if (key !== "publicPorts" && key !== "publicCidrs" && key !== "allowBroadCidrs") {
-            problems.push(
-                problem(
-                    `web.${key}`,
-                    spec[key],
-                    "is not a setting of the web tier; expected publicPorts, publicCidrs or allowBroadCidrs (the web tier serves the Internet, and the tiers behind it serve the web tier)",
-                ),
-            );
-        }
-    }
-    problems.push(...portListProblems(spec.publicPorts, "web.publicPorts"));
-    const allowed = spec.allowBroadCidrs;
-    if (
-        allowed !== undefined &&
-        (!Array.isArray(allowed) || allowed.some((cidr) => typeof cidr !== "string"))
-    ) {
-        problems.push(problem("web.allowBroadCidrs", allowed, "must be a list of CIDR blocks"));
-    }
-    const cidrs = spec.publicCidrs;
-    if (cidrs !== undefined) {
-        if (!Array.isArray(cidrs)) {
-            problems.push(problem("web.publicCidrs", cidrs, "must be a list of CIDR blocks"));
-        } else {
-            cidrs.forEach((cidr, index) => problems.push(...cidrProblems(cidr, `web.publicCidrs[${index}]`)));
-        }
-    }
-    return problems;
-}
-
-function portListProblems(ports: unknown, field: string): Problem[] {
-    if (ports === undefined) {
-        return [];
-    }
-    if (!Array.isArray(ports)) {
-        return [problem(field, ports, "must be a list of tcp port numbers, e.g. [80, 443]")];
-    }
-    return ports.flatMap((port, index) =>
-        Number.isInteger(port) && port >= PORT_MIN && port <= PORT_MAX
-            ? []
-            : [
-                  problem(
-                      `${field}[${index}]`,
-                      port,
-                      `must be a tcp port number from ${PORT_MIN} to ${PORT_MAX}`,
-                  ),
-              ],
-    );
-}
-
-function adminProblems(spec: unknown, keys: string[], tiers: TierName[]): Problem[] {
-    if (spec === undefined) {
-        return [];
-    }
-    if (!isPlainObject(spec)) {
-        return [problem("admin", spec, "must be an object such as { from: [bastion], ports: [22] }")];
-    }
-    const problems: Problem[] = [];
-    for (const key of Object.keys(spec)) {
-        if (key !== "from" && key !== "ports" && key !== "tiers") {
-            problems.push(
-                problem(`admin.${key}`, spec[key], "is not a setting; expected from, ports or tiers"),
-            );
-        }
-    }
-    const from = spec.from;
-    if (!Array.isArray(from) || from.length === 0) {
-        problems.push(problem("admin.from", from, "must name at least one security group"));
-    } else {
-        from.forEach((source: SecurityGroupSource, index) => {
-            const resolved = resolveSource(source, `admin.from[${index}]`);
-            if (Array.isArray(resolved)) {
-                problems.push(...resolved);
-            } else if ((TIER_NAMES as readonly string[]).includes(resolved.key)) {
-                // Rules are named `allow-<service>-from-<key>`: a source keyed like a tier would take the name
-                // of that tier's rule and silently replace it.
+    const from = admin.from;
+    if (Array.isArray(from)) {
+        from.forEach((source, index) => {
+            const key = isPlainObject(source) && typeof source.key === "string" ? source.key : source;
+            // Rules are named `allow-<service>-from-<key>`: a source keyed like a tier would take the name of that
+            // tier's rule and silently replace it.
+            if (typeof key === "string" && (TIER_NAMES as readonly string[]).includes(key)) {
                 problems.push(
                     problem(
-                        `admin.from[${index}]`,
-                        resolved.key,
+                        at(`admin.from[${index}]`),
+                        key,
                         `must not be keyed ${TIER_NAMES.join(", ")}: give it another key, e.g. { group, key: "bastion" }`,
                     ),
                 );
-            } else if (keys.includes(resolved.key)) {
-                problems.push(
-                    problem(
-                        `admin.from[${index}]`,
-                        resolved.key,
-                        `repeats admin.from[${keys.indexOf(resolved.key)}]`,
-                    ),
-                );
-            } else {
-                keys.push(resolved.key);
             }
         });
     }
-    problems.push(...portListProblems(spec.ports, "admin.ports"));
-    if (spec.tiers === undefined) {
-        tiers.push(...TIER_NAMES);
-    } else {
-        const tierProblems = tierListProblems(spec.tiers, "admin.tiers", TIER_NAMES, "a tier");
-        problems.push(...tierProblems);
-        if (tierProblems.length === 0) {
-            tiers.push(...(spec.tiers as TierName[]));
-        }
+    if (admin.tiers === undefined) {
+        return TIER_NAMES;
     }
-    return problems;
-}
-
-/** Validates a tier description, collecting every problem; creates nothing. */
-function validateDescription(args: ThreeTierGroupsArgs): { valid: ValidDescription; problems: Problem[] } {
-    const problems: Problem[] = [];
-    const serves: Record<InnerTierName, TierService[]> = { app: [], data: [] };
-    const adminKeys: string[] = [];
-    const adminTiers: TierName[] = [];
-    if (!isPlainObject(args)) {
-        problems.push(problem("args", args, "must be an object"));
-        return { valid: { serves, adminKeys, adminTiers }, problems };
-    }
-    for (const key of Object.keys(args)) {
-        if (![...GROUP_KEYS, ...DESCRIPTION_KEYS].includes(key as (typeof GROUP_KEYS)[number])) {
-            problems.push(
-                problem(
-                    key,
-                    (args as unknown as Record<string, unknown>)[key],
-                    `is not a setting; expected one of ${[...GROUP_KEYS, ...DESCRIPTION_KEYS].join(", ")}`,
-                ),
-            );
-        }
-    }
-    problems.push(...webProblems(args.web));
-    for (const tier of INNER_TIERS) {
-        problems.push(...servesProblems(tier, args[tier], serves[tier]));
-    }
-    problems.push(...adminProblems(args.admin, adminKeys, adminTiers));
-    return { valid: { serves, adminKeys, adminTiers }, problems };
-}
-
-/** `allow-ssh-from-bastion` for port 22, `allow-admin-tcp-<port>-from-<key>` otherwise, as WebTierGroup names them. */
-function adminRuleKey(port: number, sourceKey: string): string {
-    return port === 22 ? `allow-ssh-from-${sourceKey}` : `allow-admin-tcp-${port}-from-${sourceKey}`;
-}
-
-/** A tier's group arguments, and the description field each ingress key came from, for error messages. */
-interface TierPlan {
-    readonly args: SecureGroupArgs;
-    /** Maps the rest of a problem's field (`.ports`, `.source`…) under an ingress key to a description field. */
-    readonly fields: Readonly<Record<string, (rest: string) => string>>;
+    const tierProblems = tierListProblems(admin.tiers, at("admin.tiers"), TIER_NAMES, "a tier");
+    problems.push(...tierProblems);
+    return tierProblems.length === 0 ? (admin.tiers as TierName[]) : [];
 }
 
 /**
- * The SecureGroup arguments of an inner tier. `sourceOf` stands in the tiers in front of it: the real
- * components when building, or placeholder ids when the arguments are only checked.
+ * What an inner tier called an administrative port before one naming for every tier: `admin-tcp-<port>` for
+ * every port but 22, where the web tier used the port's preset (`telnet`). Kept as an alias where it differs.
  */
-function innerTierPlan(
-    tier: InnerTierName,
+function formerInnerAdminName(port: number): string | undefined {
+    const old = `admin-tcp-${port}`;
+    return port === 22 || adminPortName(port) === old ? undefined : old;
+}
+
+/**
+ * The one planner of three tiers: the web tier as {@link WebTierGroup} plans it, the app and data tiers with the
+ * services they serve to the tiers in front, administration where asked — every problem at the path the
+ * description wrote it (under `options.at` for stack config). Creates nothing.
+ * @internal
+ */
+export function planThreeTierGroups(
+    name: string,
     args: ThreeTierGroupsArgs,
-    valid: ValidDescription,
-    sourceOf: (tier: TierName) => SecurityGroupLike,
-): TierPlan {
-    const ingress: Record<string, RuleSpec> = {};
-    const fields: Record<string, (rest: string) => string> = {};
-    for (const service of valid.serves[tier]) {
-        for (const from of service.to) {
-            const key = `allow-${service.preset}-from-${from}`;
-            ingress[key] = {
-                preset: service.preset,
-                ...(service.ports !== undefined ? { ports: service.ports } : {}),
-                source: { group: sourceOf(from), key: from },
-            };
-            fields[key] = (rest) =>
-                rest === ".ports"
-                    ? `${tier}.serves.${service.preset}.ports`
-                    : `${tier}.serves.${service.preset}`;
-        }
+    options: TierPlanOptions = {},
+): Planned<ThreeTierPlan> {
+    const context = options.context ?? `ThreeTierGroups "${name}"`;
+    const at = (path: string) => (options.at ? `${options.at}.${path}` : path);
+    const problems: Problem[] = [];
+    const given = (isPlainObject(args) ? args : {}) as ThreeTierGroupsArgs;
+    if (given !== args) {
+        problems.push(problem("args", args, "must be an object"));
     }
-    if (args.admin !== undefined && valid.adminTiers.includes(tier)) {
-        args.admin.from.forEach((source, index) => {
-            for (const port of args.admin?.ports ?? [22]) {
-                const key = adminRuleKey(port, valid.adminKeys[index]);
-                ingress[key] =
-                    port === 22 ? { preset: "ssh", source } : { protocol: "tcp", ports: port, source };
-                fields[key] = (rest) => (rest === ".ports" ? "admin.ports" : `admin.from[${index}]`);
-            }
-        });
-    }
-    return {
-        args: { vpcId: args.vpcId, classicNetwork: args.classicNetwork, tags: args.tags, tier, ingress },
-        fields,
+    const groupPaths: Partial<Record<keyof GroupArgs, string>> = {
+        classicNetwork: options.classicNetworkPath ?? "classicNetwork",
     };
-}
-
-/**
- * The web tier's public rules as SecureGroup arguments, only to check them the way WebTierGroup's own plan
- * does (the same checks, through planSecureGroup) before any tier is created.
- */
-function webCheckPlan(args: ThreeTierGroupsArgs): TierPlan {
-    const ingress: Record<string, RuleSpec> = {};
-    const fields: Record<string, (rest: string) => string> = {};
-    const cidrs = args.web?.publicCidrs ?? ["0.0.0.0/0"];
-    const ports = args.web?.publicPorts ?? DEFAULT_PUBLIC_PORTS;
-    cidrs.forEach((cidr, cidrIndex) => {
-        const ipv6 = parseCidr(cidr)?.family === "ipv6";
-        ports.forEach((port, portIndex) => {
-            const key = `public-${cidrIndex}-${portIndex}`;
-            ingress[key] = {
-                protocol: "tcp",
-                ports: port,
-                ...(ipv6 ? { ipv6Cidr: cidr } : { cidr }),
-                nicType: args.vpcId !== undefined ? "intranet" : "internet",
-            };
-            fields[key] = (rest) =>
-                rest === ".ports" || args.web?.publicCidrs === undefined
-                    ? `web.publicPorts[${portIndex}]`
-                    : `web.publicCidrs[${cidrIndex}]`;
-        });
+    const network = { vpcId: given.vpcId, classicNetwork: given.classicNetwork, tags: given.tags };
+    const admin = given.admin;
+    const adminOn = adminTiers(admin, at, problems);
+    const web = isPlainObject(given.web) || given.web === undefined ? (given.web ?? {}) : undefined;
+    if (web === undefined) {
+        problems.push(problem(at("web"), given.web, "must be an object such as { publicPorts: [80, 443] }"));
+    }
+    const webPlan = planWebTierGroup(
+        `${name}-web`,
+        {
+            ...network,
+            ...(web ?? {}),
+            ...(adminOn.includes("web") ? { adminAccess: admin } : {}),
+        },
+        context,
+        {
+            publicPorts: at("web.publicPorts"),
+            publicCidrs: at("web.publicCidrs"),
+            allowBroadCidrs: at("web.allowBroadCidrs"),
+            adminAccess: at("admin"),
+            serviceAccess: at("web.serviceAccess"),
+            group: groupPaths,
+        },
+    );
+    const inner = INNER_TIERS.map((tier) => {
+        const tierProblems: Problem[] = [];
+        const rules = [
+            ...servesRules(tier, given[tier], at, tierProblems),
+            ...(adminOn.includes(tier)
+                ? adminAccessRules(admin, at("admin"), tierProblems, formerInnerAdminName)
+                : []),
+        ];
+        return planGroup(
+            `${name}-${tier}`,
+            { ...network, tier },
+            { context, rules, problems: tierProblems, paths: groupPaths },
+        );
     });
     return {
-        args: {
-            vpcId: args.vpcId,
-            classicNetwork: args.classicNetwork,
-            tags: args.tags,
-            tier: "web",
-            ingress,
-            allowBroadCidrs: args.web?.allowBroadCidrs,
-        },
-        fields,
+        plan: { web: webPlan.plan, app: inner[0].plan, data: inner[1].plan },
+        // Tags and the network are shared by every tier: each problem is reported once.
+        problems: uniqueProblems([
+            ...problems,
+            ...webPlan.problems,
+            ...inner.flatMap((tier) => tier.problems),
+        ]),
     };
 }
 
-/** Renames a problem about a generated ingress rule after the description field it came from. */
-function describedProblem(found: Problem, fields: TierPlan["fields"]): Problem {
-    for (const [key, fieldOf] of Object.entries(fields)) {
-        const generated = `ingress.${key}`;
-        if (found.field === generated || found.field.startsWith(`${generated}.`)) {
-            const field = fieldOf(found.field.slice(generated.length));
-            return {
-                field,
-                value: found.value,
-                message: `${field}${found.message.slice(found.field.length)}`,
-            };
-        }
-    }
-    return found;
+/** The tiers a ThreeTierGroups built (see the getters). */
+interface BuiltTiers {
+    readonly web: WebTierGroup;
+    readonly app: SecureGroup;
+    readonly data: SecureGroup;
+}
+
+/**
+ * Each component's tiers, kept outside the instance: the schema of the component package lists a component's
+ * properties as its outputs, and a property typed as one of our own components is one the SDK's analyzer cannot
+ * describe. The getters keep `tiers.web` for TypeScript; other languages read `securityGroupIds`.
+ */
+const builtTiers = new WeakMap<ThreeTierGroups, BuiltTiers>();
+
+/** Plans made by threeTierGroupsFromConfig, by the arguments object it passes. */
+const madeTiers = new WeakMap<object, ThreeTierPlan>();
+
+/**
+ * Attaches an already validated plan to the arguments of a ThreeTierGroups, which then builds from it.
+ * @internal
+ */
+export function withTierPlan(args: ThreeTierGroupsArgs, plan: ThreeTierPlan): ThreeTierGroupsArgs {
+    madeTiers.set(args, plan);
+    return args;
 }
 
 /**
@@ -474,14 +392,8 @@ function describedProblem(found: Problem, fields: TierPlan["fields"]): Problem {
  * rule of a tier is named after the service and the tier it admits (`<name>-data-allow-mysql-from-app`).
  */
 export class ThreeTierGroups extends pulumi.ComponentResource {
-    /** The Internet-facing tier. */
-    public readonly web: WebTierGroup;
-    /** The application tier. */
-    public readonly app: SecureGroup;
-    /** The data tier. */
-    public readonly data: SecureGroup;
     /** The three group ids, for instances, launch templates and other stacks. */
-    public readonly securityGroupIds: pulumi.Output<Record<TierName, string>>;
+    public readonly securityGroupIds: pulumi.Output<TierGroupIds>;
 
     /**
      * @param name The component's name; every child's logical name starts with it.
@@ -489,84 +401,66 @@ export class ThreeTierGroups extends pulumi.ComponentResource {
      * @param opts Resource options.
      */
     constructor(name: string, args: ThreeTierGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
-        const valid = checkedDescription(name, args);
+        const made = typeof args === "object" && args !== null ? madeTiers.get(args) : undefined;
+        const plan =
+            made ??
+            planWhenKnown(`ThreeTierGroups "${name}"`, TYPE, args, SHAPE, (known) =>
+                planThreeTierGroups(name, known),
+            );
         super(TYPE, name, {}, opts);
-        const webSpec = args.web ?? {};
-        // The web tier comes first: it is the only child whose own checks have not run yet, and its failure
-        // leaves nothing but this component registered.
-        this.web = new WebTierGroup(
-            `${name}-web`,
-            {
-                vpcId: args.vpcId,
-                classicNetwork: args.classicNetwork,
-                tags: args.tags,
-                ...(webSpec.publicPorts !== undefined ? { publicPorts: webSpec.publicPorts } : {}),
-                ...(webSpec.publicCidrs !== undefined ? { publicCidrs: webSpec.publicCidrs } : {}),
-                ...(webSpec.allowBroadCidrs !== undefined
-                    ? { allowBroadCidrs: webSpec.allowBroadCidrs }
-                    : {}),
-                ...(args.admin !== undefined && valid.adminTiers.includes("web")
-                    ? { adminAccess: { from: args.admin.from, ports: args.admin.ports } }
-                    : {}),
-            },
-            { parent: this },
-        );
-        const built: Partial<Record<TierName, SecurityGroupLike>> = { web: this.web };
-        const sourceOf = (tier: TierName): SecurityGroupLike => built[tier] as SecurityGroupLike;
-        this.app = new SecureGroup(`${name}-app`, innerTierPlan("app", args, valid, sourceOf).args, {
-            parent: this,
-        });
-        built.app = this.app;
-        this.data = new SecureGroup(`${name}-data`, innerTierPlan("data", args, valid, sourceOf).args, {
-            parent: this,
-        });
-        this.securityGroupIds = pulumi
-            .all([this.web.securityGroupId, this.app.securityGroupId, this.data.securityGroupId])
-            .apply(([web, app, data]) => ({ web, app, data }));
-        this.registerOutputs({ securityGroupIds: this.securityGroupIds });
+        const build = (tiers: ThreeTierPlan): BuiltTiers => {
+            const childArgs = { vpcId: args.vpcId, classicNetwork: args.classicNetwork, tags: args.tags };
+            const child = (made: MadePlan) => withPlan({ ...childArgs }, made);
+            const web = new WebTierGroup(`${name}-web`, child({ plan: tiers.web, siblings: {} }), {
+                parent: this,
+            });
+            const app = new SecureGroup(
+                `${name}-app`,
+                child({ plan: tiers.app, siblings: { web: web.securityGroupId } }),
+                {
+                    parent: this,
+                },
+            );
+            const data = new SecureGroup(
+                `${name}-data`,
+                child({ plan: tiers.data, siblings: { web: web.securityGroupId, app: app.securityGroupId } }),
+                { parent: this },
+            );
+            const built = { web, app, data };
+            builtTiers.set(this, built);
+            return built;
+        };
+        const ids = (tiers: BuiltTiers): pulumi.Output<TierGroupIds> =>
+            pulumi
+                .all([tiers.web.securityGroupId, tiers.app.securityGroupId, tiers.data.securityGroupId])
+                .apply(([web, app, data]) => ({ web, app, data }));
+        this.securityGroupIds =
+            plan instanceof Promise ? deferredOutput(plan.then((p) => ids(build(p)))) : ids(build(plan));
+        whenPlanned(plan, this, () => this.registerOutputs({ securityGroupIds: this.securityGroupIds }));
     }
-}
 
-/**
- * Checks a {@link ThreeTierGroupsArgs} without creating anything: the description, then each inner tier's
- * group exactly as it would be planned. Throws a ValidationError naming every bad field and its value.
- */
-export function checkThreeTierGroups(name: string, args: ThreeTierGroupsArgs): void {
-    checkedDescription(name, args);
-}
+    /** The Internet-facing tier. */
+    get web(): WebTierGroup {
+        return this.tiers().web;
+    }
 
-function checkedDescription(name: string, args: ThreeTierGroupsArgs): ValidDescription {
-    const context = `ThreeTierGroups "${name}"`;
-    const { valid, problems } = validateDescription(args);
-    if (problems.length === 0) {
-        const placeholder = (from: TierName) => `sg-${from}-placeholder`;
-        const checks: [TierPlan, GroupPlanExtras][] = [
-            [webCheckPlan(args), { publicPorts: args.web?.publicPorts ?? DEFAULT_PUBLIC_PORTS }],
-            [innerTierPlan("app", args, valid, placeholder), {}],
-            [innerTierPlan("data", args, valid, placeholder), {}],
-        ];
-        for (const [plan, extras] of checks) {
-            try {
-                planSecureGroup(name, plan.args, extras);
-            } catch (err) {
-                if (!(err instanceof ValidationError)) {
-                    throw err;
-                }
-                // Tags and the network are shared by every tier: report each problem once.
-                for (const found of err.problems.map((p) => describedProblem(p, plan.fields))) {
-                    if (!problems.some((known) => known.message === found.message)) {
-                        problems.push(found);
-                    }
-                }
-            }
+    /** The application tier. */
+    get app(): SecureGroup {
+        return this.tiers().app;
+    }
+
+    /** The data tier. */
+    get data(): SecureGroup {
+        return this.tiers().data;
+    }
+
+    private tiers(): BuiltTiers {
+        const tiers = builtTiers.get(this);
+        if (tiers === undefined) {
+            throw new Error(
+                `ThreeTierGroups "${pulumi.resourceName(this)}": its tiers are built once its arguments resolve`,
+            );
         }
-    } else if (isPlainObject(args)) {
-        // The tiers' plans, which check the network too, need a valid description: check the network alone,
-        // so that the user fixes both in one pass.
-        problems.push(...networkProblems(args.vpcId, args.classicNetwork));
+        return tiers;
     }
-    if (problems.length > 0) {
-        throw new ValidationError(context, problems);
-    }
-    return valid;
 }

@@ -1,48 +1,45 @@
+import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import {
     DEFAULT_ALLOW_PRIORITY,
     DEFAULT_PUBLIC_PORTS,
-    isPresetName,
     parseCidr,
-    PortRange,
     PresetName,
-    PRESETS,
     problem,
     Problem,
-    Protocol,
-    ServicePreset,
+    rulePaths,
 } from "../core";
-import { SecurityGroupComponent } from "./groupComponent";
+import { completeGroupComponent, planMadeFor } from "./buildGroup";
 import {
-    nameSlug,
+    AdminAccess,
+    adminAccessRules,
+    allowRuleName,
     entryLabel,
-    expandEntries,
+    GroupArgs,
+    GroupPlan,
+    nameSlug,
+    Planned,
     PlannedRule,
+    planGroup,
+    sharedGroupArgs,
     PortSpec,
     presetEntries,
-    ServiceEntry,
-    sourceProblems,
-    sourceRule,
+    publicPortName,
+    sourceAccessRules,
+    tcpPortLabel,
+    tcpPortListProblems,
 } from "./plan";
-import { planSecureGroup } from "./secureGroup";
-import { resolveSource, SecurityGroupSource } from "./sources";
-
-/** Access for administrators, by source security group only. */
-export interface AdminAccess {
-    /** The groups administrators connect from (bastions, VPN gateways). At least one. */
-    readonly from: readonly SecurityGroupSource[];
-    /** tcp ports. Defaults to `[22]` (SSH). */
-    readonly ports?: readonly number[];
-}
+import { ArgumentShape, GROUP_INPUTS, planWhenKnown, Portable } from "./portable";
+import { SecurityGroupSource, SecurityGroupType } from "./sources";
 
 /** A service of the web tier reached from other groups (e.g. a health-check port from a load balancer group). */
 export interface ServiceAccess {
     /** A preset name (`"http"`, `"https"`…). */
     readonly service: PresetName;
-    /** Replaces the preset's tcp/udp ports. Defaults to the preset's ports. */
-    readonly ports?: readonly PortSpec[];
+    /** Replaces the preset's tcp/udp ports (`[8080]`, `["8000/8100"]`). Defaults to the preset's ports. */
+    readonly ports?: Portable<readonly PortSpec[], string[]>;
     /** The groups that may connect. At least one. */
-    readonly from: readonly SecurityGroupSource[];
+    readonly from: Portable<readonly SecurityGroupSource[], pulumi.Input<string>[]>;
 }
 
 export interface WebTierGroupArgs {
@@ -66,92 +63,179 @@ export interface WebTierGroupArgs {
      * tcp ports open to `publicCidrs`. Defaults to `[80, 443]`. Ports other than 80 and 443 facing
      * `0.0.0.0/0` also need the policy pack's `publicPorts` setting.
      */
-    readonly publicPorts?: readonly number[];
+    readonly publicPorts?: Portable<readonly number[], number[]>;
     /**
      * Who reaches the public ports. Plain strings, since each names its rules. Defaults to `["0.0.0.0/0"]`,
      * the whole Internet.
      */
-    readonly publicCidrs?: readonly string[];
+    readonly publicCidrs?: Portable<readonly string[], string[]>;
     /** Administration by source group. Defaults to none: no administrative port is open. */
     readonly adminAccess?: AdminAccess;
     /** More services reached from other groups. Defaults to none. */
-    readonly serviceAccess?: readonly ServiceAccess[];
+    readonly serviceAccess?: Portable<readonly ServiceAccess[], ServiceAccess[]>;
     /** Broad blocks `publicCidrs` may deliberately name (besides `0.0.0.0/0`/`::/0`). Defaults to none. */
-    readonly allowBroadCidrs?: readonly string[];
+    readonly allowBroadCidrs?: Portable<readonly string[], string[]>;
 }
 
 const TYPE = "alicloud-secure-groups:index:WebTierGroup";
 
-/** `http` for 80, `https` for 443, `ssh` for 22: the preset with exactly that one tcp port, else `tcp-<port>`. */
-function tcpPortName(port: number): string {
-    for (const [name, preset] of Object.entries(PRESETS) as [string, ServicePreset][]) {
-        const [entry, ...rest] = preset.entries;
-        if (
-            rest.length === 0 &&
-            entry.protocol === "tcp" &&
-            entry.ports.length === 1 &&
-            entry.ports[0] === port
-        ) {
-            return name;
-        }
-    }
-    return `tcp-${port}`;
+/** What may stay an Output in WebTierGroup's arguments (see {@link ArgumentShape}). */
+const SHAPE: ArgumentShape = {
+    inputs: [...GROUP_INPUTS, "adminAccess.from.*.group", "serviceAccess.*.from.*.group"],
+    sources: ["adminAccess.from.*", "serviceAccess.*.from.*"],
+};
+
+/**
+ * Where WebTierGroup's arguments were written, when a parent plans it from a description of its own.
+ * @internal
+ */
+export interface WebTierPaths {
+    readonly publicPorts: string;
+    readonly publicCidrs: string;
+    readonly allowBroadCidrs: string;
+    readonly adminAccess: string;
+    readonly serviceAccess: string;
+    /** Where the group's own arguments were written, when not under their names (`classicNetwork`). */
+    readonly group?: Partial<Record<keyof GroupArgs, string>>;
 }
 
-function tcpPortLabel(port: number): string {
-    const name = tcpPortName(port);
-    return isPresetName(name) ? PRESETS[name].description : `tcp ${port}`;
-}
+const OWN_PATHS: WebTierPaths = {
+    publicPorts: "publicPorts",
+    publicCidrs: "publicCidrs",
+    allowBroadCidrs: "allowBroadCidrs",
+    adminAccess: "adminAccess",
+    serviceAccess: "serviceAccess",
+};
 
-function numberListProblems(value: unknown, field: string): Problem[] {
-    if (!Array.isArray(value) || value.some((port) => typeof port !== "number")) {
-        return [problem(field, value, "must be a list of port numbers, e.g. [80, 443]")];
-    }
-    return [];
-}
-
-/** Source-group accepts for each source and port range, named `allow-<what>-from-<source key>`. */
-function sourceAccessRules(
-    sources: readonly SecurityGroupSource[] | undefined,
-    field: string,
-    entries: readonly ServiceEntry[],
-    what: string,
-    label: (protocol: Protocol, ports: PortRange) => string,
-    portsField: string,
-    problems: Problem[],
-): PlannedRule[] {
-    if (!Array.isArray(sources) || sources.length === 0) {
-        problems.push(problem(`${field}.from`, sources, "must name at least one security group"));
-        return [];
-    }
-    const rules: PlannedRule[] = [];
-    sources.forEach((source, index) => {
-        const sourceField = `${field}.from[${index}]`;
-        const resolved = resolveSource(source, sourceField);
-        if (Array.isArray(resolved)) {
-            problems.push(...resolved);
-            return;
-        }
-        problems.push(...sourceProblems(resolved, sourceField, "normal"));
-        rules.push(
-            ...expandEntries(
-                entries,
-                (slug) => `allow-${what}${slug}-from-${resolved.key}`,
-                (protocol, ports) => ({
-                    field: sourceField,
-                    argumentFields: { ports: portsField },
-                    rule: sourceRule(
-                        resolved,
-                        protocol,
-                        ports,
-                        DEFAULT_ALLOW_PRIORITY,
-                        `Allow ${label(protocol, ports)} from security group ${resolved.key}`,
-                    ),
-                }),
+/** The public rules: each public port from each public block, `allow-<port name>-from-<block>`. */
+function publicRules(args: WebTierGroupArgs, paths: WebTierPaths, problems: Problem[]): PlannedRule[] {
+    const publicPorts = (args.publicPorts ?? DEFAULT_PUBLIC_PORTS) as readonly number[];
+    const publicCidrs = (args.publicCidrs ?? ["0.0.0.0/0"]) as readonly string[];
+    const portProblems = tcpPortListProblems(publicPorts, paths.publicPorts);
+    problems.push(...portProblems);
+    if (!Array.isArray(publicCidrs) || (publicCidrs.length === 0 && publicPorts.length > 0)) {
+        problems.push(
+            problem(
+                paths.publicCidrs,
+                publicCidrs,
+                "must list at least one CIDR block for the public ports",
+                "to open no public port, set publicPorts to []",
             ),
         );
+        return [];
+    }
+    if (portProblems.length > 0) {
+        return [];
+    }
+    const internet = args.publicCidrs === undefined;
+    const vpc = args.vpcId !== undefined;
+    return publicCidrs.flatMap((cidrText, cidrIndex) => {
+        const cidrPath = `${paths.publicCidrs}[${cidrIndex}]`;
+        if (typeof cidrText !== "string") {
+            problems.push(
+                problem(
+                    cidrPath,
+                    cidrText,
+                    "must be a CIDR block given as a plain string (it names the rules)",
+                ),
+            );
+            return [];
+        }
+        const ipv6 = parseCidr(cidrText)?.family === "ipv6";
+        return publicPorts.map((port, portIndex): PlannedRule => ({
+            suffix: allowRuleName(publicPortName(port), "", internet ? "internet" : nameSlug(cidrText)),
+            path: internet ? paths.publicPorts : cidrPath,
+            paths: rulePaths(cidrPath, {
+                ports: `${paths.publicPorts}[${portIndex}]`,
+                cidr: cidrPath,
+                ipv6Cidr: cidrPath,
+            }),
+            rule: {
+                direction: "ingress",
+                protocol: "tcp",
+                ports: { from: port, to: port },
+                peer: ipv6 ? { kind: "ipv6Cidr", cidr: cidrText } : { kind: "cidr", cidr: cidrText },
+                policy: "accept",
+                priority: DEFAULT_ALLOW_PRIORITY,
+                // In a classic network the Internet arrives on the internet NIC; in a VPC every rule is intranet.
+                nicType: vpc ? "intranet" : "internet",
+                description: `Allow ${tcpPortLabel(port)} from ${internet ? "the Internet" : cidrText}`,
+            },
+        }));
     });
-    return rules;
+}
+
+/** The rules of `serviceAccess`: `allow-<service>[-<ports>]-from-<key>`, the ports naming an override. */
+function serviceAccessRules(args: WebTierGroupArgs, path: string, problems: Problem[]): PlannedRule[] {
+    const services = (args.serviceAccess ?? []) as readonly ServiceAccess[];
+    if (!Array.isArray(services)) {
+        problems.push(problem(path, services, "must be a list of { service, from, ports? }"));
+        return [];
+    }
+    return services.flatMap((access, index) => {
+        const accessPath = `${path}[${index}]`;
+        const ports = access?.ports as readonly PortSpec[] | undefined;
+        const expanded = presetEntries(
+            access?.service,
+            ports,
+            `${accessPath}.service`,
+            `${accessPath}.ports`,
+        );
+        problems.push(...expanded.problems);
+        // A list may name one service twice on different ports: the ports are part of the name.
+        const what =
+            ports === undefined ? String(access?.service) : nameSlug([access?.service, ...ports].join("-"));
+        return sourceAccessRules(
+            access?.from as readonly SecurityGroupSource[],
+            `${accessPath}.from`,
+            expanded.entries,
+            what,
+            (protocol, range) => entryLabel(access.service, protocol, range),
+            `${accessPath}.ports`,
+            problems,
+        );
+    });
+}
+
+/**
+ * The plan of a web tier: its public rules, administration, other services, and the group. `paths` says where
+ * each argument was written when a parent planned it from its own description.
+ * @internal
+ */
+export function planWebTierGroup(
+    name: string,
+    args: WebTierGroupArgs,
+    context = `WebTierGroup "${name}"`,
+    paths: WebTierPaths = OWN_PATHS,
+): Planned<GroupPlan> {
+    const given = (args ?? {}) as WebTierGroupArgs;
+    const problems: Problem[] = [];
+    const rules = [
+        ...publicRules(given, paths, problems),
+        ...adminAccessRules(given.adminAccess, paths.adminAccess, problems),
+        ...serviceAccessRules(given, paths.serviceAccess, problems),
+    ];
+    const publicPorts = Array.isArray(given.publicPorts)
+        ? (given.publicPorts as readonly number[])
+        : DEFAULT_PUBLIC_PORTS;
+    return planGroup(
+        name,
+        {
+            ...sharedGroupArgs(given),
+            allowBroadCidrs: given.allowBroadCidrs as readonly string[] | undefined,
+        },
+        {
+            context,
+            rules,
+            problems,
+            tier: "web",
+            publicPorts,
+            paths: { ...paths.group, allowBroadCidrs: paths.allowBroadCidrs },
+            description: `Web tier ${name}: tcp ${publicPorts.join(", ")} from ${
+                given.publicCidrs === undefined ? "the Internet" : "the listed blocks"
+            }, administration from named groups only`,
+        },
+    );
 }
 
 /**
@@ -166,147 +250,36 @@ function sourceAccessRules(
  * });
  * ```
  */
-export class WebTierGroup extends SecurityGroupComponent {
+export class WebTierGroup extends pulumi.ComponentResource {
+    /** The group this component created. */
+    public readonly securityGroup?: alicloud.ecs.SecurityGroup;
+    /** The group's id. */
+    public readonly securityGroupId!: pulumi.Output<string>;
+    /** Always `normal`: a web tier names source groups, which enterprise groups cannot. */
+    public readonly securityGroupType!: SecurityGroupType;
+    /** Every rule resource, keyed by its logical name (`web-allow-https-from-internet`). */
+    public readonly rules!: Readonly<Record<string, alicloud.ecs.SecurityGroupRule>>;
+
     /**
      * @param name The component's name; every child's logical name starts with it.
      * @param args The web tier's public ports, administrators and other services.
      * @param opts Resource options.
      */
     constructor(name: string, args: WebTierGroupArgs, opts?: pulumi.ComponentResourceOptions) {
-        super(TYPE, name, planWebTierGroup(name, args), opts);
-    }
-}
-
-function planWebTierGroup(name: string, args: WebTierGroupArgs) {
-    const context = `WebTierGroup "${name}"`;
-    const problems: Problem[] = [];
-    const vpc = args?.vpcId !== undefined;
-    const publicPorts = args?.publicPorts ?? DEFAULT_PUBLIC_PORTS;
-    problems.push(...numberListProblems(publicPorts, "publicPorts"));
-    const publicCidrs = args?.publicCidrs ?? ["0.0.0.0/0"];
-    const rules: PlannedRule[] = [];
-    if (!Array.isArray(publicCidrs) || publicCidrs.length === 0) {
-        problems.push(
-            problem(
-                "publicCidrs",
-                publicCidrs,
-                "must list at least one CIDR block; set publicPorts to [] to open nothing",
-            ),
+        const made = planMadeFor(args);
+        const plan =
+            made?.plan ??
+            planWhenKnown(`WebTierGroup "${name}"`, TYPE, args, SHAPE, (known) =>
+                planWebTierGroup(name, known),
+            );
+        super(TYPE, name, {}, opts);
+        completeGroupComponent(
+            this,
+            name,
+            plan,
+            "normal",
+            (outputs) => this.registerOutputs(outputs),
+            made?.siblings,
         );
-    } else if (Array.isArray(publicPorts)) {
-        publicCidrs.forEach((cidrText, cidrIndex) => {
-            const field = `publicCidrs[${cidrIndex}]`;
-            if (typeof cidrText !== "string") {
-                problems.push(
-                    problem(
-                        field,
-                        cidrText,
-                        "must be a CIDR block given as a plain string (it names the rules)",
-                    ),
-                );
-                return;
-            }
-            const cidr = parseCidr(cidrText);
-            const internet = args?.publicCidrs === undefined;
-            const peerName = internet ? "internet" : nameSlug(cidrText);
-            publicPorts.forEach((port, portIndex) => {
-                rules.push({
-                    suffix: `allow-${tcpPortName(port)}-from-${peerName}`,
-                    field: internet ? "publicPorts" : field,
-                    argumentFields: { cidr: field, ports: `publicPorts[${portIndex}]` },
-                    rule: {
-                        direction: "ingress",
-                        protocol: "tcp",
-                        ports: { from: port, to: port },
-                        peer:
-                            cidr?.family === "ipv6"
-                                ? { kind: "ipv6Cidr", cidr: cidrText }
-                                : { kind: "cidr", cidr: cidrText },
-                        policy: "accept",
-                        priority: DEFAULT_ALLOW_PRIORITY,
-                        // In a classic network the Internet arrives on the internet NIC; in a VPC every rule is intranet.
-                        nicType: vpc ? "intranet" : "internet",
-                        description: `Allow ${tcpPortLabel(port)} from ${internet ? "the Internet" : cidrText}`,
-                    },
-                });
-            });
-        });
     }
-
-    const adminAccess = args?.adminAccess;
-    if (adminAccess !== undefined) {
-        const ports = adminAccess.ports ?? [22];
-        const portProblems = numberListProblems(ports, "adminAccess.ports");
-        problems.push(...portProblems);
-        if (portProblems.length === 0) {
-            ports.forEach((port, portIndex) => {
-                const what = tcpPortName(port);
-                rules.push(
-                    ...sourceAccessRules(
-                        adminAccess.from,
-                        "adminAccess",
-                        [{ protocol: "tcp", ranges: [{ from: port, to: port }] }],
-                        what === `tcp-${port}` ? `admin-tcp-${port}` : what,
-                        () => tcpPortLabel(port),
-                        `adminAccess.ports[${portIndex}]`,
-                        problems,
-                    ),
-                );
-            });
-        }
-    }
-
-    const services = args?.serviceAccess ?? [];
-    if (!Array.isArray(services)) {
-        problems.push(problem("serviceAccess", services, "must be a list of { service, from, ports? }"));
-    } else {
-        services.forEach((access, index) => {
-            const field = `serviceAccess[${index}]`;
-            const expanded = presetEntries(
-                access?.service,
-                access?.ports,
-                `${field}.service`,
-                `${field}.ports`,
-            );
-            problems.push(...expanded.problems);
-            const what =
-                access?.ports === undefined
-                    ? access?.service
-                    : nameSlug([access?.service, ...access.ports].join("-"));
-            rules.push(
-                ...sourceAccessRules(
-                    access?.from,
-                    field,
-                    expanded.entries,
-                    what,
-                    (protocol, ports) => entryLabel(access.service, protocol, ports),
-                    `${field}.ports`,
-                    problems,
-                ),
-            );
-        });
-    }
-
-    return planSecureGroup(
-        name,
-        {
-            vpcId: args?.vpcId,
-            classicNetwork: args?.classicNetwork,
-            tags: args?.tags,
-            securityGroupName: args?.securityGroupName,
-            description: args?.description,
-            resourceGroupId: args?.resourceGroupId,
-            allowBroadCidrs: args?.allowBroadCidrs,
-        },
-        {
-            context,
-            rules,
-            problems,
-            tier: "web",
-            publicPorts: Array.isArray(publicPorts) ? publicPorts : DEFAULT_PUBLIC_PORTS,
-            description: `Web tier ${name}: tcp ${Array.isArray(publicPorts) ? publicPorts.join(", ") : ""} from ${
-                args?.publicCidrs === undefined ? "the Internet" : "the listed blocks"
-            }, administration from named groups only`,
-        },
-    );
 }

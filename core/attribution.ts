@@ -11,7 +11,7 @@ import {
     rangesOverlap,
 } from "./ports";
 import { PRIORITY_HIGHEST } from "./limits";
-import { SecurityRule } from "./rule";
+import { evaluationOrder, SecurityRule } from "./rule";
 
 /**
  * Which rule lets which traffic in: the effective access of one evaluation, split by the accept that decides
@@ -20,14 +20,14 @@ import { SecurityRule } from "./rule";
  */
 
 /** The traffic one accept decides, restricted to the peer it names. */
-export interface RuleAttribution {
+interface RuleAttribution {
     /** Index into the evaluated rules. */
     readonly rule: number;
     readonly regions: readonly AllowedRegion[];
 }
 
 /** The traffic inner access lets in for one group. */
-export interface InnerAttribution {
+interface InnerAttribution {
     readonly groupId: string;
     readonly regions: readonly AllowedRegion[];
 }
@@ -42,15 +42,8 @@ export interface AttributedAccess {
 
 /** Evaluation order of `evaluateAccess`: priority number, then drop before accept, then input order. */
 function decidesBefore(rules: readonly SecurityRule<string>[], first: number, second: number): boolean {
-    const a = rules[first];
-    const b = rules[second];
-    if (a.priority !== b.priority) {
-        return a.priority < b.priority;
-    }
-    if (a.policy !== b.policy) {
-        return a.policy === "drop";
-    }
-    return first < second;
+    const order = evaluationOrder(rules[first], rules[second]);
+    return order !== 0 ? order < 0 : first < second;
 }
 
 /**

@@ -9,8 +9,8 @@ import {
     Cidr,
 } from "./cidr";
 import { EVERY_PORT, hasPorts, NO_PORTS, PortRange, portRangeError, Protocol } from "./ports";
-import { PRIORITY_HIGHEST, PRIORITY_LOWEST } from "./limits";
-import { Direction, NicType, peerCidr, SecurityRule } from "./rule";
+import { isValidPriority, PRIORITY_HIGHEST, PRIORITY_LOWEST } from "./limits";
+import { Direction, evaluationOrder, NicType, peerCidr, SecurityRule } from "./rule";
 
 /**
  * Effective access: what a set of security group rules really allows once Alibaba's evaluation is applied.
@@ -124,11 +124,7 @@ function boxOf(rule: SecurityRule<string>): Box | undefined {
     if (portRangeError(rule.protocol, rule.ports) !== undefined) {
         return undefined;
     }
-    if (
-        !Number.isInteger(rule.priority) ||
-        rule.priority < PRIORITY_HIGHEST ||
-        rule.priority > PRIORITY_LOWEST
-    ) {
+    if (!isValidPriority(rule.priority)) {
         return undefined;
     }
     if (rule.policy !== "accept" && rule.policy !== "drop") {
@@ -273,11 +269,6 @@ function cellsOf(grid: Grid, box: Box): { segments: number[]; columns: number[] 
     return { segments, columns };
 }
 
-/** Evaluation order: priority number ascending, drop before accept at equal priority. */
-function precedence(a: Box, b: Box): number {
-    return a.priority - b.priority || (a.policy === b.policy ? 0 : a.policy === "drop" ? -1 : 1);
-}
-
 /**
  * Evaluates rules for one direction and NIC type. Rules of the other direction or NIC type, and rules the API
  * would reject (bad ports, priority, CIDR), take no part (`outcomes[i].considered` is false). Group peers are
@@ -300,7 +291,7 @@ export function evaluateAccess(rules: readonly SecurityRule<string>[], query: Ac
         ...virtual.map((box, i) => ({ box, index: rules.length + i })),
         ...boxes.flatMap((box, index) => (box ? [{ box, index }] : [])),
     ];
-    const ordered = [...all].sort((a, b) => precedence(a.box, b.box) || a.index - b.index);
+    const ordered = [...all].sort((a, b) => evaluationOrder(a.box, b.box) || a.index - b.index);
 
     const decided = new Array<boolean>(rules.length).fill(false);
     const overriders = rules.map(() => new Set<number>());
@@ -550,15 +541,15 @@ export interface OpenInternetJudgement {
     readonly deciders: readonly number[];
 }
 
-const PUBLIC_RANGES_CACHE = new Map<IpFamily, readonly AddressRange[]>();
+const PRIVATE_RANGES_CACHE = new Map<IpFamily, readonly AddressRange[]>();
 
 /** The private blocks of a family (RFC 1918, fc00::/7) as intervals. */
 function privateRanges(family: IpFamily): readonly AddressRange[] {
-    let cached = PUBLIC_RANGES_CACHE.get(family);
+    let cached = PRIVATE_RANGES_CACHE.get(family);
     if (!cached) {
         const blocks = family === "ipv4" ? ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] : ["fc00::/7"];
         cached = blocks.map((text) => cidrRange(parseCidr(text) as Cidr));
-        PUBLIC_RANGES_CACHE.set(family, cached);
+        PRIVATE_RANGES_CACHE.set(family, cached);
     }
     return cached;
 }
@@ -864,7 +855,7 @@ export function matchPacket(
             (!hasPorts(protocol) || (box.ports.from <= port && port <= box.ports.to));
         return matches ? [{ box: box as Box, index }] : [];
     });
-    const ordered = matching.sort((a, b) => precedence(a.box, b.box) || a.index - b.index);
+    const ordered = matching.sort((a, b) => evaluationOrder(a.box, b.box) || a.index - b.index);
     const boxes = ordered.map(({ box }) => box);
     let asked: Box | undefined;
     if (peer !== undefined) {

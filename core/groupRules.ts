@@ -54,7 +54,7 @@ export function dropBaselineRules(
  */
 export function allowPriorityProblems(
     rule: SecurityRule<unknown>,
-    field: string,
+    priorityPath: string,
     baselinePriority: number | undefined,
 ): Problem[] {
     if (rule.policy !== "accept" || baselinePriority === undefined || rule.priority < baselinePriority) {
@@ -62,7 +62,7 @@ export function allowPriorityProblems(
     }
     return [
         problem(
-            `${field}.priority`,
+            priorityPath,
             rule.priority,
             `must be a smaller number (stronger) than the drop baseline's priority ${baselinePriority}, or the baseline drops the traffic first`,
         ),

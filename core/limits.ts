@@ -7,6 +7,16 @@
 export const PRIORITY_HIGHEST = 1;
 export const PRIORITY_LOWEST = 100;
 
+/** True for a priority the API accepts: an integer from {@link PRIORITY_HIGHEST} to {@link PRIORITY_LOWEST}. */
+export function isValidPriority(value: unknown): value is number {
+    return (
+        typeof value === "number" &&
+        Number.isInteger(value) &&
+        value >= PRIORITY_HIGHEST &&
+        value <= PRIORITY_LOWEST
+    );
+}
+
 /** The provider's own defaults, which are unsafe: a rule without priority is priority 1, without policy accept. */
 export const PROVIDER_DEFAULT_PRIORITY = PRIORITY_HIGHEST;
 export const PROVIDER_DEFAULT_POLICY = "accept";
@@ -36,6 +46,11 @@ export const DEFAULT_PUBLIC_PORTS: readonly number[] = [80, 443];
 /** Valid tcp/udp port numbers. */
 export const PORT_MIN = 1;
 export const PORT_MAX = 65535;
+
+/** True for a tcp/udp port number: an integer from {@link PORT_MIN} to {@link PORT_MAX}. */
+export function isPortNumber(value: unknown): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= PORT_MIN && value <= PORT_MAX;
+}
 
 /** The tag key every component adds so that owners can find managed groups. */
 export const MANAGED_BY_TAG_KEY = "managed-by";

@@ -1,9 +1,20 @@
-import { PORT_MAX, PORT_MIN } from "./limits";
+import { isPortNumber, PORT_MAX, PORT_MIN } from "./limits";
 import { problem, Problem } from "./problems";
 
-/** IP protocols a security group rule accepts (`ipProtocol`). */
-export const PROTOCOLS = ["tcp", "udp", "icmp", "icmpv6", "gre", "all"] as const;
-export type Protocol = (typeof PROTOCOLS)[number];
+/**
+ * IP protocols a security group rule accepts (`ipProtocol`). An object rather than a list so that the component
+ * package's schema can name the choices (the SDK's analyzer reads enums from objects like this one).
+ */
+export const Protocol = {
+    tcp: "tcp",
+    udp: "udp",
+    icmp: "icmp",
+    icmpv6: "icmpv6",
+    gre: "gre",
+    all: "all",
+} as const;
+export type Protocol = (typeof Protocol)[keyof typeof Protocol];
+export const PROTOCOLS: readonly Protocol[] = Object.values(Protocol);
 
 /** Protocols whose rules carry a real port range; every other protocol takes only `-1/-1`. */
 export const PORTED_PROTOCOLS: readonly Protocol[] = ["tcp", "udp"];
@@ -76,8 +87,7 @@ export function portRangeError(protocol: Protocol, range: PortRange): string | u
     if (!hasPorts(protocol)) {
         return range.from === -1 && range.to === -1 ? undefined : `must be "-1/-1" for protocol ${protocol}`;
     }
-    const inBounds = (port: number) => Number.isInteger(port) && port >= PORT_MIN && port <= PORT_MAX;
-    if (!inBounds(range.from) || !inBounds(range.to)) {
+    if (!isPortNumber(range.from) || !isPortNumber(range.to)) {
         return `must lie within ${PORT_MIN}-${PORT_MAX} for protocol ${protocol}`;
     }
     if (range.from > range.to) {
@@ -104,11 +114,6 @@ export function isAllPorts(protocol: Protocol, range: PortRange): boolean {
     return true;
 }
 
-/** The tcp/udp interval a rule matches: its range for tcp/udp, every port for protocols without ports. */
-export function portInterval(protocol: Protocol, range: PortRange): PortRange {
-    return hasPorts(protocol) ? range : EVERY_PORT;
-}
-
 /** Sorts and merges overlapping or adjacent intervals. */
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
     const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
@@ -122,11 +127,6 @@ export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
         }
     }
     return merged;
-}
-
-/** True when `outer` includes every port of `inner`. */
-export function rangeCovers(outer: PortRange, inner: PortRange): boolean {
-    return outer.from <= inner.from && inner.to <= outer.to;
 }
 
 export function rangesOverlap(a: PortRange, b: PortRange): boolean {

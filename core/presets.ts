@@ -51,7 +51,41 @@ export const PRESETS = {
     icmp: { description: "ICMP (ping)", entries: [{ protocol: "icmp", ports: [] }], risky: false },
 } as const satisfies Record<string, ServicePreset>;
 
-export type PresetName = keyof typeof PRESETS;
+/**
+ * The preset names, spelt out as an object so that the component package's schema can offer them as an enum
+ * (the SDK's analyzer reads enum members from an object literal of strings, not from `keyof typeof PRESETS`).
+ */
+export const PresetName = {
+    http: "http",
+    https: "https",
+    ssh: "ssh",
+    telnet: "telnet",
+    rdp: "rdp",
+    winrm: "winrm",
+    smb: "smb",
+    redis: "redis",
+    memcached: "memcached",
+    mysql: "mysql",
+    postgresql: "postgresql",
+    sqlserver: "sqlserver",
+    oracle: "oracle",
+    mongodb: "mongodb",
+    elasticsearch: "elasticsearch",
+    kafka: "kafka",
+    zookeeper: "zookeeper",
+    rabbitmq: "rabbitmq",
+    etcd: "etcd",
+    docker: "docker",
+    dns: "dns",
+    ntp: "ntp",
+    icmp: "icmp",
+} as const;
+export type PresetName = (typeof PresetName)[keyof typeof PresetName];
+
+/** Compiles only while `PresetName` lists exactly the keys of `PRESETS`. */
+type SameKeys<A, B> = [Exclude<keyof A, keyof B> | Exclude<keyof B, keyof A>] extends [never] ? true : never;
+const presetNamesMatchPresets: SameKeys<typeof PresetName, typeof PRESETS> = true;
+void presetNamesMatchPresets;
 
 export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 

@@ -1,6 +1,7 @@
 import { NO_PORTS, parsePortRange, parseProtocol, PortRange, Protocol } from "./ports";
 import { Direction, NicType, Peer, RulePolicy, SecurityRule, effectiveNicType } from "./rule";
 import { PROVIDER_DEFAULT_POLICY, PROVIDER_DEFAULT_PRIORITY } from "./limits";
+import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINELS } from "./wire";
 
 /**
  * Reading `@pulumi/alicloud` resource properties into the core model.
@@ -31,24 +32,6 @@ export type Unknown = UnknownValue;
 /** A value that may be unknown in preview. */
 export type Maybe<T> = T | Unknown;
 
-/**
- * The sentinels `@pulumi/policy` (proxy.js) uses for unknown booleans, numbers, strings, arrays, assets,
- * archives and objects. The string one is also the Pulumi SDK's own unknown sentinel.
- */
-export const UNKNOWN_SENTINELS: readonly string[] = [
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-];
-
-/** The Pulumi wire signature key and value of a secret: `{ [SECRET_SIG_KEY]: SECRET_SIG, value }`. */
-export const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 /** True when a value is present and known. */
 export function isKnown<T>(value: Maybe<T> | undefined): value is T {
     return value !== undefined && !(value instanceof UnknownValue);
@@ -69,7 +52,7 @@ export function isWrappedSecret(value: unknown): value is { value: unknown } {
     }
     try {
         const record = value as Record<string, unknown>;
-        if (record[SECRET_SIG_KEY] === SECRET_SIG) {
+        if (record[SIG_KEY] === SECRET_SIG) {
             return true;
         }
         const prototype = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;

@@ -11,6 +11,7 @@ import {
 import {
     BASELINE_PRIORITY,
     DEFAULT_PUBLIC_PORTS,
+    isValidPriority,
     MAX_GROUP_REFERENCE_RULES,
     MAX_RULES_PER_GROUP,
     PRIORITY_HIGHEST,
@@ -29,12 +30,16 @@ import {
 import { describeValue, problem, Problem } from "./problems";
 
 export type Direction = "ingress" | "egress";
-export type RulePolicy = "accept" | "drop";
-export type NicType = "intranet" | "internet";
+/** What a matching rule does. An object so that the component package's schema names the choices. */
+export const RulePolicy = { accept: "accept", drop: "drop" } as const;
+export type RulePolicy = (typeof RulePolicy)[keyof typeof RulePolicy];
+/** The network interface a rule governs (`intranet` in a VPC). An object so that the schema names the choices. */
+export const NicType = { intranet: "intranet", internet: "internet" } as const;
+export type NicType = (typeof NicType)[keyof typeof NicType];
 
 export const DIRECTIONS: readonly Direction[] = ["ingress", "egress"];
-export const RULE_POLICIES: readonly RulePolicy[] = ["accept", "drop"];
-export const NIC_TYPES: readonly NicType[] = ["intranet", "internet"];
+export const RULE_POLICIES: readonly RulePolicy[] = Object.values(RulePolicy);
+export const NIC_TYPES: readonly NicType[] = Object.values(NicType);
 
 /**
  * The one peer of a rule. `Id` is `string` in analysis and `pulumi.Input<string>` when components build rules
@@ -132,62 +137,96 @@ export function effectiveNicType(nicType: NicType | undefined, vpc: boolean, pee
     return nicType ?? (peerIsGroup ? "intranet" : "internet");
 }
 
+/**
+ * Alibaba's evaluation order: the smaller priority number decides first and, at equal priority, a drop before an
+ * accept. Negative when `a` decides before `b`, positive when after, 0 when neither.
+ */
+export function evaluationOrder(
+    a: Pick<SecurityRule<unknown>, "priority" | "policy">,
+    b: Pick<SecurityRule<unknown>, "priority" | "policy">,
+): number {
+    return a.priority - b.priority || (a.policy === b.policy ? 0 : a.policy === "drop" ? -1 : 1);
+}
+
 /** The CIDR a rule's peer names, or undefined for group and prefix-list peers (or an unparseable CIDR). */
 export function peerCidr(peer: Peer<unknown>): Cidr | undefined {
     return peer.kind === "cidr" || peer.kind === "ipv6Cidr" ? parseCidr(peer.cidr) : undefined;
 }
 
-/** Every problem the API (or our safety rules) would have with one rule; `field` prefixes each message. */
-export function ruleProblems(rule: SecurityRule<unknown>, field: string, group: GroupContext): Problem[] {
+/** The parts of a rule a problem can be about. */
+export type RulePart =
+    "direction" | "protocol" | "ports" | "policy" | "priority" | "nicType" | "cidr" | "ipv6Cidr" | "source";
+
+/**
+ * Where each part of a rule was written, as property paths in the caller's own terms (`ingress.ssh.ports`,
+ * `publicPorts[1]`, a resource's `portRange`), so that a problem names what the caller can change.
+ */
+export type RulePaths = Readonly<Record<RulePart, string>>;
+
+/** The paths of a rule written as one object at `base` (`ingress.ssh` → `ingress.ssh.ports`…), with overrides. */
+export function rulePaths(base: string, overrides: Partial<RulePaths> = {}): RulePaths {
+    const at = (part: RulePart) => overrides[part] ?? `${base}.${part}`;
+    return {
+        direction: at("direction"),
+        protocol: at("protocol"),
+        ports: at("ports"),
+        policy: at("policy"),
+        priority: at("priority"),
+        nicType: at("nicType"),
+        cidr: at("cidr"),
+        ipv6Cidr: at("ipv6Cidr"),
+        source: at("source"),
+    };
+}
+
+/** Every problem the API (or our safety rules) would have with one rule, each at the path its part came from. */
+export function ruleProblems(
+    rule: SecurityRule<unknown>,
+    at: RulePaths | string,
+    group: GroupContext,
+): Problem[] {
+    const paths = typeof at === "string" ? rulePaths(at) : at;
     const problems: Problem[] = [];
     if (!DIRECTIONS.includes(rule.direction)) {
-        problems.push(
-            problem(`${field}.direction`, rule.direction, `must be one of ${DIRECTIONS.join(", ")}`),
-        );
+        problems.push(problem(paths.direction, rule.direction, `must be one of ${DIRECTIONS.join(", ")}`));
     }
     if (!isProtocol(rule.protocol)) {
-        problems.push(problem(`${field}.protocol`, rule.protocol, `must be one of ${PROTOCOLS.join(", ")}`));
+        problems.push(problem(paths.protocol, rule.protocol, `must be one of ${PROTOCOLS.join(", ")}`));
     } else {
         const error = portRangeError(rule.protocol, rule.ports);
         if (error) {
-            problems.push(problem(`${field}.ports`, formatPortRange(rule.ports), error));
+            problems.push(problem(paths.ports, formatPortRange(rule.ports), error));
         }
     }
     if (!RULE_POLICIES.includes(rule.policy)) {
-        problems.push(problem(`${field}.policy`, rule.policy, `must be "accept" or "drop"`));
+        problems.push(problem(paths.policy, rule.policy, `must be "accept" or "drop"`));
     }
-    if (
-        !Number.isInteger(rule.priority) ||
-        rule.priority < PRIORITY_HIGHEST ||
-        rule.priority > PRIORITY_LOWEST
-    ) {
+    if (!isValidPriority(rule.priority)) {
         problems.push(
             problem(
-                `${field}.priority`,
+                paths.priority,
                 rule.priority,
                 `must be an integer from ${PRIORITY_HIGHEST} to ${PRIORITY_LOWEST}`,
             ),
         );
     }
     if (!NIC_TYPES.includes(rule.nicType)) {
-        problems.push(problem(`${field}.nicType`, rule.nicType, `must be "intranet" or "internet"`));
+        problems.push(problem(paths.nicType, rule.nicType, `must be "intranet" or "internet"`));
     } else if (group.vpc && rule.nicType === "internet") {
-        problems.push(
-            problem(`${field}.nicType`, rule.nicType, `must be "intranet" on a VPC security group`),
-        );
+        problems.push(problem(paths.nicType, rule.nicType, `must be "intranet" on a VPC security group`));
     }
     switch (rule.peer.kind) {
         case "cidr":
-            problems.push(...cidrProblems(rule.peer.cidr, `${field}.cidr`, "ipv4"));
+            problems.push(...cidrProblems(rule.peer.cidr, paths.cidr, "ipv4"));
             break;
         case "ipv6Cidr":
-            problems.push(...cidrProblems(rule.peer.cidr, `${field}.ipv6Cidr`, "ipv6"));
+            problems.push(...cidrProblems(rule.peer.cidr, paths.ipv6Cidr, "ipv6"));
             break;
         case "group":
             if (rule.nicType === "internet") {
                 problems.push(
                     problem(
-                        `${field}.nicType`,
+                        paths.nicType,
                         rule.nicType,
                         `must be "intranet" for a rule that names a source group`,
                     ),
@@ -196,7 +235,7 @@ export function ruleProblems(rule: SecurityRule<unknown>, field: string, group: 
             if (group.enterprise) {
                 problems.push(
                     problem(
-                        `${field}.source`,
+                        paths.source,
                         "security group",
                         "cannot name a security group in an enterprise group",
                     ),

@@ -23,9 +23,10 @@ import { isRejected } from "./validity";
  * they join, whitelists (Redis, RDS...) to the groups whose members they admit, and source-group rules to the
  * groups they name.
  *
- * In preview ids are unknown, so every join first follows `propertyDependencies` (the URNs a property was
- * computed from, which the engine knows before anything exists) and falls back to id equality. What cannot be
- * joined stays visible as an external id or as unknown ("can't tell yet"), never as a guess.
+ * Every join matches a known id to a group of the stack first; in preview ids are unknown, so it then follows
+ * `propertyDependencies` (the URNs a property was computed from, which the engine knows before anything exists)
+ * when they name exactly one group. What cannot be joined stays visible as an external id or as unknown ("can't
+ * tell yet"), never as a guess.
  */
 
 /**
@@ -194,7 +195,7 @@ export function joinStack(resources: readonly StackResourceInput[]): StackModel 
         }
     }
 
-    /** Resolves one reference: dependencies first (when they name exactly one group), then id equality. */
+    /** Resolves one reference: id equality first, then dependencies when they name exactly one group. */
     const resolve = (value: unknown, urns: readonly string[], ownerId?: unknown): GroupRef => {
         const candidates = [...new Set(urns)].flatMap((urn) => groupByUrn.get(urn) ?? []);
         if (typeof value === "string" && groupById.has(value)) {

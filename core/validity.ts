@@ -1,5 +1,11 @@
 import { cidrProblems } from "./cidr";
-import { MAX_GROUP_REFERENCE_RULES, MAX_RULES_PER_GROUP, PRIORITY_HIGHEST, PRIORITY_LOWEST } from "./limits";
+import {
+    isValidPriority,
+    MAX_GROUP_REFERENCE_RULES,
+    MAX_RULES_PER_GROUP,
+    PRIORITY_HIGHEST,
+    PRIORITY_LOWEST,
+} from "./limits";
 import { portRangeProblems, PROTOCOLS } from "./ports";
 import { problem, Problem } from "./problems";
 import { isKnown, UNKNOWN } from "./read";
@@ -34,12 +40,7 @@ function fieldProblems(rule: StackRule): Problem[] {
     }
     if (raw.priority !== undefined && raw.priority !== UNKNOWN) {
         const priority = reading.priority;
-        if (
-            !isKnown(priority) ||
-            !Number.isInteger(priority) ||
-            priority < PRIORITY_HIGHEST ||
-            priority > PRIORITY_LOWEST
-        ) {
+        if (!isKnown(priority) || !isValidPriority(priority)) {
             problems.push(
                 problem(
                     "priority",

@@ -49,7 +49,7 @@ function killGroup(pgid: number): void {
 }
 
 /** Ends every tracked process group and removes every tracked directory, synchronously. */
-export function cleanUpNow(): void {
+function cleanUpNow(): void {
     for (const pgid of liveGroups.keys()) {
         killGroup(pgid);
     }
@@ -134,9 +134,4 @@ export function privateTempDir(prefix: string): { dir: string; remove(): void } 
             }
         },
     };
-}
-
-/** Number of tracked process groups still running: tests use it to prove nothing is left behind. */
-export function liveChildren(): number {
-    return liveGroups.size;
 }

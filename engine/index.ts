@@ -2,7 +2,7 @@ export * from "./types";
 export { GateError } from "./errors";
 export { loadProject, type ProjectSettings, type ProjectOptions, DEFAULT_STACK } from "./project";
 export { runProgram, type RunProgramOptions } from "./runProgram";
-export { runPacks, type RunPacksOptions, type PacksOutcome } from "./runPacks";
+export { runPacks, type PackConfigSource, type RunPacksOptions, type PacksOutcome } from "./runPacks";
 export { reconcile, readPolicyPackConfig, type PolicyPackConfigFile } from "./policyConfig";
 export { readPinnedInvokes, PinnedInvokes } from "./pinnedInvokes";
 export { newProject, listTemplates, type NewProjectOptions, type NewProject } from "./newProject";
@@ -16,8 +16,8 @@ export {
     REPORT_FORMATS,
     type ReportFormat,
     type PreviewOptions,
+    type PreviewResult,
 } from "./preview";
-export { toAnalyzerValue, toDisplayValue, UNKNOWN, SIG_KEY, SECRET_SIG, RESOURCE_REF_SIG } from "./wire";
 export {
     audit,
     graphAuditSource,

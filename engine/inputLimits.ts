@@ -6,7 +6,7 @@ import { GateError } from "./errors";
  * exhausted heap or a stack overflow (and orphaned children). Real files are far below them: a policy config
  * or a stack config is a few kilobytes and a few levels deep.
  */
-export const MAX_INPUT_FILE_BYTES = 1024 * 1024;
+const MAX_INPUT_FILE_BYTES = 1024 * 1024;
 export const MAX_NESTING_DEPTH = 64;
 
 /**

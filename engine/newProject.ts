@@ -39,7 +39,7 @@ interface TemplatePrompt {
     readonly default?: unknown;
 }
 
-export function templatesDir(): string {
+function templatesDir(): string {
     return path.join(packageRoot(), "templates");
 }
 

@@ -16,7 +16,7 @@
  */
 import { randomBytes } from "crypto";
 import type { Shape } from "./invokeShapes";
-import { SECRET_SIG, SIG_KEY, UNKNOWN } from "./wire";
+import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../core/wire";
 
 /** A whole word `NaN`: what a NaN placeholder becomes in a string. */
 const NAN_WORD = /(?<![A-Za-z0-9_])NaN(?![A-Za-z0-9_])/;
@@ -92,7 +92,7 @@ export class Placeholders {
 
     private scrubValue(value: unknown): unknown {
         if (this.derived(value)) {
-            return UNKNOWN;
+            return UNKNOWN_SENTINEL;
         }
         if (Array.isArray(value)) {
             let changed = false;
@@ -109,7 +109,9 @@ export class Placeholders {
         const entries = Object.entries(value);
         if (entries.some(([key]) => this.derived(key))) {
             const record = value as Record<string, unknown>;
-            return record[SIG_KEY] === SECRET_SIG ? { [SIG_KEY]: SECRET_SIG, value: UNKNOWN } : UNKNOWN;
+            return record[SIG_KEY] === SECRET_SIG
+                ? { [SIG_KEY]: SECRET_SIG, value: UNKNOWN_SENTINEL }
+                : UNKNOWN_SENTINEL;
         }
         let changed = false;
         const scrubbed: Record<string, unknown> = {};

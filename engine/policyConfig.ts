@@ -3,12 +3,7 @@ import { GateError, errorMessage } from "./errors";
 import { parseBounded, readBoundedFile } from "./inputLimits";
 import type { EnforcementLevel } from "./types";
 
-export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
-    "advisory",
-    "mandatory",
-    "remediate",
-    "disabled",
-];
+const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
 /** What the pack says about one policy in `GetAnalyzerInfo`. */
 export interface PolicySchemaInfo {
@@ -20,7 +15,7 @@ export interface PolicySchemaInfo {
 }
 
 /** One entry of a policy config file or of a pack's `initialConfig`: a level, or a level and properties. */
-export type PolicyConfigEntry =
+type PolicyConfigEntry =
     EnforcementLevel | ({ enforcementLevel?: EnforcementLevel } & Record<string, unknown>);
 
 /** The `--policy-pack-config` file: `{"all": level, "<policy>": level | {enforcementLevel?, ...props}}`. */

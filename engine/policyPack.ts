@@ -4,6 +4,7 @@ import * as path from "path";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as analyzerPbTypes from "@pulumi/pulumi/proto/analyzer_pb";
 import { childMarker, trackChild } from "./children";
+import { childHeapArgs, HEAP_SHARE, outOfHeapMessage, ranOutOfHeap } from "./childHeap";
 import type { GateOutput } from "./output";
 import { GateError } from "./errors";
 import { type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
@@ -15,7 +16,7 @@ import { toAnalyzerProperties } from "./wire";
 type AnalyzerClient = grpcTypes.Client & Record<string, unknown>;
 
 /** How long a pack may take to print its port: the runner type-checks a TypeScript pack with ts-node first. */
-export const PACK_START_TIMEOUT_MS = 120_000;
+const PACK_START_TIMEOUT_MS = 120_000;
 
 /**
  * How long the gate waits for a pack to answer one call (`--pack-timeout`, `ALICLOUD_SG_PACK_TIMEOUT`). Generous:
@@ -98,6 +99,8 @@ export class PolicyPackProcess {
         private readonly stderr: () => string,
         private readonly endGroup: () => void,
         private readonly callTimeoutMs: number,
+        /** The `node` arguments that sized its heap, for the message when it runs out. */
+        private readonly heapArgs: readonly string[],
     ) {
         this.name = path.relative(process.cwd(), directory) || directory;
     }
@@ -117,7 +120,9 @@ export class PolicyPackProcess {
         // The CLI runs the runner of the SDK the pack itself resolves.
         const runner = path.join(pulumiSdkDir(packDir), "cmd", "run-policy-pack", "index.js");
         const marker = childMarker();
-        const child = spawn(process.execPath, [...(options.nodeArgs ?? []), runner, engineAddress, packDir], {
+        // audit sizes a pack's heap from the bytes it read; otherwise the pack gets its share of the machine.
+        const nodeArgs = options.nodeArgs ?? childHeapArgs(HEAP_SHARE.policyPacks);
+        const child = spawn(process.execPath, [...nodeArgs, runner, engineAddress, packDir], {
             cwd: packDir,
             env: {
                 ...process.env,
@@ -214,6 +219,7 @@ export class PolicyPackProcess {
             () => stderr,
             endGroup,
             options.callTimeoutMs ?? DEFAULT_PACK_CALL_TIMEOUT_MS,
+            nodeArgs,
         );
     }
 
@@ -271,6 +277,9 @@ export class PolicyPackProcess {
                 ),
                 new Promise<string>((resolve) => setTimeout(() => resolve("dropped the connection"), 2_000)),
             ]);
+            if (ranOutOfHeap(this.stderr())) {
+                return outOfHeapMessage(`${pack} (during ${rpc})`, this.heapArgs);
+            }
             // Every call in flight fails alike, so the one that reports it is not the one that ended the pack.
             const last = lastLine(this.stderr());
             return `${pack} ${how} during ${rpc}${last ? `: ${last}` : ""}`;
@@ -471,7 +480,7 @@ function resourceSubject(resource: RecordedResource): string {
  * `@pulumi/policy` reports a policy that threw as `Error validating resource with policy 'p' from policy pack
  * 'pack@v1':` followed by the error's whole stack; the gate keeps the policy and the error's own message.
  */
-export function policyFailure(details: string): string {
+function policyFailure(details: string): string {
     const lines = details.replace(ANSI_ESCAPE, "").split("\n");
     const policy = /policy '([^']+)' from policy pack/.exec(lines[0] ?? "");
     if (!policy) {

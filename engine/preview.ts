@@ -7,14 +7,7 @@ import { loadProjectRecordingSecrets } from "./secrets";
 import type { GateOutput } from "./output";
 import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
-import {
-    buildReport,
-    exitCodeFor,
-    MOCK_LIMITATIONS,
-    previewOrigin,
-    sourceLabel,
-    type Report,
-} from "./report";
+import { buildReport, exitCodeFor, previewOrigin, sourceLabel, type Report } from "./report";
 import { runPacks, type PackConfigSource } from "./runPacks";
 import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
@@ -191,5 +184,3 @@ export function renderErrorReport(error: GateError, format: ReportFormat, projec
             return `alicloud-sg: ${error.message}\n`;
     }
 }
-
-export { MOCK_LIMITATIONS };

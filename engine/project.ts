@@ -34,7 +34,7 @@ export interface ProjectOptions {
 }
 
 /** The environment variable holding secret config values as a YAML or JSON mapping. */
-export const SECRET_CONFIG_ENV = "ALICLOUD_SG_SECRET_CONFIG";
+const SECRET_CONFIG_ENV = "ALICLOUD_SG_SECRET_CONFIG";
 
 export const DEFAULT_STACK = "dev";
 export const DEFAULT_ORGANIZATION = "organization";

@@ -7,6 +7,7 @@ import type {
     RecordedResource,
     SourcePosition,
 } from "./types";
+import { isPortNumber } from "../core/limits";
 import { positionLabel } from "./userFrames";
 import { toDisplayValue } from "./wire";
 
@@ -220,11 +221,7 @@ export function configuredRiskyPorts(packs: readonly PackResult[]): readonly num
     for (const pack of packs) {
         const policy = pack.name === POLICY_PACK_NAME ? pack.config[RISKY_PORTS_POLICY] : undefined;
         const ports = policy?.properties.riskyPorts;
-        if (
-            policy?.enforcementLevel !== "disabled" &&
-            Array.isArray(ports) &&
-            ports.every(Number.isInteger)
-        ) {
+        if (policy?.enforcementLevel !== "disabled" && Array.isArray(ports) && ports.every(isPortNumber)) {
             return ports as number[];
         }
     }

@@ -7,10 +7,9 @@ import type { ProjectSettings } from "./project";
 import type { ProgramRun, RecordedResource, SourcePosition } from "./types";
 import { childMarker, privateTempDir, trackChild } from "./children";
 import { childEntry } from "./childEntry";
+import { childHeapArgs, HEAP_SHARE, outOfHeapMessage, ranOutOfHeap } from "./childHeap";
 import type { RegisteredResources } from "./registeredResources";
 import type { GateOutput } from "./output";
-
-export { childEntry };
 
 export interface RunProgramOptions {
     /** Extra arguments for the child `node`, e.g. `--max-old-space-size`. */
@@ -83,9 +82,11 @@ export async function runProgram(
             process.stderr.write(text);
         }
     };
+    // Given arguments come last, so that a `--max-old-space-size` among them wins over the gate's own sizing.
+    const nodeArgs = [...childHeapArgs(HEAP_SHARE.programHost), ...(options.nodeArgs ?? [])];
     try {
         const { code, signal, stdout, stderr } = await runHost(
-            [...(options.nodeArgs ?? []), ...childEntry("programHost")],
+            [...nodeArgs, ...childEntry("programHost")],
             project.dir,
             env,
         );
@@ -107,6 +108,13 @@ export async function runProgram(
         // The program's own console output, once every secret it registered is known.
         if (stdout) {
             forward(stdout);
+        }
+        if (!result && ranOutOfHeap(stderr)) {
+            // One line, not V8's dump: what ran out, and how to give it more.
+            throw new GateError(
+                "program",
+                outOfHeapMessage(`program ${path.relative(process.cwd(), project.program) || "."}`, nodeArgs),
+            );
         }
         if (!result) {
             const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;

@@ -8,7 +8,7 @@
  * outputs (or named by its `additionalSecretOutputs`).
  */
 import { parseCidr } from "../core/cidr";
-import { OUTPUT_VALUE_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "./wire";
+import { OUTPUT_VALUE_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "../core/wire";
 import { escapeControlCharacters } from "./controlChars";
 import type { RecordedResource } from "./types";
 import { loadProject, type ProjectOptions, type ProjectSettings } from "./project";
@@ -19,7 +19,7 @@ import { loadProject, type ProjectOptions, type ProjectSettings } from "./projec
  * count, coordinate and port of a report into `[secret]` (and a DOT `fontsize=11` or SVG coordinate into
  * syntax errors). Where the gate renders such a value itself it knows it is secret and prints `[secret]`.
  */
-export const MIN_DOCUMENT_SECRET_LENGTH = 4;
+const MIN_DOCUMENT_SECRET_LENGTH = 4;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -3,16 +3,15 @@
  * engine sends them) and for reports (readable, never leaking a secret).
  */
 
-/** The key of every special value: secrets, resource references, assets, archives, output values. */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
-/** A value the engine cannot know during a preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-
-export const UNKNOWN_LABEL = "[unknown]";
-export const SECRET_LABEL = "[secret]";
+import {
+    OUTPUT_VALUE_SIG,
+    RESOURCE_REF_SIG,
+    SECRET_LABEL,
+    SECRET_SIG,
+    SIG_KEY,
+    UNKNOWN_LABEL,
+    UNKNOWN_SENTINEL,
+} from "../core/wire";
 
 function isObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -34,12 +33,12 @@ export function toAnalyzerValue(value: unknown): unknown {
     if (sig === RESOURCE_REF_SIG) {
         if ("id" in value) {
             const id = value.id;
-            return typeof id === "string" && id !== "" ? id : UNKNOWN;
+            return typeof id === "string" && id !== "" ? id : UNKNOWN_SENTINEL;
         }
         return value.urn;
     }
     if (sig === OUTPUT_VALUE_SIG) {
-        const inner = "value" in value ? toAnalyzerValue(value.value) : UNKNOWN;
+        const inner = "value" in value ? toAnalyzerValue(value.value) : UNKNOWN_SENTINEL;
         return value.secret === true ? { [SIG_KEY]: SECRET_SIG, value: inner } : inner;
     }
     if (sig === SECRET_SIG) {
@@ -58,7 +57,7 @@ export function toAnalyzerProperties(props: Record<string, unknown>): Record<str
 
 /** For reports: unknowns become `"[unknown]"`, secrets `"[secret]"`, references the referenced URN. */
 export function toDisplayValue(value: unknown): unknown {
-    if (value === UNKNOWN) {
+    if (value === UNKNOWN_SENTINEL) {
         return UNKNOWN_LABEL;
     }
     if (Array.isArray(value)) {

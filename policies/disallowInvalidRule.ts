@@ -1,4 +1,5 @@
 import { StackValidationPolicy } from "@pulumi/policy";
+import { renderProblem } from "../core/problems";
 import { groupRejections, ruleRejections } from "../core/validity";
 import { configSchema } from "./lib/settings";
 import { stackModel } from "./lib/stack";
@@ -15,7 +16,7 @@ export const disallowInvalidRule: StackValidationPolicy = {
             const problems = ruleRejections(stackRule);
             if (problems.length > 0) {
                 reportViolation(
-                    `Rule ${stackRule.name} would be rejected by the API: ${problems.map((p) => p.message).join("; ")}. Fix ${problems.length > 1 ? "these fields" : "this field"}.`,
+                    `Rule ${stackRule.name} would be rejected by the API: ${problems.map(renderProblem).join("; ")}. Fix ${problems.length > 1 ? "these fields" : "this field"}.`,
                     stackRule.urn,
                 );
             }
@@ -24,7 +25,7 @@ export const disallowInvalidRule: StackValidationPolicy = {
             const problems = groupRejections(group);
             if (problems.length > 0) {
                 reportViolation(
-                    `Security group ${group.name} would be rejected by the API: ${problems.map((p) => p.message).join("; ")}. Split its rules across groups.`,
+                    `Security group ${group.name} would be rejected by the API: ${problems.map(renderProblem).join("; ")}. Split its rules across groups.`,
                     group.urn,
                 );
             }

@@ -41,24 +41,3 @@ export const POLICIES: readonly Policy[] = [
     disallowUntrustedCrossAccountSource,
     missingVpc,
 ];
-
-export {
-    disallowAllPortsAccept,
-    disallowBroadIntranetCidr,
-    disallowClassicIntranetCidr,
-    disallowCrossNetworkMembership,
-    disallowExcessSecurityGroups,
-    disallowInvalidRule,
-    disallowOpenEgress,
-    disallowPublicRiskyPorts,
-    disallowShadowedRule,
-    disallowUntrustedCrossAccountSource,
-    disallowUnusedSecurityGroup,
-    enableInnerAccessDrop,
-    missingDropBaseline,
-    missingExplicitRuleSettings,
-    missingSecurityGroupDescription,
-    missingSecurityGroupTags,
-    missingVpc,
-    preferSourceGroupAuthorization,
-};

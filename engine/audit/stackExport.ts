@@ -4,7 +4,7 @@ import { GateError } from "../errors";
 import { MAX_NESTING_DEPTH } from "../inputLimits";
 import type { SecretValues } from "../secrets";
 import type { RecordedOptions, RecordedResource, SourcePosition } from "../types";
-import { RESOURCE_REF_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "../wire";
+import { RESOURCE_REF_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "../../core/wire";
 import { recogniseAliyunResponse } from "./aliyun/responses";
 import { isRecord, readJsonFile, type LoadedStack } from "./source";
 
@@ -16,7 +16,7 @@ import { isRecord, readJsonFile, type LoadedStack } from "./source";
  */
 
 /** The versions `UnmarshalUntypedDeployment` reads as `DeploymentV3` (`DeploymentSchemaVersionCurrent`/`Latest`). */
-export const STACK_EXPORT_VERSIONS: readonly number[] = [3, 4];
+const STACK_EXPORT_VERSIONS: readonly number[] = [3, 4];
 
 /** Features a version 4 deployment may declare that the CLI supports (`stack.supportedFeatures`). */
 const SUPPORTED_FEATURES: ReadonlySet<string> = new Set([

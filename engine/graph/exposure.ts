@@ -10,15 +10,12 @@ export interface ExposureOptions {
 }
 
 /** The section's first line: what it covers, in the words (and thresholds) the policy pack judges by. */
-export function exposureHeading(limits: BroadnessLimits = {}): string {
+function exposureHeading(limits: BroadnessLimits = {}): string {
     return (
         `Exposure (after priority resolution; the open Internet is any address, or a public block broader than ` +
         `/${minimumPrefix("ipv4", limits)} (IPv4) or /${minimumPrefix("ipv6", limits)} (IPv6)):`
     );
 }
-
-/** The heading with the pack's default thresholds. */
-export const EXPOSURE_HEADING = exposureHeading();
 
 /** A group outside the stack gets a line when the stack writes rules to it, joins it, or may be exposed there. */
 function judged(node: GraphNode, graph: GraphModel): boolean {

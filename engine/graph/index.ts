@@ -8,7 +8,7 @@ import { graphDocument, graphOfResources, type GraphModel } from "./model";
 import { renderSvg } from "./svg";
 
 export * from "./model";
-export { renderDot, type DotOptions } from "./dot";
+export { renderDot } from "./dot";
 export { renderMermaid } from "./mermaid";
 export { renderSvg } from "./svg";
 export { exposureLines } from "./exposure";

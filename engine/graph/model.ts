@@ -66,7 +66,7 @@ export interface GraphDocument {
 }
 
 /** Risky ports the open Internet may reach in a group, though no known rule opens them: "can't tell yet". */
-export interface UncertainAccess {
+interface UncertainAccess {
     readonly ports: readonly number[];
     /** What could open them: `rule web-x, whose cidrIp is not known yet`. */
     readonly because: string;
@@ -111,14 +111,14 @@ export interface GraphOptions extends BroadnessLimits {
     readonly deployed?: boolean;
 }
 
-export const INTERNET_NODE_ID = "internet";
+const INTERNET_NODE_ID = "internet";
 
 /**
  * Any address on a classic-network group's intranet rule: every instance of every tenant on the shared classic
  * network, not the Internet (which a classic group's internet-NIC rules govern).
  */
-export const CLASSIC_INTRANET_NODE_ID = "classic-intranet";
-export const CLASSIC_INTRANET_LABEL = "classic intranet (all tenants)";
+const CLASSIC_INTRANET_NODE_ID = "classic-intranet";
+const CLASSIC_INTRANET_LABEL = "classic intranet (all tenants)";
 
 /** The analyzer's view of recorded resources: what the policy pack's stack policies join, too. */
 export function stackInputs(resources: readonly RecordedResource[], deployed = false): StackResourceInput[] {

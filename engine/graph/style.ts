@@ -6,7 +6,7 @@ import type { GraphModel, GraphNode } from "./model";
  */
 
 /** How an arrow stands out: Internet-facing ones do; Internet-facing ones reaching a risky port most. */
-export type Emphasis = "normal" | "internet" | "risky";
+type Emphasis = "normal" | "internet" | "risky";
 
 export interface Arrow {
     readonly from: string;

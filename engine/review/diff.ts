@@ -34,7 +34,7 @@ import { sideModel, type LoadedSide, type SideOrigin } from "./sides";
  */
 
 /** How groups (and members, and the resources findings name) are matched across the sides. */
-export type MatchBy = "logical name" | "URN" | "id";
+type MatchBy = "logical name" | "URN" | "id";
 
 export interface DiffNodeRef {
     /** The graph's node id on the side it comes from (HEAD's when both have it). */
@@ -49,8 +49,8 @@ export interface DiffAccess {
     readonly ports: readonly string[];
 }
 
-export type EdgeChange = "added" | "removed" | "widened" | "narrowed" | "changed";
-export const EDGE_CHANGES: readonly EdgeChange[] = ["added", "removed", "widened", "narrowed", "changed"];
+type EdgeChange = "added" | "removed" | "widened" | "narrowed" | "changed";
+const EDGE_CHANGES: readonly EdgeChange[] = ["added", "removed", "widened", "narrowed", "changed"];
 
 export interface DiffEdge {
     readonly change: EdgeChange;
@@ -161,7 +161,7 @@ interface SideView {
     readonly resourceKey: (urn: string | null) => string;
 }
 
-export function matchByFor(base: SideOrigin, head: SideOrigin): MatchBy {
+function matchByFor(base: SideOrigin, head: SideOrigin): MatchBy {
     if (base === "aliyun" || head === "aliyun") {
         return "id";
     }
@@ -406,7 +406,7 @@ function memberExposure(member: StackMember, risky: readonly number[]): Set<stri
 }
 
 /** What a side does not show, one sentence each: values not known yet, groups outside the stack. */
-export function unknownsOf(model: StackModel): string[] {
+function unknownsOf(model: StackModel): string[] {
     const said: string[] = [];
     const say = (text: string) => {
         if (!said.includes(text)) {

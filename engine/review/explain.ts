@@ -38,7 +38,7 @@ export interface ExplainRequest {
 }
 
 /** One rule of a chain, as the report shows it. */
-export interface ExplainedRule {
+interface ExplainedRule {
     readonly priority: number;
     readonly policy: "accept" | "drop";
     readonly group: string;
@@ -49,7 +49,7 @@ export interface ExplainedRule {
     readonly decides: boolean;
 }
 
-export interface ExplainedPeer {
+interface ExplainedPeer {
     /** `203.0.113.0/24`, `10.0.0.0-10.0.2.255`, `security group web`, `prefix list pl-1 (IPv4 entries)`. */
     readonly peer: string;
     readonly allowed: boolean;
@@ -62,7 +62,7 @@ export interface ExplainedPeer {
     readonly unless: readonly string[];
 }
 
-export interface ExplainedScope {
+interface ExplainedScope {
     /** The members whose attachments pool these groups; empty for a group nothing joins. */
     readonly members: readonly string[];
     readonly groups: readonly string[];

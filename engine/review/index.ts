@@ -12,9 +12,9 @@ export {
     type DiffFormat,
 } from "./renderDiff";
 export { EXPLAIN_PROTOCOLS, renderExplainJson, renderExplainText, type ExplainProtocol } from "./explain";
-export type { DiffDocument, ExplainDocument, SideSpec };
+export type { DiffDocument, ExplainDocument };
 
-export interface ReviewOptions {
+interface ReviewOptions {
     readonly stack?: string;
     readonly config?: readonly string[];
     readonly secretConfig?: Readonly<Record<string, unknown>>;

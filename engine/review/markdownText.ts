@@ -11,7 +11,7 @@
 const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /** `text` with every invisible character spelt out (`\u001b`). */
-export function visible(text: string): string {
+function visible(text: string): string {
     return text.replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

@@ -7,7 +7,7 @@ export type DiffFormat = "text" | "json" | "markdown";
 export const DIFF_FORMATS: readonly DiffFormat[] = ["text", "json", "markdown"];
 
 /** `tcp 22, 8000-8080; udp 53`, `all protocols and ports`, or `nothing`. */
-export function accessText(access: readonly DiffAccess[]): string {
+function accessText(access: readonly DiffAccess[]): string {
     if (access.length === 0) {
         return "nothing";
     }
@@ -104,7 +104,7 @@ function findingLabel(v: ReportViolation): string {
 }
 
 /** The one-line verdict, which says why the exit status is what it is. */
-export function verdictText(document: DiffDocument): string {
+function verdictText(document: DiffDocument): string {
     const { summary } = document;
     const reasons: string[] = [];
     const opening = document.edges.filter((edge) => edge.opensToInternet);

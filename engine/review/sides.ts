@@ -41,7 +41,7 @@ export function parseSideArgument(text: string): SideSpec {
 }
 
 /** How the user wrote a side, for messages and reports. */
-export function sideLabel(spec: SideSpec): string {
+function sideLabel(spec: SideSpec): string {
     switch (spec.kind) {
         case "project":
             return spec.dir;

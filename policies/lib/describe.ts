@@ -1,11 +1,10 @@
-import { describeTraffic, formatPortRange } from "../../core/ports";
-import { describeValue } from "../../core/problems";
+import { describeTraffic } from "../../core/ports";
 import { isKnown } from "../../core/read";
 import { SecurityRule } from "../../core/rule";
-import { StackGroup, StackRule } from "../../core/stack";
+import { StackRule } from "../../core/stack";
 
 /** `0.0.0.0/0`, `security group web`, `prefix list pl-1`, `security group sg-1 of account 1234`. */
-export function describePeer(rule: StackRule): string {
+function describePeer(rule: StackRule): string {
     const peer = rule.reading.peer;
     if (!peer) {
         return "no peer";
@@ -34,12 +33,4 @@ export function describeRule(stackRule: StackRule, rule: SecurityRule<string>): 
     return `Rule ${stackRule.name} ${verb} ${describeTraffic(rule.protocol, rule.ports)} ${preposition} ${describePeer(stackRule)} at priority ${rule.priority}`;
 }
 
-export function groupLabel(group: StackGroup): string {
-    return `Security group ${group.name}`;
-}
-
-export function formatPorts(ports: readonly number[]): string {
-    return ports.join(", ");
-}
-
-export { describeTraffic, describeValue, formatPortRange };
+export { describeTraffic };

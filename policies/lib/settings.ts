@@ -1,6 +1,6 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { parseCidr } from "../../core/cidr";
-import { PORT_MAX, PORT_MIN } from "../../core/limits";
+import { isPortNumber, PORT_MAX, PORT_MIN } from "../../core/limits";
 
 /**
  * One configurable setting of a policy: its JSON schema (with the default the engine fills in) and the same
@@ -17,9 +17,6 @@ export interface Setting<T> {
 export type Settings = Record<string, Setting<unknown>>;
 export type Values<S extends Settings> = { [K in keyof S]: S[K] extends Setting<infer T> ? T : never };
 
-const isPort = (value: unknown): value is number =>
-    typeof value === "number" && Number.isInteger(value) && value >= PORT_MIN && value <= PORT_MAX;
-
 export function portListSetting(
     description: string,
     fallback: readonly number[],
@@ -32,7 +29,7 @@ export function portListSetting(
             default: [...fallback],
         },
         fallback,
-        read: (value) => (Array.isArray(value) && value.every(isPort) ? value : undefined),
+        read: (value) => (Array.isArray(value) && value.every(isPortNumber) ? value : undefined),
     };
 }
 

@@ -312,8 +312,8 @@ describe("audit: reading aliyun CLI responses", () => {
                         instances: [
                             "app-1 (i-bp1app00000000000001)",
                             "db-1 (i-bp1db000000000000001)",
-                            "app-1-data (eni-bp1appsecondary0001)",
-                            "web-template (lt-bp1web00000000000001)",
+                            "ENI app-1-data (eni-bp1appsecondary0001)",
+                            "launch template web-template (lt-bp1web00000000000001)",
                         ],
                     },
                     {
@@ -322,9 +322,9 @@ describe("audit: reading aliyun CLI responses", () => {
                         kind: "group",
                         instances: [
                             "db-1 (i-bp1db000000000000001)",
-                            "app-1-data (eni-bp1appsecondary0001)",
-                            "eni-bp1rds000000000001",
-                            "web-template (lt-bp1web00000000000001)",
+                            "ENI app-1-data (eni-bp1appsecondary0001)",
+                            "ENI eni-bp1rds000000000001",
+                            "launch template web-template (lt-bp1web00000000000001)",
                         ],
                     },
                     {
@@ -333,8 +333,8 @@ describe("audit: reading aliyun CLI responses", () => {
                         kind: "group",
                         instances: [
                             "web-1 (i-bp1web00000000000001)",
-                            "web-template (lt-bp1web00000000000001)",
-                            "web-scaling (asc-bp1web00000000000001)",
+                            "launch template web-template (lt-bp1web00000000000001)",
+                            "scaling configuration web-scaling (asc-bp1web00000000000001)",
                         ],
                     },
                     { id: "cidr:10.0.0.0/8", label: "10.0.0.0/8", kind: "cidr", instances: [] },
@@ -351,6 +351,25 @@ describe("audit: reading aliyun CLI responses", () => {
                         label: "sg-2zepartner0000000009 (account 9876543210987654)",
                         kind: "external-group",
                         instances: [],
+                    },
+                    // The groups the launch template joins that were not read: drawn with the member that joins them.
+                    {
+                        id: "external:sg-bp1legacy0000000001",
+                        label: "sg-bp1legacy0000000001",
+                        kind: "external-group",
+                        instances: ["launch template web-template (lt-bp1web00000000000001)"],
+                    },
+                    {
+                        id: "external:sg-bp1legacy0000000002",
+                        label: "sg-bp1legacy0000000002",
+                        kind: "external-group",
+                        instances: ["launch template web-template (lt-bp1web00000000000001)"],
+                    },
+                    {
+                        id: "external:sg-bp1legacy0000000003",
+                        label: "sg-bp1legacy0000000003",
+                        kind: "external-group",
+                        instances: ["launch template web-template (lt-bp1web00000000000001)"],
                     },
                 ],
                 edges: [

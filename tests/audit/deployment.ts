@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as path from "path";
 import type { RecordedResource } from "../../engine/types";
-import { RESOURCE_REF_SIG, SIG_KEY, UNKNOWN } from "../../engine/wire";
+import { RESOURCE_REF_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../../core/wire";
 
 /**
  * What a deployment of a previewed program would leave in `pulumi stack export`: the resources the gate
@@ -24,7 +24,7 @@ const ID_PREFIXES: Record<string, string> = {
 /** Properties of the alicloud members that are lists of group ids (the provider's schema types them so). */
 const LIST_PROPERTIES = new Set(["securityGroups", "securityGroupIds"]);
 
-export function fakeId(resource: { urn: string; type: string }): string {
+function fakeId(resource: { urn: string; type: string }): string {
     const digest = createHash("sha256").update(resource.urn).digest("hex").slice(0, 20);
     return `${ID_PREFIXES[resource.type] ?? "id-"}${digest}`;
 }
@@ -39,7 +39,7 @@ export interface ExportOptions {
 
 /** Replaces references and unknowns in `value`, taking ids for unknowns from `pending` in order. */
 function fill(value: unknown, ids: ReadonlyMap<string, string>, pending: string[]): unknown {
-    if (value === UNKNOWN) {
+    if (value === UNKNOWN_SENTINEL) {
         return pending.shift() ?? value;
     }
     if (Array.isArray(value)) {
@@ -80,7 +80,8 @@ function filled(
             .map((urn) => ids.get(urn))
             .filter((id): id is string => id !== undefined && !known.has(id));
         // A list a preview could not know at all is one unknown; deployed, it lists what it was computed from.
-        result[key] = value === UNKNOWN && LIST_PROPERTIES.has(key) ? pending : fill(value, ids, pending);
+        result[key] =
+            value === UNKNOWN_SENTINEL && LIST_PROPERTIES.has(key) ? pending : fill(value, ids, pending);
     }
     return result;
 }

@@ -13,7 +13,7 @@ export const PROVIDER = "urn:pulumi:prod::shop::pulumi:providers:alicloud::defau
 export const GROUP = "urn:pulumi:prod::shop::alicloud:ecs/securityGroup:SecurityGroup::web";
 export const SSH = "urn:pulumi:prod::shop::alicloud:ecs/securityGroupRule:SecurityGroupRule::web-ssh";
 export const HTTPS = "urn:pulumi:prod::shop::alicloud:ecs/securityGroupRule:SecurityGroupRule::web-https";
-export const OLD = "urn:pulumi:prod::shop::alicloud:ecs/securityGroupRule:SecurityGroupRule::web-rdp";
+const OLD = "urn:pulumi:prod::shop::alicloud:ecs/securityGroupRule:SecurityGroupRule::web-rdp";
 export const SHARED = "urn:pulumi:prod::shop::alicloud:ecs/securityGroup:SecurityGroup::shared";
 export const INSTANCE = "urn:pulumi:prod::shop::alicloud:ecs/instance:Instance::web-1";
 

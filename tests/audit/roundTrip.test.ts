@@ -26,7 +26,7 @@ const MANDATORY: Record<string, number> = {
     "declarative-tiers": 0,
     "raw-resources": 4,
     "three-tier": 0,
-    violations: 6,
+    violations: 8,
     "web-redis": 0,
 };
 

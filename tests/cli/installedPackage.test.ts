@@ -113,8 +113,8 @@ describe("the installed package", function () {
         }
     });
 
-    /** The installed command, run from the app as `npx alicloud-sg` would. */
-    function installedCli(args: readonly string[], cwd = app) {
+    /** The environment a user's shell gives the installed package: links resolved as real directories. */
+    function installedEnv(): NodeJS.ProcessEnv {
         const env: NodeJS.ProcessEnv = {
             ...process.env,
             NO_COLOR: "1",
@@ -122,6 +122,12 @@ describe("the installed package", function () {
         };
         delete env.ALICLOUD_SG_FROM_SOURCES;
         delete env.TS_NODE_PROJECT;
+        return env;
+    }
+
+    /** The installed command, run from the app as `npx alicloud-sg` would. */
+    function installedCli(args: readonly string[], cwd = app) {
+        const env = installedEnv();
         const bin = path.join(app, "node_modules", PACKAGE, "bin", "alicloud-sg.js");
         return spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: "utf8" });
     }
@@ -315,6 +321,126 @@ describe("the installed package", function () {
                 `${violation.policyName} not reported`,
             );
         }
+    });
+
+    it("exports the gate's functions as alicloud-secure-groups/engine, and they find what the command finds", async function () {
+        fs.writeFileSync(
+            path.join(app, "gate.js"),
+            [
+                'const { preview, renderReport } = require("alicloud-secure-groups/engine");',
+                "preview({ projectDir: process.cwd() }).then(",
+                "    ({ report, exitCode }) => {",
+                '        const text = renderReport(report, "text", false);',
+                "        const { summary, violations } = report.document;",
+                "        console.log(JSON.stringify({ exitCode, summary, policies: violations.map((v) => v.policyName), text }));",
+                "    },",
+                "    (err) => {",
+                "        console.error(err);",
+                "        process.exit(3);",
+                "    },",
+                ");",
+            ].join("\n"),
+        );
+        // Resolved from the links as the installed command is, so nothing of this repository's tooling is found.
+        const run = spawnSync(process.execPath, ["gate.js"], {
+            cwd: app,
+            env: installedEnv(),
+            encoding: "utf8",
+        });
+        assert.strictEqual(run.status, 0, run.stderr);
+        const installed = JSON.parse(run.stdout) as {
+            exitCode: number;
+            summary: { resources: number; mandatory: number; advisory: number };
+            policies: string[];
+            text: string;
+        };
+        const repository = await preview(path.join(ROOT, "examples", "violations"));
+        assert.ok(repository.report, repository.stderr);
+        assert.strictEqual(installed.exitCode, 1);
+        assert.deepStrictEqual(installed.summary, repository.report.summary);
+        assert.deepStrictEqual(
+            installed.policies,
+            repository.report.violations.map((violation) => violation.policyName),
+        );
+        assert.match(
+            installed.text,
+            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policies\\)`),
+        );
+    });
+
+    it("publishes types a Pulumi TypeScript program compiles against, the internals left out", function () {
+        // A TypeScript project of its own beside the app: `pulumi new typescript` brings TypeScript and Node's
+        // types, which the app above deliberately lacks. The package and the SDK are the app's installed ones.
+        const consumer = path.join(tmp, "consumer");
+        fs.mkdirSync(path.join(consumer, "node_modules", "@types"), { recursive: true });
+        for (const [name, target] of [
+            [PACKAGE, path.join(app, "node_modules", PACKAGE)],
+            ["@pulumi", path.join(app, "node_modules", "@pulumi")],
+            ["typescript", path.join(ROOT, "node_modules", "typescript")],
+            ["@types/node", path.join(ROOT, "node_modules", "@types", "node")],
+        ]) {
+            fs.symlinkSync(target, path.join(consumer, "node_modules", name));
+        }
+        fs.writeFileSync(
+            path.join(consumer, "tsconfig.json"),
+            JSON.stringify({
+                // A Pulumi TypeScript project's settings (`pulumi new typescript`), checking the package's own
+                // declarations too: a declaration that names a stripped internal would fail here.
+                compilerOptions: {
+                    strict: true,
+                    target: "es2020",
+                    module: "commonjs",
+                    moduleResolution: "node",
+                    noEmit: true,
+                    skipLibCheck: false,
+                    types: ["node"],
+                },
+                files: ["consumer.ts"],
+            }),
+        );
+        fs.writeFileSync(
+            path.join(consumer, "consumer.ts"),
+            [
+                'import * as pulumi from "@pulumi/pulumi";',
+                "import {",
+                "    joinSecurityGroups,",
+                "    RedisGroupFromSource,",
+                "    renderProblem,",
+                "    type RuleSpec,",
+                "    SecureGroup,",
+                "    ValidationError,",
+                "    WebTierGroup,",
+                '} from "alicloud-secure-groups";',
+                'import { formatPortRange, parseCidr } from "alicloud-secure-groups/core";',
+                'import { preview, renderReport, type PreviewResult } from "alicloud-secure-groups/engine";',
+                "// @ts-expect-error the planners are internal",
+                'import { planWebTierGroup } from "alicloud-secure-groups";',
+                "// @ts-expect-error so are they from the file that holds them",
+                'import { planGroup } from "alicloud-secure-groups/dist/components/plan";',
+                "// @ts-expect-error the wire constants are internal",
+                'import { SIG_KEY } from "alicloud-secure-groups/engine";',
+                "",
+                'const https: RuleSpec = { preset: "https", cidr: "10.1.0.0/16" };',
+                'const web = new WebTierGroup("web", { vpcId: "vpc-1", tags: { owner: "team" } });',
+                'const cache = new RedisGroupFromSource("cache", { vpcId: "vpc-1", tags: { owner: "team" }, sources: [web] });',
+                'new SecureGroup("api", { vpcId: "vpc-1", tags: { owner: "team" }, ingress: { https } });',
+                "export const ids: pulumi.Output<string[]> = joinSecurityGroups([web, cache]);",
+                'export const rule = web.rules["web-allow-https-from-internet"];',
+                'export const block = formatPortRange({ from: 80, to: 80 }) + String(parseCidr("10.0.0.0/8")?.prefix);',
+                "export async function gate(): Promise<string> {",
+                '    const result: PreviewResult = await preview({ projectDir: "." });',
+                '    return renderReport(result.report, "sarif", false);',
+                "}",
+                "export function explain(err: unknown): string[] {",
+                "    return err instanceof ValidationError ? err.problems.map(renderProblem) : [];",
+                "}",
+                "void [planWebTierGroup, planGroup, SIG_KEY];",
+                "",
+            ].join("\n"),
+        );
+        const tsc = require.resolve("typescript/bin/tsc", { paths: [consumer] });
+        const compiled = spawnSync(process.execPath, [tsc, "-p", "."], { cwd: consumer, encoding: "utf8" });
+        assert.strictEqual(compiled.status, 0, compiled.stdout + compiled.stderr);
     });
 
     it("makes a project from a template that installs from the registry and passes the gate", function () {

@@ -341,6 +341,21 @@ describe("alicloud-sg preview: exit 2", function () {
         });
     });
 
+    it("a component argument that resolves later to a bad value: the program fails, not a quiet empty tier", async () => {
+        const program = path.join(FIXTURES, "programs", "refused-later");
+        const result = await runCli(["preview", program, "--format", "json"]);
+        assert.strictEqual(result.code, 2, result.stderr + result.stdout);
+        assert.ok(
+            result.stderr.startsWith(
+                'alicloud-sg: program failed: WebTierGroup "office-web": publicCidrs[1] must be a CIDR block such as ' +
+                    '"192.168.1.0/24" (got "203.0.113.300/32")',
+            ),
+            result.stderr,
+        );
+        const report = JSON.parse(result.stdout) as { error: { message: string } };
+        assert.strictEqual(report.error.message, result.stderr.replace(/^alicloud-sg: /, "").trimEnd());
+    });
+
     it("exit 2 writes the requested format: SARIF with an error at the file and line, text with --out", async () => {
         const program = path.join(FIXTURES, "programs", "throws", "index.ts");
         const line = lineOf(program, "throw new Error");

@@ -18,7 +18,7 @@ export interface CliResult {
  * Marks every process these tests start (the command, and through inherited environment its program host and
  * pack runners), so leftovers are found without confusing them with other suites' processes.
  */
-export const RUN_MARKER = `ALICLOUD_SG_TEST_RUN=${randomUUID()}`;
+const RUN_MARKER = `ALICLOUD_SG_TEST_RUN=${randomUUID()}`;
 
 export interface CliOptions {
     /** Added to the command's environment. */

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { RedisGroupFromSource, SecurityGroupComponent, WebTierGroup } from "../../components";
+import { RedisGroupFromSource, WebTierGroup } from "../../components";
 import { installMocks, Registered, resetRegistrations, settle } from "./harness";
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {
@@ -12,7 +12,7 @@ function resolved<T>(output: pulumi.Output<T>): Promise<T> {
  * the engine applies for structured aliases, rewriting the `<old name>-` prefix of each child's name.
  */
 async function childAliasUrns(
-    component: SecurityGroupComponent,
+    component: pulumi.ComponentResource,
     name: string,
     children: readonly Registered[],
 ) {
@@ -25,26 +25,27 @@ async function childAliasUrns(
     return urns.sort();
 }
 
-const cases: [string, (name: string, opts?: pulumi.ComponentResourceOptions) => SecurityGroupComponent][] = [
+const cases: [string, (name: string, opts?: pulumi.ComponentResourceOptions) => pulumi.ComponentResource][] =
     [
-        "WebTierGroup",
-        (name, opts) =>
-            new WebTierGroup(
-                name,
-                { vpcId: "vpc-1", tags: { owner: "web" }, adminAccess: { from: ["sg-bastion"] } },
-                opts,
-            ),
-    ],
-    [
-        "RedisGroupFromSource",
-        (name, opts) =>
-            new RedisGroupFromSource(
-                name,
-                { vpcId: "vpc-1", tags: { owner: "web" }, sources: ["sg-web"] },
-                opts,
-            ),
-    ],
-];
+        [
+            "WebTierGroup",
+            (name, opts) =>
+                new WebTierGroup(
+                    name,
+                    { vpcId: "vpc-1", tags: { owner: "web" }, adminAccess: { from: ["sg-bastion"] } },
+                    opts,
+                ),
+        ],
+        [
+            "RedisGroupFromSource",
+            (name, opts) =>
+                new RedisGroupFromSource(
+                    name,
+                    { vpcId: "vpc-1", tags: { owner: "web" }, sources: ["sg-web"] },
+                    opts,
+                ),
+        ],
+    ];
 
 describe("components: renaming with aliases keeps every child's URN", () => {
     before(installMocks);

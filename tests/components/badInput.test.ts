@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import {
     joinSecurityGroups,
@@ -7,10 +8,12 @@ import {
     SecureGroup,
     SecureGroupArgs,
     ServiceGroupFromSource,
+    ThreeTierGroups,
+    ValidationError,
     WebTierGroup,
 } from "../../components";
-import { ValidationError } from "../../core";
-import { installMocks, resetRegistrations, settle } from "./harness";
+import { renderProblem } from "../../core";
+import { GROUP, installMocks, resetRegistrations, resourceSet, RULE, settle } from "./harness";
 
 const tags = { owner: "team" };
 
@@ -20,6 +23,11 @@ function secure(args: Partial<SecureGroupArgs>): () => unknown {
 
 function ingress(spec: RuleSpec, args: Partial<SecureGroupArgs> = {}): () => unknown {
     return secure({ ingress: { rule: spec }, ...args });
+}
+
+/** A rule TypeScript refuses to compile (tests/components/compileErrors.ts), as plain JavaScript may pass it. */
+function untyped(spec: Record<string, unknown>): RuleSpec {
+    return spec as unknown as RuleSpec;
 }
 
 function manySources(count: number): string[] {
@@ -90,7 +98,8 @@ const networkCases: BadCase[] = networkBuilders.flatMap(([component, build]): Ba
         build: () => build({ vpcId: "vpc-1", classicNetwork: true }),
         field: "classicNetwork",
         value: "true",
-        message: /^classicNetwork .*vpcId.* \(got classicNetwork true, vpcId "vpc-1"\)$/,
+        message:
+            'classicNetwork must be omitted when vpcId names a VPC ("vpc-1"): a group is either in a VPC or in the classic network (got true)',
     },
 ]);
 
@@ -128,9 +137,24 @@ const cases: BadCase[] = [
     },
     {
         name: "any-address on a port that is not public",
-        build: ingress({ preset: "ssh", cidr: "0.0.0.0/0" }),
+        build: ingress({ protocol: "tcp", ports: 8080, cidr: "0.0.0.0/0" }),
         field: "ingress.rule.cidr",
         value: '"0.0.0.0/0"',
+        message:
+            'ingress.rule.cidr opens tcp 8080 to every address, the Internet included ("0.0.0.0/0"); name a narrower block, or, for a service meant for the whole Internet, list "0.0.0.0/0" in allowBroadCidrs and declare the port in the policy pack\'s publicPorts: {"disallow-broad-intranet-cidr": {"publicPorts": [80, 443, 8080]}} (got "0.0.0.0/0")',
+    },
+    {
+        name: "SSH from any address on a classic network's internet NIC, on its ports, without suggesting allowBroadCidrs, which would not make it acceptable",
+        build: () =>
+            new SecureGroup("bad", {
+                classicNetwork: true,
+                tags,
+                ingress: { rule: { preset: "ssh", cidr: "0.0.0.0/0" } },
+            }),
+        field: "ingress.rule.ports",
+        value: '"22/22"',
+        message:
+            'ingress.rule.ports opens port 22 of a service that must never face the open Internet to 0.0.0.0/0; admit it from a source group or a narrow block instead (got "22/22")',
     },
     {
         name: "WireGuard (udp 51820) from every address, saying how to declare a deliberate public service",
@@ -176,7 +200,7 @@ const cases: BadCase[] = [
     },
     {
         name: "IPv6 block broader than /48",
-        build: ingress({ preset: "ssh", ipv6Cidr: "2001:db8::/32" }),
+        build: ingress({ preset: "https", ipv6Cidr: "2001:db8::/32" }),
         field: "ingress.rule.ipv6Cidr",
         value: '"2001:db8::/32"',
     },
@@ -268,19 +292,19 @@ const cases: BadCase[] = [
     },
     {
         name: "ports on icmp",
-        build: ingress({ protocol: "icmp", ports: 8, source: "sg-web" }),
+        build: ingress(untyped({ protocol: "icmp", ports: 8, source: "sg-web" })),
         field: "ingress.rule.ports",
         value: '"8/8"',
     },
     {
         name: "ports on gre",
-        build: ingress({ protocol: "gre", ports: "1/65535", source: "sg-web" }),
+        build: ingress(untyped({ protocol: "gre", ports: "1/65535", source: "sg-web" })),
         field: "ingress.rule.ports",
         value: '"1/65535"',
     },
     {
         name: "ports on all",
-        build: ingress({ protocol: "all", ports: 22, source: "sg-web" }),
+        build: ingress(untyped({ protocol: "all", ports: 22, source: "sg-web" })),
         field: "ingress.rule.ports",
         value: '"22/22"',
     },
@@ -464,19 +488,19 @@ const cases: BadCase[] = [
     },
     {
         name: "no peer",
-        build: ingress({ preset: "https" }),
+        build: ingress(untyped({ preset: "https" })),
         field: "ingress.rule",
         value: "[]",
     },
     {
         name: "two peers",
-        build: ingress({ preset: "https", cidr: "10.1.0.0/16", source: "sg-web" }),
+        build: ingress(untyped({ preset: "https", cidr: "10.1.0.0/16", source: "sg-web" })),
         field: "ingress.rule",
         value: '["cidr","source"]',
     },
     {
         name: "both preset and protocol",
-        build: ingress({ preset: "https", protocol: "tcp", ports: 443, source: "sg-web" }),
+        build: ingress(untyped({ preset: "https", protocol: "tcp", ports: 443, source: "sg-web" })),
         field: "ingress.rule",
         value: '"preset":"https"',
     },
@@ -528,6 +552,18 @@ const cases: BadCase[] = [
         value: '"acme"',
     },
     {
+        name: "a public port given as text among numbers",
+        build: () =>
+            new WebTierGroup("bad", {
+                vpcId: "vpc-1",
+                tags,
+                publicPorts: [443, "8443"] as unknown as number[],
+            }),
+        field: "publicPorts[1]",
+        value: '"8443"',
+        message: 'publicPorts[1] must be a port number such as 443 (got "8443")',
+    },
+    {
         name: "admin access from no group",
         build: () => new WebTierGroup("bad", { vpcId: "vpc-1", tags, adminAccess: { from: [] } }),
         field: "adminAccess.from",
@@ -563,14 +599,16 @@ describe("components: bad input fails at construction, before anything is regist
                 thrown = error;
             }
             assert.ok(thrown instanceof ValidationError, `expected a ValidationError, got ${String(thrown)}`);
-            const named = thrown.problems.filter((p) => p.field === badCase.field);
+            const named = thrown.problems.filter((p) => p.path === badCase.field);
             assert.ok(
                 named.length > 0,
-                `no problem names ${badCase.field}: ${thrown.problems.map((p) => p.field).join(", ")}`,
+                `no problem names ${badCase.field}: ${thrown.problems.map((p) => p.path).join(", ")}`,
             );
             assert.ok(
                 named.some(
-                    (p) => p.message.startsWith(`${badCase.field} `) && p.message.includes(badCase.value),
+                    (p) =>
+                        renderProblem(p).startsWith(`${badCase.field} `) &&
+                        renderProblem(p).includes(badCase.value),
                 ),
                 `no message names ${badCase.field} with ${badCase.value}: ${thrown.message}`,
             );
@@ -579,7 +617,9 @@ describe("components: bad input fails at construction, before anything is regist
             if (expected !== undefined) {
                 assert.ok(
                     named.some((p) =>
-                        typeof expected === "string" ? p.message === expected : expected.test(p.message),
+                        typeof expected === "string"
+                            ? renderProblem(p) === expected
+                            : expected.test(renderProblem(p)),
                     ),
                     `no message about ${badCase.field} reads ${String(expected)}: ${thrown.message}`,
                 );
@@ -619,5 +659,140 @@ describe("components: bad input fails at construction, before anything is regist
         assert.ok(names.includes("ping-icmp"), "ping from a narrow public block on the internet NIC");
         assert.ok(names.includes("deliberate-ssh"));
         assert.ok(names.includes("public-allow-https-from-internet"));
+    });
+});
+
+/**
+ * Runs `build` as a program would and returns the rejections left unhandled meanwhile: what the SDK's program
+ * host logs and fails the run on. Mocha's own listener is set aside, since these rejections are the subject.
+ */
+async function unhandledWhile(build: () => unknown): Promise<unknown[]> {
+    const others = process.listeners("unhandledRejection");
+    process.removeAllListeners("unhandledRejection");
+    const seen: unknown[] = [];
+    const record = (reason: unknown) => seen.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+        build();
+        await settle();
+        // Node reports an unhandled rejection only after the turn that left it unhandled.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+        process.off("unhandledRejection", record);
+        others.forEach((listener) => process.on("unhandledRejection", listener));
+    }
+    return seen;
+}
+
+/** The line of this file holding `text`. */
+function lineHere(text: string): number {
+    return (
+        fs
+            .readFileSync(__filename, "utf8")
+            .split("\n")
+            .findIndex((line) => line.includes(text)) + 1
+    );
+}
+
+describe("components: arguments a TypeScript program passes as Outputs fail the program once they resolve", () => {
+    before(installMocks);
+    beforeEach(resetRegistrations);
+
+    it("a WebTierGroup whose public blocks come from another stack: a bad block fails the run, naming the component", async () => {
+        // As `new pulumi.StackReference("org/network/prod").getOutput("officeCidrs")` would deliver it.
+        const officeCidrs = pulumi.output(["203.0.113.0/24", "203.0.113.300/32"]);
+        let web: WebTierGroup | undefined;
+        const raised = await unhandledWhile(() => {
+            web = new WebTierGroup("office-web", { vpcId: "vpc-1", tags, publicCidrs: officeCidrs }); // office-web
+        });
+        assert.strictEqual(raised.length, 1, `one failure, got ${raised.map(String).join("; ")}`);
+        const [failure] = raised;
+        assert.ok(pulumi.ResourceError.isInstance(failure), `a ResourceError, got ${String(failure)}`);
+        assert.strictEqual(
+            failure.message,
+            'WebTierGroup "office-web": publicCidrs[1] must be a CIDR block such as "192.168.1.0/24" ' +
+                '(got "203.0.113.300/32")',
+        );
+        assert.strictEqual(failure.resource, web);
+        assert.strictEqual(failure.hideStack, true);
+        // The stack is the constructor's call, so a gate can name the program's line.
+        assert.ok(
+            (failure.stack ?? "").includes(`badInput.test.ts:${lineHere("// office-web")}:`),
+            failure.stack,
+        );
+        assert.deepStrictEqual(
+            resourceSet(await settle()),
+            ["alicloud-secure-groups:index:WebTierGroup office-web"],
+            "no group and no rule",
+        );
+    });
+
+    it("a SecureGroup whose ports are a secret, from plain JavaScript: refused once, unprinted, and the run fails", async () => {
+        const raised = await unhandledWhile(
+            () =>
+                new SecureGroup("vault", {
+                    vpcId: "vpc-1",
+                    tags,
+                    ingress: {
+                        api: {
+                            protocol: "tcp",
+                            // TypeScript refuses an Output here; plain JavaScript can pass one.
+                            ports: pulumi.secret(["8200"]) as unknown as string[],
+                            cidr: "10.0.0.0/8",
+                        },
+                    },
+                }),
+        );
+        assert.strictEqual(raised.length, 1, `one failure, got ${raised.map(String).join("; ")}`);
+        const message = (raised[0] as Error).message;
+        assert.strictEqual(
+            message,
+            'SecureGroup "vault": ingress.api.ports must not be a secret: it decides which rules are created and ' +
+                "what they are called; mark only values such as tag values, CIDR blocks or ids secret (got [secret])",
+        );
+        assert.deepStrictEqual(resourceSet(await settle()), [
+            "alicloud-secure-groups:index:SecureGroup vault",
+        ]);
+    });
+
+    it("ThreeTierGroups whose web ports resolve to SSH: one failure for the component, none for its tiers", async () => {
+        const raised = await unhandledWhile(
+            () =>
+                new ThreeTierGroups("shop", {
+                    vpcId: "vpc-1",
+                    tags,
+                    web: { publicPorts: pulumi.output([443, 22]) },
+                }),
+        );
+        assert.deepStrictEqual(
+            raised.map((failure) => (failure as Error).message),
+            [
+                'ThreeTierGroups "shop": web.publicPorts[1] opens port 22 of a service that must never face the ' +
+                    "open Internet to 0.0.0.0/0; admit it from a source group or a narrow block instead " +
+                    '(got "22/22")',
+            ],
+        );
+        assert.deepStrictEqual(resourceSet(await settle()), [
+            "alicloud-secure-groups:index:ThreeTierGroups shop",
+        ]);
+    });
+
+    it("a WebTierGroup whose good blocks arrive as an Output builds them and raises nothing", async () => {
+        const raised = await unhandledWhile(
+            () =>
+                new WebTierGroup("partner-web", {
+                    vpcId: "vpc-1",
+                    tags,
+                    publicPorts: [443],
+                    publicCidrs: pulumi.output(["198.51.100.0/24"]),
+                }),
+        );
+        assert.deepStrictEqual(raised, []);
+        assert.deepStrictEqual(resourceSet(await settle()), [
+            "alicloud-secure-groups:index:WebTierGroup partner-web",
+            `${GROUP} partner-web`,
+            `${RULE} partner-web-allow-https-from-198-51-100-0-24`,
+            `${RULE} partner-web-drop-baseline`,
+        ]);
     });
 });

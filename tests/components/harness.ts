@@ -8,6 +8,8 @@ export interface Registered {
     /** The parent's URN, or "" for a root resource. */
     readonly parent: string;
     readonly inputs: Record<string, unknown>;
+    /** The names (structured aliases) or URNs the resource also answers to. */
+    readonly aliases: readonly string[];
 }
 
 const registered: Registered[] = [];
@@ -45,6 +47,12 @@ export async function installMocks(): Promise<void> {
                     urn: response.getUrn(),
                     parent: req.getParent(),
                     inputs: req.getObject()?.toJavaScript() ?? {},
+                    aliases: [
+                        ...req
+                            .getAliasesList()
+                            .map((alias) => (alias.hasSpec() ? alias.getSpec().getName() : alias.getUrn())),
+                        ...req.getAliasurnsList(),
+                    ],
                 });
             }
             callback(err, response);
@@ -53,6 +61,8 @@ export async function installMocks(): Promise<void> {
 }
 
 interface RegisterRequest {
+    getAliasesList(): { hasSpec(): boolean; getSpec(): { getName(): string }; getUrn(): string }[];
+    getAliasurnsList(): string[];
     getType(): string;
     getName(): string;
     getParent(): string;

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
 import { joinSecurityGroups, SecureGroup } from "../../components";
-import { ValidationError } from "../../core";
+import { ValidationError } from "../../components";
 import { installMocks, resetRegistrations, settle } from "./harness";
 
 function resolved<T>(output: pulumi.Output<T>): Promise<T> {

@@ -96,7 +96,7 @@ describe("components/SecureGroup", () => {
         for (const child of resources.filter((r) => r.type !== SECURE_GROUP)) {
             assert.strictEqual(child.parent, componentUrn, `${child.name} is a child of the component`);
         }
-        assert.deepStrictEqual(Object.keys(app.rules).sort(), ["drop-baseline", "https"]);
+        assert.deepStrictEqual(Object.keys(app.rules).sort(), ["app-drop-baseline", "app-https"]);
         assert.ok(app.securityGroup);
     });
 

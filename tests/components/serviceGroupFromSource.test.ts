@@ -113,10 +113,10 @@ describe("components/ServiceGroupFromSource", () => {
             tier: "mysql",
         });
         assert.deepStrictEqual(Object.keys(db.rules).sort(), [
-            "allow-mysql-from-app",
-            "allow-mysql-from-members",
-            "drop-baseline",
-            "drop-mysql-from-anywhere",
+            "db-allow-mysql-from-app",
+            "db-allow-mysql-from-members",
+            "db-drop-baseline",
+            "db-drop-mysql-from-anywhere",
         ]);
     });
 
@@ -272,6 +272,65 @@ describe("components/RedisGroupFromSource", () => {
         assert.strictEqual(
             find(resources, RULE, "legacy-cache-drop-baseline-internet").inputs.nicType,
             "internet",
+        );
+    });
+
+    it("admits administrators by source group on both service groups, named as on a web tier", async () => {
+        const bastion = new WebTierGroup("bastion", {
+            vpcId: "vpc-1",
+            tags: { owner: "ops" },
+            publicPorts: [],
+        });
+        new ServiceGroupFromSource("db", {
+            vpcId: "vpc-1",
+            tags: { owner: "team-data" },
+            service: "mysql",
+            sources: ["sg-app"],
+            adminAccess: { from: [bastion], ports: [22, 23, 2222] },
+        });
+        new RedisGroupFromSource("cache", {
+            vpcId: "vpc-1",
+            tags: { owner: "team-web" },
+            sources: ["sg-web"],
+            adminAccess: { from: [{ group: "sg-vpn", key: "vpn" }] },
+        });
+        const resources = await settle();
+        assert.deepStrictEqual(
+            resourceSet(resources.filter((r) => r.name.startsWith("db") || r.name.startsWith("cache"))),
+            [
+                `${REDIS} cache`,
+                `${SERVICE} db`,
+                `${GROUP} cache`,
+                `${GROUP} db`,
+                `${RULE} cache-allow-redis-from-members`,
+                `${RULE} cache-allow-redis-from-sg-web`,
+                `${RULE} cache-allow-ssh-from-vpn`,
+                `${RULE} cache-drop-baseline`,
+                `${RULE} cache-drop-redis-from-anywhere`,
+                `${RULE} db-allow-admin-tcp-2222-from-bastion`,
+                `${RULE} db-allow-mysql-from-members`,
+                `${RULE} db-allow-mysql-from-sg-app`,
+                `${RULE} db-allow-ssh-from-bastion`,
+                `${RULE} db-allow-telnet-from-bastion`,
+                `${RULE} db-drop-baseline`,
+                `${RULE} db-drop-mysql-from-anywhere`,
+            ],
+        );
+        assert.deepStrictEqual(
+            ruleView(find(resources, RULE, "db-allow-ssh-from-bastion")),
+            accept("22/22", "bastion-id", "db-id"),
+        );
+        assert.deepStrictEqual(
+            ruleView(find(resources, RULE, "db-allow-admin-tcp-2222-from-bastion")),
+            accept("2222/2222", "bastion-id", "db-id"),
+        );
+        assert.deepStrictEqual(
+            ruleView(find(resources, RULE, "cache-allow-ssh-from-vpn")),
+            accept("22/22", "sg-vpn", "cache-id"),
+        );
+        assert.strictEqual(
+            find(resources, RULE, "db-allow-telnet-from-bastion").inputs.description,
+            "Allow Telnet from security group bastion",
         );
     });
 });

@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import { ThreeTierGroups, ThreeTierGroupsArgs } from "../../components";
-import { ValidationError } from "../../core";
+import { ThreeTierGroups, ThreeTierGroupsArgs, ValidationError } from "../../components";
 import {
     find,
     GROUP,
@@ -208,7 +207,7 @@ describe("components/ThreeTierGroups", () => {
         [
             "serving on the web tier",
             { web: { serves: {} } as never },
-            "web.serves is not a setting of the web tier",
+            "web.serves is not a setting; expected one of publicPorts, publicCidrs, allowBroadCidrs (got {})",
         ],
         ["a broad public block in a VPC", { web: { publicCidrs: ["10.0.0.0/8"] } }, "web.publicCidrs[0]"],
         [
@@ -219,7 +218,7 @@ describe("components/ThreeTierGroups", () => {
         [
             "a bad public port",
             { web: { publicPorts: [0] } },
-            "web.publicPorts[0] must be a tcp port number from 1 to 65535 (got 0)",
+            'web.publicPorts[0] must lie within 1-65535 for protocol tcp (got "0/0")',
         ],
         [
             "admins from nowhere",
@@ -246,7 +245,7 @@ describe("components/ThreeTierGroups", () => {
         [
             "tiers with both vpcId and classicNetwork: true",
             { classicNetwork: true },
-            'classicNetwork must be omitted when vpcId names a VPC: a group is either in a VPC or in the classic network (got classicNetwork true, vpcId "vpc-1")',
+            'classicNetwork must be omitted when vpcId names a VPC ("vpc-1"): a group is either in a VPC or in the classic network (got true)',
         ],
     ];
     for (const [what, change, message] of bad) {
@@ -316,7 +315,7 @@ describe("components/ThreeTierGroups", () => {
                 } as unknown as ThreeTierGroupsArgs),
             (err: unknown) => {
                 assert.ok(err instanceof ValidationError, String(err));
-                assert.deepStrictEqual(err.problems.map((p) => p.field).sort(), [
+                assert.deepStrictEqual(err.problems.map((p) => p.path).sort(), [
                     "app.serves.http",
                     "data.serves.mysql[0]",
                     "vpcId",
@@ -332,11 +331,41 @@ describe("components/ThreeTierGroups", () => {
             (err: unknown) => {
                 assert.ok(err instanceof ValidationError, String(err));
                 assert.deepStrictEqual(
-                    err.problems.map((p) => p.field),
+                    err.problems.map((p) => p.path),
                     ["vpcId"],
                 );
                 return true;
             },
+        );
+    });
+
+    it("names administrative ports as every component does, keeping the names inner tiers had as aliases", async () => {
+        new ThreeTierGroups("shop", {
+            vpcId: "vpc-1",
+            tags: { owner: "team-shop" },
+            data: { serves: { elasticsearch: ["app"] } },
+            admin: { from: [{ group: "sg-bastion", key: "bastion" }], ports: [22, 23] },
+        });
+        const resources = await settle();
+        const rules = resources.filter((r) => r.type === RULE);
+        assert.deepStrictEqual(rules.map((r) => `${r.name} <- ${r.aliases.join(", ")}`).sort(), [
+            "shop-app-allow-ssh-from-bastion <- ",
+            "shop-app-allow-telnet-from-bastion <- shop-app-allow-admin-tcp-23-from-bastion",
+            "shop-app-drop-baseline <- ",
+            "shop-data-allow-elasticsearch-tcp-9200-from-app <- shop-data-allow-elasticsearch-from-app-tcp-9200",
+            "shop-data-allow-elasticsearch-tcp-9300-from-app <- shop-data-allow-elasticsearch-from-app-tcp-9300",
+            "shop-data-allow-ssh-from-bastion <- ",
+            "shop-data-allow-telnet-from-bastion <- shop-data-allow-admin-tcp-23-from-bastion",
+            "shop-data-drop-baseline <- ",
+            "shop-web-allow-http-from-internet <- ",
+            "shop-web-allow-https-from-internet <- ",
+            "shop-web-allow-ssh-from-bastion <- ",
+            "shop-web-allow-telnet-from-bastion <- ",
+            "shop-web-drop-baseline <- ",
+        ]);
+        assert.deepStrictEqual(
+            ruleView(find(resources, RULE, "shop-data-allow-elasticsearch-tcp-9300-from-app")),
+            fromGroup("shop-app-id", "shop-data-id", "9300/9300"),
         );
     });
 });

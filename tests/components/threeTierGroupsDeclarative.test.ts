@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { parseTierDescription, threeTierGroupsFromConfig } from "../../components";
-import { PRESET_NAMES, ValidationError } from "../../core";
+import { parseTierDescription, threeTierGroupsFromConfig, ValidationError } from "../../components";
+import { PRESET_NAMES, renderProblem } from "../../core";
 import { GROUP, installMocks, resetRegistrations, resourceSet, RULE, settle } from "./harness";
 
 const MISSING_VPC =
@@ -16,7 +16,7 @@ function problemsOf(
         parseTierDescription(value, options);
     } catch (err) {
         assert.ok(err instanceof ValidationError, String(err));
-        return err.problems.map((p) => p.message);
+        return err.problems.map(renderProblem);
     }
     assert.fail("expected a ValidationError");
 }
@@ -151,7 +151,7 @@ describe("components/declarativeTiers: the tier description from stack config", 
             assert.strictEqual(clash.length, 1, clash.join("\n"));
             assert.match(
                 clash[0],
-                /^tiers\.classicNetwork .*vpcId.*\(got classicNetwork true, vpcId "vpc-1"\)$/,
+                /^tiers\.classicNetwork must be omitted when vpcId names a VPC \("vpc-1"\): .*\(got true\)$/,
             );
             assert.deepStrictEqual(
                 problemsOf({ classicNetwork: true }, { vpcId: "vpc-1", classicNetwork: false }),

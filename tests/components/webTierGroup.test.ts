@@ -67,9 +67,9 @@ describe("components/WebTierGroup", () => {
         });
         assert.strictEqual(group.innerAccessPolicy, "Drop");
         assert.deepStrictEqual(Object.keys(web.rules).sort(), [
-            "allow-http-from-internet",
-            "allow-https-from-internet",
-            "drop-baseline",
+            "web-allow-http-from-internet",
+            "web-allow-https-from-internet",
+            "web-drop-baseline",
         ]);
     });
 
@@ -212,6 +212,43 @@ describe("components/WebTierGroup", () => {
             `${WEB} internal`,
             `${GROUP} internal`,
             `${RULE} internal-drop-baseline`,
+        ]);
+    });
+
+    it("keys its rules by the logical names the README shows", async () => {
+        const web = new WebTierGroup("web", {
+            vpcId: "vpc-1",
+            tags: { owner: "team-web" },
+            adminAccess: { from: [{ group: "sg-bastion", key: "bastion" }] },
+        });
+        const resources = await settle();
+        const rule = web.rules["web-allow-ssh-from-bastion"];
+        assert.ok(rule, Object.keys(web.rules).join(", "));
+        assert.strictEqual(
+            await new Promise((resolve) => rule.urn.apply(resolve)),
+            find(resources, RULE, "web-allow-ssh-from-bastion").urn,
+        );
+    });
+
+    it("accepts no public block when it opens no public port, as the message about an empty list suggests", async () => {
+        assert.throws(
+            () => new WebTierGroup("bad", { vpcId: "vpc-1", tags: { owner: "team-web" }, publicCidrs: [] }),
+            {
+                message:
+                    'WebTierGroup "bad": publicCidrs must list at least one CIDR block for the public ports (got []); to open no public port, set publicPorts to []',
+            },
+        );
+        new WebTierGroup("closed", {
+            vpcId: "vpc-1",
+            tags: { owner: "team-web" },
+            publicCidrs: [],
+            publicPorts: [],
+        });
+        const resources = await settle();
+        assert.deepStrictEqual(resourceSet(resources), [
+            `${WEB} closed`,
+            `${GROUP} closed`,
+            `${RULE} closed-drop-baseline`,
         ]);
     });
 });

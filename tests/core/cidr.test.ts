@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { renderProblem } from "../../core/problems";
 import fc from "fast-check";
 import {
     cidrContains,
@@ -145,12 +146,11 @@ describe("core/cidr", () => {
         ]) {
             assert.equal(parseCidr(text), undefined, `accepted ${String(text)}`);
         }
-        assert.deepEqual(
-            cidrProblems("10.0.0.0/33", "publicCidrs[0]").map((p) => p.message),
-            ['publicCidrs[0] must be a CIDR block such as "192.168.1.0/24" (got "10.0.0.0/33")'],
-        );
+        assert.deepEqual(cidrProblems("10.0.0.0/33", "publicCidrs[0]").map(renderProblem), [
+            'publicCidrs[0] must be a CIDR block such as "192.168.1.0/24" (got "10.0.0.0/33")',
+        ]);
         assert.match(
-            cidrProblems("::/0", "cidr", "ipv4")[0].message,
+            renderProblem(cidrProblems("::/0", "cidr", "ipv4")[0]),
             /must be an IPv4 CIDR block \(got "::\/0"\)/,
         );
         assert.deepEqual(cidrProblems("10.0.0.0/16", "cidr", "ipv4"), []);

@@ -11,9 +11,9 @@ import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
  */
 
 export const RISKY = [22, 3306];
-export const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-export const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
-export const INSTANCE = "alicloud:ecs/instance:Instance";
+const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
+const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
+const INSTANCE = "alicloud:ecs/instance:Instance";
 const STACK_REFERENCE = "pulumi:pulumi:StackReference";
 const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
 export const OUTSIDE = "sg-out";
@@ -25,7 +25,7 @@ export interface RuleSpec {
     readonly group: number | "outside" | "unknown";
     readonly fields: Readonly<Record<string, FieldValue>>;
 }
-export interface MemberSpec {
+interface MemberSpec {
     readonly groups: readonly number[];
     /** Also joins `sg-out` by literal id, or a group another stack exports (unknown), or neither. */
     readonly extra: "none" | "outside" | "unknown";
@@ -167,7 +167,7 @@ export const stackArbitrary = (outside: number): fc.Arbitrary<StackSpec> =>
     );
 
 export const groupName = (index: number) => `g${index}`;
-export const ruleName = (index: number) => `r${index}`;
+const ruleName = (index: number) => `r${index}`;
 export const memberName = (index: number) => `vm${index}`;
 
 /** One resource of a generated stack: plain props, `unknown` standing for a value not known yet. */

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { renderProblem } from "../../core/problems";
 import fc from "fast-check";
 import {
     EVERY_PORT,
@@ -73,19 +74,18 @@ describe("core/ports", () => {
     });
 
     it("names the field and the value in every problem", () => {
+        assert.deepEqual(portRangeProblems("tcp", "200/1", "ingress.web.ports").map(renderProblem), [
+            'ingress.web.ports must have start <= end (got "200/1")',
+        ]);
         assert.deepEqual(
-            portRangeProblems("tcp", "200/1", "ingress.web.ports").map((p) => p.message),
-            ['ingress.web.ports must have start <= end (got "200/1")'],
-        );
-        assert.deepEqual(
-            portRangeProblems("tcp", "-1/-1", "rule.portRange").map((p) => p.field),
+            portRangeProblems("tcp", "-1/-1", "rule.portRange").map((p) => p.path),
             ["rule.portRange"],
         );
         assert.match(
-            portRangeProblems("gre", "22/22", "x")[0].message,
+            renderProblem(portRangeProblems("gre", "22/22", "x")[0]),
             /^x must be "-1\/-1" for protocol gre/,
         );
-        assert.match(portRangeProblems("udp", "ssh", "x")[0].message, /got "ssh"/);
+        assert.match(renderProblem(portRangeProblems("udp", "ssh", "x")[0]), /got "ssh"/);
     });
 
     it("knows all-ports forms: -1/-1 on all, 1/65535 on tcp/udp, not narrower ranges", () => {

@@ -12,11 +12,10 @@ import {
     readGroup,
     readRule,
     ruleFromReading,
-    SECRET_SIG,
-    SECRET_SIG_KEY,
     toPlain,
     UNKNOWN,
 } from "../../core";
+import { SECRET_SIG, SIG_KEY } from "../../core/wire";
 
 const sdkUnknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -74,7 +73,7 @@ describe("core/read", () => {
         const reading = readRule({
             type: "ingress",
             ipProtocol: "tcp",
-            portRange: { [SECRET_SIG_KEY]: SECRET_SIG, value: "22/22" },
+            portRange: { [SIG_KEY]: SECRET_SIG, value: "22/22" },
             cidrIp: new Secret("10.0.0.0/8"),
             sourceGroupOwnerAccount: "1234",
         });

@@ -1,4 +1,5 @@
 import * as assert from "node:assert/strict";
+import { renderProblem } from "../../core/problems";
 import {
     broadIntranetAccessReason,
     dropBaselineRule,
@@ -133,17 +134,14 @@ describe("core/rule", () => {
     ];
     for (const [title, rule, group, message] of invalid) {
         it(`reports ${title} naming the field and the value`, () => {
-            assert.deepEqual(
-                ruleProblems(rule, "ingress.ssh", group).map((p) => p.message),
-                [message],
-            );
+            assert.deepEqual(ruleProblems(rule, "ingress.ssh", group).map(renderProblem), [message]);
         });
     }
 
     it("reports every problem of a rule at once", () => {
         const rule = withRule({ ports: { from: 0, to: 70000 }, priority: 300, nicType: "internet" });
         assert.deepEqual(
-            ruleProblems(rule, "r", vpc).map((p) => p.field),
+            ruleProblems(rule, "r", vpc).map((p) => p.path),
             ["r.ports", "r.priority", "r.nicType", "r.nicType"],
         );
     });
@@ -151,17 +149,13 @@ describe("core/rule", () => {
     it("limits a group to 200 rules and 20 group references", () => {
         const cidrRule = withRule({ peer: { kind: "cidr", cidr: "192.168.0.1/32" } });
         assert.deepEqual(ruleSetProblems(Array(200).fill(cidrRule), "rules"), []);
-        assert.deepEqual(
-            ruleSetProblems(Array(201).fill(cidrRule), "rules").map((p) => p.message),
-            ['rules must hold at most 200 rules per group (got "201 rules")'],
-        );
+        assert.deepEqual(ruleSetProblems(Array(201).fill(cidrRule), "rules").map(renderProblem), [
+            'rules must hold at most 200 rules per group (got "201 rules")',
+        ]);
         assert.deepEqual(ruleSetProblems(Array(20).fill(sshFromBastion), "rules"), []);
-        assert.deepEqual(
-            ruleSetProblems(Array(21).fill(sshFromBastion), "rules").map((p) => p.message),
-            [
-                'rules must hold at most 20 rules that reference security groups (got "21 rules naming security groups")',
-            ],
-        );
+        assert.deepEqual(ruleSetProblems(Array(21).fill(sshFromBastion), "rules").map(renderProblem), [
+            'rules must hold at most 20 rules that reference security groups (got "21 rules naming security groups")',
+        ]);
     });
 
     it("reads the NIC type the way the API does", () => {

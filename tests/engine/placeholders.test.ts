@@ -2,7 +2,7 @@ import * as assert from "assert";
 import fc from "fast-check";
 import type { Shape } from "../../engine/invokeShapes";
 import { Placeholders } from "../../engine/placeholders";
-import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../engine/wire";
+import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../../core/wire";
 
 const NONCE = "123456789012345678";
 const S: Shape = { kind: "string" };
@@ -90,18 +90,18 @@ describe("engine/placeholders: values for data sources answered offline", () => 
             nested: { list: [{ cidr: "10.0.0.0/16" }, { zone: zones.ids.join(",") }] },
         };
         assert.deepStrictEqual(placeholders.scrub(inputs), {
-            zoneId: UNKNOWN,
-            vswitchName: UNKNOWN,
+            zoneId: UNKNOWN_SENTINEL,
+            vswitchName: UNKNOWN_SENTINEL,
             description: "Web tier in the first zone",
-            availabilityZones: [UNKNOWN, "cn-hangzhou-k"],
+            availabilityZones: [UNKNOWN_SENTINEL, "cn-hangzhou-k"],
             // A key built from a placeholder leaves the whole map unknown.
-            tags: UNKNOWN,
-            labels: { owner: "team-web", tier: UNKNOWN },
-            internetMaxBandwidthOut: UNKNOWN,
-            portRange: UNKNOWN,
+            tags: UNKNOWN_SENTINEL,
+            labels: { owner: "team-web", tier: UNKNOWN_SENTINEL },
+            internetMaxBandwidthOut: UNKNOWN_SENTINEL,
+            portRange: UNKNOWN_SENTINEL,
             priority: 1,
-            password: { [SIG_KEY]: SECRET_SIG, value: UNKNOWN },
-            nested: { list: [{ cidr: "10.0.0.0/16" }, { zone: UNKNOWN }] },
+            password: { [SIG_KEY]: SECRET_SIG, value: UNKNOWN_SENTINEL },
+            nested: { list: [{ cidr: "10.0.0.0/16" }, { zone: UNKNOWN_SENTINEL }] },
         });
     });
 
@@ -116,8 +116,8 @@ describe("engine/placeholders: values for data sources answered offline", () => 
         assert.strictEqual(placeholders.scrub(inputs), inputs);
         placeholders.valueFor(N, "getZones.count");
         assert.deepStrictEqual(placeholders.scrub(inputs), {
-            description: UNKNOWN,
-            count: UNKNOWN,
+            description: UNKNOWN_SENTINEL,
+            count: UNKNOWN_SENTINEL,
             list: ["a"],
         });
         assert.deepStrictEqual(placeholders.scrub({ name: "NaNa", other: "banana" }), {
@@ -205,7 +205,7 @@ describe("engine/placeholders: values for data sources answered offline", () => 
                     if (!entry.derived) {
                         const literalText = String(entry.value);
                         const suspect = /(?<![A-Za-z0-9_])NaN(?![A-Za-z0-9_])/.test(literalText);
-                        assert.deepStrictEqual(scrubbed[key], suspect ? UNKNOWN : entry.value, key);
+                        assert.deepStrictEqual(scrubbed[key], suspect ? UNKNOWN_SENTINEL : entry.value, key);
                     }
                 }
             }),

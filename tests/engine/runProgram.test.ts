@@ -5,7 +5,7 @@ import { GateError } from "../../engine/errors";
 import { loadProject } from "../../engine/project";
 import { runProgram } from "../../engine/runProgram";
 import type { ProgramRun, RecordedResource } from "../../engine/types";
-import { RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN } from "../../engine/wire";
+import { RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../../core/wire";
 
 const FIXTURES = path.resolve(__dirname, "..", "fixtures", "programs");
 const wireProgram = path.join(FIXTURES, "wire", "program.ts");
@@ -71,7 +71,11 @@ describe("engine/runProgram: recording a program under the mock runtime", functi
 
     it("keeps preview unknowns, secrets and resource references in wire form", () => {
         const rule = byName("platform-allow-https");
-        assert.strictEqual(rule.inputs.securityGroupId, UNKNOWN, "a new group's id is unknown in a preview");
+        assert.strictEqual(
+            rule.inputs.securityGroupId,
+            UNKNOWN_SENTINEL,
+            "a new group's id is unknown in a preview",
+        );
         assert.strictEqual(rule.inputs.cidrIp, "0.0.0.0/0");
         const sg = byName("app-sg");
         assert.deepStrictEqual(sg.inputs.description, { [SIG_KEY]: SECRET_SIG, value: "token of 16 chars" });
@@ -84,11 +88,11 @@ describe("engine/runProgram: recording a program under the mock runtime", functi
         const outputs = byName("app").outputs as Record<string, Record<string, unknown>>;
         assert.strictEqual(outputs.group[SIG_KEY], RESOURCE_REF_SIG);
         assert.strictEqual(outputs.group.urn, group);
-        assert.strictEqual(outputs.groupId, UNKNOWN);
+        assert.strictEqual(outputs.groupId, UNKNOWN_SENTINEL);
     });
 
     it("records the explicit provider reference and reads of existing resources", () => {
-        assert.strictEqual(byName("app-sg").provider, `${provider}::${UNKNOWN}`);
+        assert.strictEqual(byName("app-sg").provider, `${provider}::${UNKNOWN_SENTINEL}`);
         assert.strictEqual(byName("platform").provider, null);
         const existing = byName("existing");
         assert.strictEqual(existing.external, true);

@@ -10,7 +10,7 @@ import { SecretValues } from "../../engine/secrets";
 import { PassThrough } from "stream";
 import type { RecordedResource } from "../../engine/types";
 import { recordedResource } from "./recorded";
-import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "../../engine/wire";
+import { OUTPUT_VALUE_SIG, SECRET_SIG, SIG_KEY } from "../../core/wire";
 
 const secret = (value: unknown) => ({ [SIG_KEY]: SECRET_SIG, value });
 

@@ -1,12 +1,6 @@
 import * as assert from "assert";
-import {
-    RESOURCE_REF_SIG,
-    SECRET_SIG,
-    SIG_KEY,
-    UNKNOWN,
-    toAnalyzerValue,
-    toDisplayValue,
-} from "../../engine/wire";
+import { RESOURCE_REF_SIG, SECRET_SIG, SIG_KEY, UNKNOWN_SENTINEL } from "../../core/wire";
+import { toAnalyzerValue, toDisplayValue } from "../../engine/wire";
 
 const customRef = {
     [SIG_KEY]: RESOURCE_REF_SIG,
@@ -23,16 +17,20 @@ describe("engine/wire", () => {
         assert.deepStrictEqual(toAnalyzerValue({ a: customRef, b: [componentRef], c: unknownIdRef }), {
             a: "sg-123",
             b: ["urn:pulumi:dev::p::c::tier"],
-            c: UNKNOWN,
+            c: UNKNOWN_SENTINEL,
         });
     });
 
     it("keeps secrets and unknowns in wire form for the policy SDK, flattening inside secrets", () => {
         assert.deepStrictEqual(
-            toAnalyzerValue({ s: secret, u: UNKNOWN, n: { [SIG_KEY]: SECRET_SIG, value: customRef } }),
+            toAnalyzerValue({
+                s: secret,
+                u: UNKNOWN_SENTINEL,
+                n: { [SIG_KEY]: SECRET_SIG, value: customRef },
+            }),
             {
                 s: secret,
-                u: UNKNOWN,
+                u: UNKNOWN_SENTINEL,
                 n: { [SIG_KEY]: SECRET_SIG, value: "sg-123" },
             },
         );
@@ -41,7 +39,7 @@ describe("engine/wire", () => {
     it('shows unknowns as "[unknown]" and secrets as "[secret]" in reports, never the secret', () => {
         const shown = toDisplayValue({
             s: secret,
-            list: [UNKNOWN, 1, null],
+            list: [UNKNOWN_SENTINEL, 1, null],
             ref: customRef,
             plain: { a: "b" },
         });

@@ -4,8 +4,8 @@ import { buildGraph, type GraphModel } from "../../engine/graph/model";
 /** Stack resources as the analyzer sees them in a preview: ids unknown, joins through propertyDependencies. */
 
 export const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-export const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
-export const INSTANCE = "alicloud:ecs/instance:Instance";
+const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
+const INSTANCE = "alicloud:ecs/instance:Instance";
 /** The SDK's unknown sentinel, as a preview carries an id that does not exist yet. */
 export const UNKNOWN_ID = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 

@@ -6,7 +6,7 @@ import fc from "fast-check";
  * core or the pack. Values come from small fixed domains, so that the reference can decide exactly.
  */
 
-export const CIDRS = [
+const CIDRS = [
     "0.0.0.0/0",
     "10.0.0.0/8",
     "10.1.0.0/16",
@@ -17,17 +17,17 @@ export const CIDRS = [
     "47.0.0.0/24",
     "203.0.113.10/32",
 ] as const;
-export const TCP_UDP_PORTS = ["22/22", "80/80", "443/443", "6379/6379", "1/65535", "3000/4000", "8080/8080"];
-export const INVALID_TCP_UDP_PORTS = ["200/1", "-1/-1", "0/22", "22/70000"];
-export const PORTLESS_PROTOCOLS = ["icmp", "gre", "all"] as const;
+const TCP_UDP_PORTS = ["22/22", "80/80", "443/443", "6379/6379", "1/65535", "3000/4000", "8080/8080"];
+const INVALID_TCP_UDP_PORTS = ["200/1", "-1/-1", "0/22", "22/70000"];
+const PORTLESS_PROTOCOLS = ["icmp", "gre", "all"] as const;
 
-export type Peer =
+type Peer =
     | { readonly kind: "cidr"; readonly cidr: string }
     | { readonly kind: "group"; readonly group: number }
     | { readonly kind: "none" }
     | { readonly kind: "both"; readonly cidr: string; readonly group: number };
 
-export interface RuleSpec {
+interface RuleSpec {
     readonly direction: "ingress" | "egress";
     readonly protocol: "tcp" | "udp" | "icmp" | "gre" | "all";
     readonly portRange: string;
@@ -37,7 +37,7 @@ export interface RuleSpec {
     readonly peer: Peer;
 }
 
-export interface GroupSpec {
+interface GroupSpec {
     readonly vpc: boolean;
     /** Enterprise groups hold no rules and are named by none: only their membership is judged. */
     readonly enterprise: boolean;
@@ -145,10 +145,9 @@ function normalize(stack: StackSpec): StackSpec {
     };
 }
 
-export const groupName = (prefix: string, index: number): string => `${prefix}g${index}`;
-export const ruleName = (prefix: string, group: number, index: number): string =>
-    `${prefix}g${group}-r${index}`;
-export const instanceName = (prefix: string, index: number): string => `${prefix}vm${index}`;
+const groupName = (prefix: string, index: number): string => `${prefix}g${index}`;
+const ruleName = (prefix: string, group: number, index: number): string => `${prefix}g${group}-r${index}`;
+const instanceName = (prefix: string, index: number): string => `${prefix}vm${index}`;
 
 /** The stack as TypeScript statements creating its resources, names prefixed so that stacks can share a program. */
 export function stackSource(stack: StackSpec, prefix: string): string[] {
@@ -342,7 +341,7 @@ function decidingAccepts(
     return winners;
 }
 
-export interface Exposure {
+interface Exposure {
     /** Accepts that decide the exposure: the gate must name at least one, and names no accept outside all of them. */
     readonly accepts: readonly string[];
 }

@@ -29,7 +29,7 @@ export function secret(value: unknown): Record<string, unknown> {
     return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value };
 }
 
-export type Level = "advisory" | "mandatory" | "remediate" | "disabled";
+type Level = "advisory" | "mandatory" | "remediate" | "disabled";
 
 /** One resource of a test stack: wire-form props and the property dependencies by logical name or URN. */
 export interface TestResource {

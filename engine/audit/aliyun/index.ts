@@ -4,7 +4,7 @@ import * as path from "path";
 import { SECURITY_GROUP_RULE_TYPE, SECURITY_GROUP_TYPE } from "../../../core/read";
 import { GateError } from "../../errors";
 import type { RecordedResource } from "../../types";
-import { UNKNOWN } from "../../wire";
+import { UNKNOWN_SENTINEL } from "../../../core/wire";
 import { isRecord, NO_OPTIONS, readJsonFile, type LoadedStack } from "../source";
 import { MEMBER_KINDS, type MemberKind } from "./members";
 import {
@@ -20,9 +20,6 @@ import {
 } from "./responses";
 import { ruleProps } from "./rules";
 
-export { ALIYUN_ACTIONS, recogniseAliyunResponse } from "./responses";
-export { MEMBER_KINDS, type MemberKind } from "./members";
-
 /**
  * `audit --aliyun DIR`: the JSON the `aliyun` CLI printed for an account, any number of files, pages and regions
  * in DIR, each file recognised by its shape, recorded as the resources @pulumi/alicloud records (type tokens and
@@ -34,7 +31,7 @@ export { MEMBER_KINDS, type MemberKind } from "./members";
  * access policy), a group only described has unknown tags and type.
  */
 
-export const ALIYUN_PROJECT = "aliyun";
+const ALIYUN_PROJECT = "aliyun";
 
 /** `cn-hangzhou`, `ap-southeast-1`, `cn-shanghai-finance-1`: a directory named after a region. */
 const REGION_NAME = /^[a-z]{2,}(-[a-z0-9]+)+$/;
@@ -319,10 +316,10 @@ function groupResources(record: GroupRecord, isAccountGroup: (id: string) => boo
     set("resourceGroupId", field("ResourceGroupId"));
     set(
         "securityGroupType",
-        record.listed ? (text(listed, "SecurityGroupType")?.toLowerCase() ?? "normal") : UNKNOWN,
+        record.listed ? (text(listed, "SecurityGroupType")?.toLowerCase() ?? "normal") : UNKNOWN_SENTINEL,
     );
-    set("innerAccessPolicy", record.described ? text(described, "InnerAccessPolicy") : UNKNOWN);
-    set("tags", record.listed ? tagMap(listed.Tags) : UNKNOWN);
+    set("innerAccessPolicy", record.described ? text(described, "InnerAccessPolicy") : UNKNOWN_SENTINEL);
+    set("tags", record.listed ? tagMap(listed.Tags) : UNKNOWN_SENTINEL);
     const groupUrn = urnOf(record.region, SECURITY_GROUP_TYPE, record.id);
     const resources = [resourceOf(groupUrn, SECURITY_GROUP_TYPE, groupName, inputs, record.id)];
 
@@ -359,12 +356,12 @@ function groupResources(record: GroupRecord, isAccountGroup: (id: string) => boo
         const props = {
             securityGroupId: record.id,
             type: unread.direction,
-            ipProtocol: UNKNOWN,
-            portRange: UNKNOWN,
-            policy: UNKNOWN,
-            priority: UNKNOWN,
-            nicType: unread.nicType ?? UNKNOWN,
-            cidrIp: UNKNOWN,
+            ipProtocol: UNKNOWN_SENTINEL,
+            portRange: UNKNOWN_SENTINEL,
+            policy: UNKNOWN_SENTINEL,
+            priority: UNKNOWN_SENTINEL,
+            nicType: unread.nicType ?? UNKNOWN_SENTINEL,
+            cidrIp: UNKNOWN_SENTINEL,
         };
         const key = `unread-${unread.direction}${unread.nicType ? `-${unread.nicType}` : ""}`;
         resources.push(

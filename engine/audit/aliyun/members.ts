@@ -36,7 +36,7 @@ export interface MemberKind {
     readonly select?: (items: readonly AliyunItem[]) => AliyunItem[];
 }
 
-export interface MemberContext {
+interface MemberContext {
     /** Ids of the instances listed by `DescribeInstances`. */
     readonly instanceIds: ReadonlySet<string>;
 }

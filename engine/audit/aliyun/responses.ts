@@ -41,15 +41,15 @@ export const DESCRIBE_SCALING_CONFIGURATIONS: AliyunAction = {
     list: ["ScalingConfigurations", "ScalingConfiguration"],
 };
 /** Listed so that a directory the collection script wrote reads whole; nothing in it joins a group. */
-export const DESCRIBE_REGIONS: AliyunAction = { command: "ecs DescribeRegions", list: ["Regions", "Region"] };
+const DESCRIBE_REGIONS: AliyunAction = { command: "ecs DescribeRegions", list: ["Regions", "Region"] };
 /** The templates the script asks versions of; the versions carry what joins groups. */
-export const DESCRIBE_LAUNCH_TEMPLATES: AliyunAction = {
+const DESCRIBE_LAUNCH_TEMPLATES: AliyunAction = {
     command: "ecs DescribeLaunchTemplates",
     list: ["LaunchTemplateSets", "LaunchTemplateSet"],
 };
 
 /** Every response `--aliyun` reads, in the order the collection script asks for them. */
-export const ALIYUN_ACTIONS: readonly AliyunAction[] = [
+const ALIYUN_ACTIONS: readonly AliyunAction[] = [
     DESCRIBE_REGIONS,
     DESCRIBE_SECURITY_GROUPS,
     DESCRIBE_SECURITY_GROUP_ATTRIBUTE,

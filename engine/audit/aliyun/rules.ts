@@ -1,5 +1,5 @@
 import { parsePriority } from "../../../core/read";
-import { UNKNOWN } from "../../wire";
+import { UNKNOWN_SENTINEL } from "../../../core/wire";
 import { text, type AliyunItem } from "./responses";
 
 /**
@@ -30,9 +30,9 @@ export function ruleProps(
     };
     set("type", direction);
     set("ipProtocol", lower("IpProtocol"));
-    set("portRange", text(permission, "PortRangeListId") ? UNKNOWN : text(permission, "PortRange"));
+    set("portRange", text(permission, "PortRangeListId") ? UNKNOWN_SENTINEL : text(permission, "PortRange"));
     const policy = lower("Policy");
-    set("policy", policy === "drop" && restrictsSourcePorts(permission) ? UNKNOWN : policy);
+    set("policy", policy === "drop" && restrictsSourcePorts(permission) ? UNKNOWN_SENTINEL : policy);
     const priority = permission.Priority;
     set("priority", parsePriority(priority) ?? (priority === "" ? undefined : priority));
     set("nicType", lower("NicType"));
