@@ -138,6 +138,9 @@ async function report(
         output.document(renderReport(result.report, flags.format, color), { out: flags.out, color });
         if (flags.format !== "text") {
             output.diagnostic(`note: ${result.report.origin.limitations}\n`);
+            for (const note of result.report.notes) {
+                output.diagnostic(`note: ${note}\n`);
+            }
         }
         return result.exitCode;
     } catch (err) {

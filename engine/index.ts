@@ -9,6 +9,7 @@ export { newProject, listTemplates, type NewProjectOptions, type NewProject } fr
 export { buildReport, exitCodeFor, MOCK_LIMITATIONS, type Report, type ReportDocument } from "./report";
 export { renderText } from "./render/text";
 export { renderSarif } from "./render/sarif";
+export { renderMarkdown } from "./render/markdown";
 export {
     preview,
     renderReport,

@@ -30,12 +30,27 @@ function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Reads and shape-checks a `--policy-pack-config` file; values are validated per policy in {@link reconcile}. */
-export function readPolicyPackConfig(file: string): PolicyPackConfigFile {
+/** A `--policy-pack-config` file as read: the policies' entries, and the ESC environments it names. */
+export interface PolicyPackConfigRead {
+    readonly config: PolicyPackConfigFile;
+    /**
+     * Pulumi ESC environments (`"environments": ["project/env", ...]`, CLI >= 3.231) whose `policyConfig` the CLI
+     * layers under the file's own entries. Opening them needs Pulumi Cloud, so the gate cannot apply them.
+     */
+    readonly environments: string[];
+}
+
+/**
+ * Reads and shape-checks a `--policy-pack-config` file as the CLI parses it: an empty file is no config, and
+ * `"environments"` names ESC environments rather than a policy. Values are validated per policy in
+ * {@link reconcile}.
+ */
+export function readPolicyPackConfig(file: string): PolicyPackConfigRead {
     const label = `--policy-pack-config ${file}`;
     let parsed: unknown;
     try {
-        parsed = parseBounded(readBoundedFile(file, label, "config"), JSON.parse, label, "config");
+        const text = readBoundedFile(file, label, "config");
+        parsed = text.trim() === "" ? {} : parseBounded(text, JSON.parse, label, "config");
     } catch (err) {
         if (err instanceof GateError) {
             throw err;
@@ -51,7 +66,21 @@ export function readPolicyPackConfig(file: string): PolicyPackConfigFile {
             `--policy-pack-config ${file}: must be a JSON object keyed by policy name`,
         );
     }
-    for (const [policy, entry] of Object.entries(parsed)) {
+    const { environments, ...policies } = parsed;
+    if (
+        environments !== undefined &&
+        !(
+            Array.isArray(environments) &&
+            environments.every((name) => typeof name === "string" && name !== "")
+        )
+    ) {
+        throw new GateError(
+            "config",
+            `--policy-pack-config ${file}: "environments" must be a list of ESC environment names ` +
+                `(got ${JSON.stringify(environments)})`,
+        );
+    }
+    for (const [policy, entry] of Object.entries(policies)) {
         const level = typeof entry === "string" ? entry : isRecord(entry) ? entry.enforcementLevel : null;
         if (!(typeof entry === "string" || isRecord(entry))) {
             throw new GateError(
@@ -73,7 +102,29 @@ export function readPolicyPackConfig(file: string): PolicyPackConfigFile {
             );
         }
     }
-    return parsed as PolicyPackConfigFile;
+    return {
+        config: policies as PolicyPackConfigFile,
+        environments: (environments as string[] | undefined) ?? [],
+    };
+}
+
+/**
+ * One line naming the ESC environments the config files reference, which the gate cannot open offline, and how
+ * to give their values instead; undefined when no file names any. The run is judged without them.
+ */
+export function unopenedEnvironmentsNote(
+    files: readonly { readonly label: string; readonly environments: readonly string[] }[],
+): string | undefined {
+    const named = files.filter((file) => file.environments.length > 0);
+    if (named.length === 0) {
+        return undefined;
+    }
+    const list = named.map((file) => `${file.environments.join(", ")} (${file.label})`).join("; ");
+    return (
+        `ESC environments not opened (they need Pulumi Cloud): ${list}. This run is judged without their ` +
+        "policyConfig; to apply it offline, copy its policy entries into the config file, whose entries take " +
+        "precedence over ESC's as in the CLI."
+    );
 }
 
 function splitEntry(entry: PolicyConfigEntry): {

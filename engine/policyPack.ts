@@ -10,7 +10,13 @@ import { GateError } from "./errors";
 import { type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
 import { loadSdk, pulumiSdkDir } from "./sdk";
 import type { ProjectSettings } from "./project";
-import type { EnforcementLevel, PolicyDescription, RecordedResource, Violation } from "./types";
+import type {
+    EnforcementLevel,
+    PolicyDescription,
+    PolicySeverity,
+    RecordedResource,
+    Violation,
+} from "./types";
 import { toAnalyzerProperties } from "./wire";
 
 type AnalyzerClient = grpcTypes.Client & Record<string, unknown>;
@@ -48,6 +54,13 @@ export interface AnalyzerInfo {
     readonly version: string;
     readonly policies: (PolicyDescription & { properties?: Record<string, unknown>; required?: string[] })[];
     readonly initialConfig: PolicyPackConfigFile;
+    /** The pack's metadata for people; each absent when the pack leaves it out. */
+    readonly displayName?: string;
+    readonly description?: string;
+    readonly readme?: string;
+    readonly provider?: string;
+    readonly tags?: string[];
+    readonly repository?: string;
 }
 
 export interface Diagnostic {
@@ -73,6 +86,20 @@ const WIRE_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "disa
 
 function levelName(level: number): EnforcementLevel {
     return WIRE_LEVELS[level] ?? "advisory";
+}
+
+/** The wire enum `PolicySeverity`: 0 is unspecified. */
+const WIRE_SEVERITIES: readonly (PolicySeverity | undefined)[] = [
+    undefined,
+    "low",
+    "medium",
+    "high",
+    "critical",
+];
+
+/** `{ key: value }` when the wire's proto3 string is set (not empty), else `{}`: absent fields stay absent. */
+function ifSet<K extends string>(key: K, value: string): { [P in K]?: string } {
+    return (value ? { [key]: value } : {}) as { [P in K]?: string };
 }
 
 /** `5m`, `30s`, `1h30m` (Go durations, as `customTimeouts` takes them) → seconds; empty → 0. */
@@ -320,13 +347,35 @@ export class PolicyPackProcess {
             name: info.getName(),
             version: info.getVersion(),
             initialConfig,
+            ...ifSet("displayName", info.getDisplayname()),
+            ...ifSet("description", info.getDescription()),
+            ...ifSet("readme", info.getReadme()),
+            ...ifSet("provider", info.getProvider()),
+            ...(info.getTagsList().length > 0 ? { tags: info.getTagsList() } : {}),
+            ...ifSet("repository", info.getRepository()),
             policies: info.getPoliciesList().map((policy) => {
                 const schema = policy.getConfigschema();
+                const severity = WIRE_SEVERITIES[policy.getSeverity()];
+                const framework = policy.getFramework();
                 return {
                     name: policy.getName(),
                     description: policy.getDescription(),
                     enforcementLevel: levelName(policy.getEnforcementlevel()),
                     type: policy.getPolicyType() === 2 ? "stack" : "resource",
+                    ...ifSet("displayName", policy.getDisplayname()),
+                    ...(severity ? { severity } : {}),
+                    ...ifSet("remediationSteps", policy.getRemediationSteps()),
+                    ...ifSet("url", policy.getUrl()),
+                    ...(framework
+                        ? {
+                              framework: {
+                                  name: framework.getName(),
+                                  version: framework.getVersion(),
+                                  reference: framework.getReference(),
+                                  specification: framework.getSpecification(),
+                              },
+                          }
+                        : {}),
                     ...(schema
                         ? {
                               properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<

@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GateError } from "./errors";
-import { readPolicyPackConfig } from "./policyConfig";
+import { readPolicyPackConfig, unopenedEnvironmentsNote } from "./policyConfig";
 import { readPinnedInvokes } from "./pinnedInvokes";
 import { loadProjectRecordingSecrets } from "./secrets";
 import type { GateOutput } from "./output";
+import { renderMarkdown, renderMarkdownError } from "./render/markdown";
 import { renderSarif, renderSarifError } from "./render/sarif";
 import { renderText } from "./render/text";
 import { buildReport, exitCodeFor, previewOrigin, sourceLabel, type Report } from "./report";
@@ -13,8 +14,8 @@ import { runProgram } from "./runProgram";
 import { RegisteredResources } from "./registeredResources";
 import { timed, writeProfile } from "./profile";
 
-export type ReportFormat = "text" | "json" | "sarif";
-export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif"];
+export type ReportFormat = "text" | "json" | "sarif" | "markdown";
+export const REPORT_FORMATS: readonly ReportFormat[] = ["text", "json", "sarif", "markdown"];
 
 export interface PreviewOptions {
     readonly projectDir?: string;
@@ -66,15 +67,25 @@ export function packageRoot(): string {
 }
 
 /**
- * The bundled pack beside this engine: `dist/policies` (compiled, as an installed package ships it) when the
- * engine runs compiled, `policies/` (TypeScript, type-checked by the runner's ts-node) when it runs from sources.
+ * The bundled pack beside this engine: `dist/policy-pack` (built by scripts/build-policy-pack.mjs, the very
+ * directory `pulumi policy publish` uploads, as an installed package ships it) when the engine runs compiled,
+ * `policies/` (TypeScript, type-checked by the runner's ts-node) when it runs from sources.
  */
 export function bundledPolicyPack(): string {
-    return path.join(__dirname, "..", "policies");
+    const fromSources = path.extname(__filename) === ".ts";
+    return path.join(__dirname, "..", fromSources ? "policies" : "policy-pack");
 }
 
 export function toolVersion(): string {
     return JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")).version as string;
+}
+
+/** The package's home page (package.json `homepage`, without its `#readme` anchor), if it names one. */
+function toolInformationUri(): string | undefined {
+    const manifest = JSON.parse(fs.readFileSync(path.join(packageRoot(), "package.json"), "utf8")) as {
+        homepage?: unknown;
+    };
+    return typeof manifest.homepage === "string" ? manifest.homepage.replace(/#readme$/, "") : undefined;
 }
 
 /**
@@ -84,20 +95,23 @@ export function toolVersion(): string {
 export function packSelection(options: Pick<PreviewOptions, "policyPacks" | "policyPackConfigs">): {
     packs: readonly string[];
     configs: PackConfigSource[];
+    /** What the config files name that cannot be opened offline (ESC environments), for the report. */
+    notes: string[];
 } {
     const packs =
         options.policyPacks && options.policyPacks.length > 0 ? options.policyPacks : [bundledPolicyPack()];
     const configs = (options.policyPackConfigs ?? []).map((file) => ({
         label: `--policy-pack-config ${file}`,
-        config: readPolicyPackConfig(file),
+        ...readPolicyPackConfig(file),
     }));
-    return { packs, configs };
+    const notes = [unopenedEnvironmentsNote(configs)].filter((note) => note !== undefined);
+    return { packs, configs, notes };
 }
 
 /** Runs the program and every pack over the analyzer protocol, and builds the report. */
 export async function preview(options: PreviewOptions = {}): Promise<PreviewResult> {
     const project = loadProjectRecordingSecrets(options.projectDir ?? ".", options, options.output?.secrets);
-    const { packs, configs } = packSelection(options);
+    const { packs, configs, notes } = packSelection(options);
     const pins = options.invokesFile ? readPinnedInvokes(options.invokesFile) : undefined;
     // As the CLI starts its analyzers alongside the language host, the packs start (a TypeScript pack is
     // type-checked first) while the program runs. A failing program is reported before a failing pack.
@@ -142,6 +156,7 @@ export async function preview(options: PreviewOptions = {}): Promise<PreviewResu
         outcome.inputs,
         previewOrigin(project),
         run.invokes,
+        notes,
     );
     writeProfile();
     return { report, exitCode: exitCodeFor(report) };
@@ -152,9 +167,15 @@ export function renderReport(report: Report, format: ReportFormat, color: boolea
         case "json":
             return JSON.stringify(report.document, null, 2) + "\n";
         case "sarif":
-            return renderSarif(report, { baseDir: process.cwd(), toolVersion: toolVersion() });
+            return renderSarif(report, {
+                baseDir: process.cwd(),
+                toolVersion: toolVersion(),
+                informationUri: toolInformationUri(),
+            });
         case "text":
             return renderText(report, { color });
+        case "markdown":
+            return renderMarkdown(report);
     }
 }
 
@@ -179,7 +200,13 @@ export function renderErrorReport(error: GateError, format: ReportFormat, projec
                 ) + "\n"
             );
         case "sarif":
-            return renderSarifError(error, { baseDir: process.cwd(), toolVersion: toolVersion() });
+            return renderSarifError(error, {
+                baseDir: process.cwd(),
+                toolVersion: toolVersion(),
+                informationUri: toolInformationUri(),
+            });
+        case "markdown":
+            return renderMarkdownError(error, path.resolve(projectDir));
         case "text":
             return `alicloud-sg: ${error.message}\n`;
     }

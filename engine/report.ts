@@ -80,6 +80,8 @@ export interface Report {
     readonly sources: ReadonlyMap<string, SourcePosition>;
     /** The data sources the program called, as recorded (positions absolute). */
     readonly invokes: readonly RecordedInvoke[];
+    /** What this run could not know beyond its origin's limitations (e.g. ESC environments), one line each. */
+    readonly notes: readonly string[];
 }
 
 /** What mocks cannot know, said in every report. */
@@ -93,6 +95,15 @@ export function previewOrigin(project: ProjectSettings): ReportOrigin {
         title: `Previewing ${project.name} (stack ${project.stack}), offline`,
         limitations: MOCK_LIMITATIONS,
     };
+}
+
+/** What a data source answered offline means for the report, said the same way in every format. */
+export function invokeNote(call: ReportInvoke): string {
+    const how =
+        call.answer === "pinned"
+            ? "with the answer pinned by --invokes"
+            : "as unknown, as in a preview: nothing derived from its result is known (pin an answer with --invokes FILE)";
+    return `The data source ${call.token} was answered offline ${how}.`;
 }
 
 export function sourceLabel(source: SourcePosition | null | undefined, projectDir: string): string | null {
@@ -118,6 +129,7 @@ export function buildReport(
     finalInputs: ReadonlyMap<string, Record<string, unknown>>,
     origin: ReportOrigin = previewOrigin(project),
     invokes: readonly RecordedInvoke[] = [],
+    notes: readonly string[] = [],
 ): Report {
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const sources = new Map<string, SourcePosition>();
@@ -176,6 +188,7 @@ export function buildReport(
         remediations: packs.flatMap((p) => p.remediations),
         sources,
         invokes,
+        notes,
     };
 }
 

@@ -338,12 +338,10 @@ export async function runPacks(
             name: infos[index].name,
             version: infos[index].version,
             directory: path.relative(process.cwd(), pack.directory) || ".",
-            policies: infos[index].policies.map(({ name, description, enforcementLevel, type }) => ({
-                name,
-                description,
-                enforcementLevel,
-                type,
-            })),
+            // Each policy as the pack described it, without its config schema (the reconciled config is above).
+            policies: infos[index].policies.map(
+                ({ properties: _schema, required: _required, ...policy }) => policy,
+            ),
             violations: diagnostics[index].map((d) => toViolation({ ...d, message: scrub(d.message) })),
             remediations: remediations[index],
             logs: [],

@@ -10,6 +10,7 @@
 import { parseCidr } from "../core/cidr";
 import { OUTPUT_VALUE_SIG, SECRET_LABEL, SECRET_SIG, SIG_KEY } from "../core/wire";
 import { escapeControlCharacters } from "./controlChars";
+import { markdownText } from "./review/markdownText";
 import type { RecordedResource } from "./types";
 import { loadProject, type ProjectOptions, type ProjectSettings } from "./project";
 
@@ -44,7 +45,10 @@ function patternOf(values: Iterable<string>, wholeWordBelow: number): RegExp | u
     return new RegExp(alternatives.join("|"), "giu");
 }
 
-/** The spellings a value takes in the formats the gate writes (JSON, XML/SVG, Mermaid, DOT, escaped text). */
+/**
+ * The spellings a value takes in the formats the gate writes (JSON, XML/SVG, Mermaid, DOT, Markdown, escaped
+ * text).
+ */
 function renderedSpellings(value: string): string[] {
     const xml = value
         .replace(/&/g, "&amp;")
@@ -61,6 +65,9 @@ function renderedSpellings(value: string): string[] {
         value.replace(/&/g, "#amp;").replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;"),
         value.replace(/\\/g, "\\\\").replace(/"/g, '\\"'),
         escapeControlCharacters(value),
+        // Markdown: backslash-escaped as text, pipes escaped in a table's code spans.
+        markdownText(value),
+        escapeControlCharacters(value).replace(/\|/g, "\\|"),
     ];
 }
 

@@ -89,11 +89,28 @@ export interface AppliedRemediation {
     readonly diagnostic: string | null;
 }
 
+export type PolicySeverity = "low" | "medium" | "high" | "critical";
+
+/** A compliance benchmark a policy enforces (`@pulumi/policy`'s `PolicyComplianceFramework`). */
+export interface PolicyFramework {
+    readonly name: string;
+    readonly version: string;
+    /** The benchmark's control numbers, e.g. `4.3, 4.4`. */
+    readonly reference: string;
+    readonly specification: string;
+}
+
 export interface PolicyDescription {
     readonly name: string;
     readonly description: string;
     readonly enforcementLevel: EnforcementLevel;
     readonly type: "resource" | "stack";
+    /** What a pack built with `@pulumi/policy` >= 1.21 may say for people; absent when it says nothing. */
+    readonly displayName?: string;
+    readonly severity?: PolicySeverity;
+    readonly remediationSteps?: string;
+    readonly url?: string;
+    readonly framework?: PolicyFramework;
 }
 
 /** What one policy pack reported. */

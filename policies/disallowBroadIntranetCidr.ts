@@ -7,6 +7,7 @@ import { broadIntranetAccessReason, peerCidr, publicPortsDeclaration, SecurityRu
 import { describeRule, describeTraffic } from "./lib/describe";
 import { cidrListSetting, configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
 import { stackModel } from "./lib/stack";
+import { cisControls } from "./lib/metadata";
 
 const settings = {
     publicPorts: portListSetting(
@@ -53,6 +54,11 @@ export const disallowBroadIntranetCidr: StackValidationPolicy = {
     description:
         "Rejects ingress accepts whose CIDR is 0.0.0.0/0, ::/0 or broader than the minimum prefix (such as 10.0.0.0/8), judged alike on VPC rules, classic-network internet rules and the shared classic intranet, except any-address rules on public ports only (publicPorts).",
     enforcementLevel: "mandatory",
+    displayName: "Broad intranet CIDR",
+    severity: "high",
+    framework: cisControls("3.5"),
+    remediationSteps:
+        "Narrow the CIDR to the block that holds the peers (/16 or longer for IPv4, /48 or longer for IPv6), or authorize the peers' security group with sourceSecurityGroupId. An Internet-facing service may open its publicPorts to 0.0.0.0/0; list a broad block that is intended in allowedCidrs.",
     configSchema: configSchema(settings),
     validateStack: (args, reportViolation) => {
         const config = readSettings(args, settings);

@@ -8,6 +8,10 @@ export const disallowClassicIntranetCidr: StackValidationPolicy = {
     description:
         "Rejects classic-network security groups that authorize intranet access by CIDR: the classic intranet is shared with other tenants, so only a source security group identifies peers.",
     enforcementLevel: "mandatory",
+    displayName: "Classic-network intranet CIDR",
+    severity: "high",
+    remediationSteps:
+        "Authorize intranet peers of a classic-network group by their security group (sourceSecurityGroupId) instead of a CIDR, or move the group and its instances to a VPC.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         for (const group of stackModel(args).groups) {

@@ -59,6 +59,11 @@ export const disallowCrossNetworkMembership: StackValidationPolicy = {
     description:
         "Rejects resources that join a security group of another network: a VPC resource (known through its vSwitch, VPC or scaling group) joins only groups of its own VPC, a classic-network resource only classic-network groups; Alibaba Cloud refuses anything else at deploy.",
     enforcementLevel: "mandatory",
+    // A membership Alibaba Cloud refuses fails the deploy rather than exposing anything; no CIS control covers it.
+    displayName: "Security group of another network",
+    severity: "medium",
+    remediationSteps:
+        "Join a VPC resource only to security groups created with the vpcId of its own vSwitch's VPC, and a classic-network resource only to classic-network groups; or move the resource to the group's VPC by giving it a vSwitch there.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         const model = stackModel(args);

@@ -34,6 +34,10 @@ export const disallowExcessSecurityGroups: StackValidationPolicy = {
     description:
         "Rejects resources that join (or, for Redis, RDS, MongoDB and PolarDB whitelists, name) more security groups than Alibaba Cloud allows — five per network interface by default quota, a service's own limit where it has one — or that mix normal and enterprise groups on one network interface.",
     enforcementLevel: "mandatory",
+    displayName: "Security groups per instance",
+    severity: "medium",
+    remediationSteps:
+        "Join at most maxGroupsPerInstance security groups (5, Alibaba Cloud's default quota per network interface) to each network interface of an instance, ENI, launch template, node pool or other member, and no more than a service's own limit (serviceGroupLimits) to a load balancer, database whitelist or other service, merging groups that serve one tier; never mix normal and enterprise groups. Raise a limit only once Alibaba Cloud has raised it.",
     configSchema: configSchema(settings),
     validateStack: (args, reportViolation) => {
         const { maxGroupsPerInstance, serviceGroupLimits } = readSettings(args, settings);

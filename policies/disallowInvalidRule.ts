@@ -9,6 +9,10 @@ export const disallowInvalidRule: StackValidationPolicy = {
     description:
         "Rejects rules the Alibaba Cloud API would refuse: bad port ranges, priorities outside 1-100, no peer or two peers, internet NIC type with a source group or on a VPC group, enterprise group references, and groups over 20 group references or 200 rules.",
     enforcementLevel: "mandatory",
+    displayName: "Rules the API refuses",
+    severity: "medium",
+    remediationSteps:
+        "Change what the message names so that the Alibaba Cloud API accepts the rule: tcp/udp ports within 1/65535 with start <= end and -1/-1 for icmp, gre and all; a priority from 1 to 100; exactly one of cidrIp, ipv6CidrIp, sourceSecurityGroupId and prefixListId; nicType intranet in a VPC and with a source group; no group references in or to enterprise groups; at most 20 group references and 200 rules per group.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         const model = stackModel(args);

@@ -16,6 +16,7 @@ import { reportAdvisory } from "./lib/advisory";
 import { describeRule } from "./lib/describe";
 import { configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
 import { stackModel } from "./lib/stack";
+import { cisControls } from "./lib/metadata";
 
 const settings = {
     riskyPorts: portListSetting(
@@ -157,6 +158,11 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
     description:
         "Rejects security groups that effectively let the open Internet reach a risky port (SSH, RDP, databases, caches, Docker and the like), judged after priority resolution with an instance's groups pooled.",
     enforcementLevel: "mandatory",
+    displayName: "Risky ports open to the Internet",
+    severity: "critical",
+    framework: cisControls("3.2", "4.3", "4.4"),
+    remediationSteps:
+        "Remove the accept that lets the open Internet reach the port, or narrow its source to a bastion's security group (sourceSecurityGroupId) or an office address (/32). A drop of the port from 0.0.0.0/0 at a stronger priority (a smaller number) also closes it. Reach SSH and RDP through a bastion host.",
     configSchema: configSchema(settings),
     validateStack: (args, reportViolation) => {
         const config = readSettings(args, settings);

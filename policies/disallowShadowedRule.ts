@@ -4,12 +4,18 @@ import { evaluateGroup } from "../core/stack";
 import { describeRule } from "./lib/describe";
 import { configSchema } from "./lib/settings";
 import { stackModel } from "./lib/stack";
+import { cisControls } from "./lib/metadata";
 
 export const disallowShadowedRule: StackValidationPolicy = {
     name: "disallow-shadowed-rule",
     description:
         "Flags accept rules that never take effect because drops of higher or equal priority in the same group cover everything they match.",
     enforcementLevel: "advisory",
+    displayName: "Shadowed rule",
+    severity: "low",
+    framework: cisControls("3.5"),
+    remediationSteps:
+        "Delete the accept, or, if its traffic should be allowed, give it a stronger priority (a smaller number) than the drops that cover it.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         for (const group of stackModel(args).groups) {

@@ -17,6 +17,10 @@ export const disallowUntrustedCrossAccountSource: ResourceValidationPolicy = {
     description:
         "Flags rules that authorize a security group of another account (sourceGroupOwnerId or the deprecated sourceGroupOwnerAccount) not listed in trustedAccounts.",
     enforcementLevel: "advisory",
+    displayName: "Untrusted cross-account source",
+    severity: "high",
+    remediationSteps:
+        "Confirm that the other account's security group should reach this group: if so, list the account in trustedAccounts; otherwise remove the rule.",
     configSchema: configSchema(settings),
     validateResource: validateResourceOfType(SecurityGroupRule, (_props, args, reportViolation) => {
         const read = resourceRule(args);

@@ -7,6 +7,10 @@ export const disallowUnusedSecurityGroup: StackValidationPolicy = {
     description:
         "Flags security groups that no resource of the stack joins (instances, ENIs, launch templates, node pools, ECI, load balancers and every other type of the member catalog), no Redis, RDS, MongoDB or PolarDB whitelist names, and no rule names as its source.",
     enforcementLevel: "advisory",
+    displayName: "Unused security group",
+    severity: "low",
+    remediationSteps:
+        "Join the security group to the resources it is for (instances, ENIs, launch templates, node pools, load balancers, ...) or name it in the database whitelist it admits clients to, or delete it.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         const model = stackModel(args);

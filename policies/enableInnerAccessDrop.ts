@@ -9,6 +9,10 @@ export const enableInnerAccessDrop: StackValidationPolicy = {
     description:
         "Flags normal security groups whose members can reach each other on every port, through innerAccessPolicy Accept (the default) or a self-referencing rule allowing everything.",
     enforcementLevel: "advisory",
+    displayName: "Isolated group members",
+    severity: "medium",
+    remediationSteps:
+        "Set innerAccessPolicy to Drop and allow members only the ports they need with a self-referencing rule (the components do both).",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         for (const group of stackModel(args).groups) {

@@ -10,6 +10,10 @@ export const missingDropBaseline: StackValidationPolicy = {
     description:
         "Flags security groups with ingress accepts that no lower-priority drop covers, so that access rests on the implicit deny instead of an explicit drop baseline.",
     enforcementLevel: "advisory",
+    displayName: "Drop baseline",
+    severity: "medium",
+    remediationSteps:
+        "Add an ingress drop of all protocols from 0.0.0.0/0 (and ::/0 when the group admits IPv6) at a priority number larger than every accept's, such as 100, so that each accept opens exactly one hole. The components add one to every group, named after it with a -drop-baseline suffix.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         for (const group of stackModel(args).groups) {

@@ -15,6 +15,10 @@ export const missingExplicitRuleSettings: ResourceValidationPolicy = {
     description:
         "Flags rules that leave priority, policy or nicType to the provider, whose defaults (priority 1, accept) are unsafe.",
     enforcementLevel: "advisory",
+    displayName: "Explicit rule settings",
+    severity: "medium",
+    remediationSteps:
+        "Set priority, policy and nicType on every rule; left out, the provider sends priority 1 and accept.",
     configSchema: configSchema({}),
     validateResource: validateResourceOfType(SecurityGroupRule, (_props, args, reportViolation) => {
         const read = resourceRule(args);

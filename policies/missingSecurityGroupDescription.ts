@@ -9,6 +9,10 @@ export const missingSecurityGroupDescription: ResourceValidationPolicy = {
     description:
         "Flags security groups without a description, which leaves the console unable to say what a group is for.",
     enforcementLevel: "advisory",
+    displayName: "Security group description",
+    severity: "low",
+    remediationSteps:
+        "Set description on the security group to say what it is for and whom it admits; a name (securityGroupName) is not a description.",
     configSchema: configSchema({}),
     validateResource: validateResourceOfType(SecurityGroup, (_props, args, reportViolation) => {
         // The description alone says what a group is for: a group that has one passes, named or not (it used to

@@ -49,6 +49,10 @@ export const missingSecurityGroupTags: ResourceValidationPolicy = {
     description:
         "Rejects security groups without tags, with an empty tag value or without a required tag key; at level remediate it adds the default tags.",
     enforcementLevel: "mandatory",
+    displayName: "Security group tags",
+    severity: "low",
+    remediationSteps:
+        "Tag the security group with a non-empty value for every key, including each key in requiredTagKeys (an owner tag tells whom the group belongs to). At level remediate the policy adds defaultTags itself.",
     configSchema: configSchema(settings),
     validateResource: validateResourceOfType(SecurityGroup, (_props, args, reportViolation) => {
         const config = readSettings(args, settings);

@@ -17,10 +17,14 @@ import { missingSecurityGroupDescription } from "./missingSecurityGroupDescripti
 import { missingSecurityGroupTags } from "./missingSecurityGroupTags";
 import { missingVpc } from "./missingVpc";
 import { preferSourceGroupAuthorization } from "./preferSourceGroupAuthorization";
+import { policyUrl } from "./lib/metadata";
 
 export { POLICY_PACK_NAME } from "../core/policyDefaults";
 
-/** Every policy, in catalog order (DESIGN §5). Importing this module starts nothing. */
+/**
+ * Every policy, in catalog order (DESIGN §5), each with the `url` of its section in the pack's README. Importing
+ * this module starts nothing.
+ */
 export const POLICIES: readonly Policy[] = [
     disallowBroadIntranetCidr,
     missingSecurityGroupTags,
@@ -40,4 +44,4 @@ export const POLICIES: readonly Policy[] = [
     enableInnerAccessDrop,
     disallowUntrustedCrossAccountSource,
     missingVpc,
-];
+].map((policy) => ({ ...policy, url: policyUrl(policy.name) }));

@@ -10,6 +10,10 @@ export const preferSourceGroupAuthorization: StackValidationPolicy = {
     description:
         "Flags VPC intranet accepts that authorize private address blocks instead of the peers' security group, which keeps working when addresses change.",
     enforcementLevel: "advisory",
+    displayName: "Source-group authorization",
+    severity: "low",
+    remediationSteps:
+        "Authorize the peers' security group with sourceSecurityGroupId instead of their private address block.",
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         for (const group of stackModel(args).groups) {

@@ -90,7 +90,7 @@ function attributeStackViolations(packs: PackResult[], loaded: LoadedStack): Pac
  * export (the engine's `AnalyzeSnapshot`), over the same analyzer protocol, into the same report as `preview`.
  */
 export async function audit(options: AuditOptions): Promise<PreviewResult> {
-    const { packs, configs } = packSelection(options);
+    const { packs, configs, notes } = packSelection(options);
     const loaded = await timed("load", async () => loadAuditSource(options));
     const project = projectOf(loaded, options);
     const outcome = await timed("packs", () =>
@@ -114,6 +114,8 @@ export async function audit(options: AuditOptions): Promise<PreviewResult> {
         attributeStackViolations(outcome.packs, loaded),
         outcome.inputs,
         origin,
+        [],
+        notes,
     );
     writeProfile();
     return { report, exitCode: exitCodeFor(report) };

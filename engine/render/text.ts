@@ -67,6 +67,20 @@ function messageLines(message: string, indent: string): string[] {
     return message.split("\n").map((line) => `${indent}${oneLine(line)}`);
 }
 
+/**
+ * The exposure section of a report: risky as the run's policy config says, so the section and
+ * disallow-public-risky-ports agree.
+ */
+export function reportExposureLines(report: Report): string[] {
+    const audit = report.origin.kind === "audit";
+    const graph = graphOfResources(report.resources, {
+        ...configuredExposure(report.packs),
+        deployed: audit,
+    });
+    const because = audit ? "some rules or groups were not read, or are outside what was read" : undefined;
+    return exposureLines(graph, { incompleteBecause: because });
+}
+
 export function renderText(report: Report, options: TextOptions): string {
     const paint = painter(options.color);
     const { document } = report;
@@ -74,6 +88,9 @@ export function renderText(report: Report, options: TextOptions): string {
     const audit = report.origin.kind === "audit";
     lines.push(oneLine(report.origin.title));
     lines.push(paint("dim", oneLine(report.origin.limitations)));
+    for (const note of report.notes) {
+        lines.push(paint("yellow", `note: ${oneLine(note)}`));
+    }
     lines.push("");
 
     const rows = treeRows(report.resources).map((row) => ({
@@ -97,15 +114,9 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push("");
     lines.push(...invokeLines(report));
 
-    // Judged with the run's policy config, so the section and disallow-public-risky-ports agree.
-    const graph = graphOfResources(report.resources, {
-        ...configuredExposure(report.packs),
-        deployed: audit,
-    });
-    const because = audit ? "some rules or groups were not read, or are outside what was read" : undefined;
     // Escaped line by line first; the colour's own escapes are added after.
     lines.push(
-        ...exposureLines(graph, { incompleteBecause: because }).map((line) =>
+        ...reportExposureLines(report).map((line) =>
             oneLine(line).replace(/ \(risky: [\d, ]+\)/g, (risky) => paint("red", risky)),
         ),
     );

@@ -1,19 +1,9 @@
 /**
  * Markdown that reads as written: what a program or a pack wrote (names, messages, paths) is escaped or fenced,
- * so it can add no markup, HTML or table cell, and invisible characters are spelt out.
+ * so it can add no markup, HTML or table cell, and invisible characters are spelt out as every renderer spells
+ * them (engine/controlChars), so that the gate's secret scrubbing knows their spellings.
  */
-
-/**
- * Characters that must not reach a reader raw: C0 and C1 controls (newlines included: a cell is one line),
- * bidirectional overrides and isolates (which can make a name read as another), line and paragraph separators.
- */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/** `text` with every invisible character spelt out (`\u001b`). */
-function visible(text: string): string {
-    return text.replace(INVISIBLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
+import { escapeControlCharacters as visible } from "../controlChars";
 
 /** Plain Markdown text: each character that could start markup is backslash-escaped. */
 export function markdownText(text: string): string {
@@ -29,22 +19,33 @@ export function codeSpan(text: string, inTable = true): string {
     return `${fence}${padded}${fence}`;
 }
 
-/** GitHub refuses a comment over 65,536 characters; a review comment stays under this. */
+/**
+ * GitHub refuses a pull-request comment over 65,536 characters; a report or review comment stays under this,
+ * dropping the rows that do not fit (and saying how many) rather than failing to post.
+ */
 export const MARKDOWN_MAX_CHARS = 60_000;
+
+/** The lines that fit in `budget` characters (each counted with its newline), and how many did not. */
+export function fitLines(lines: readonly string[], budget: number): { shown: string[]; omitted: number } {
+    const shown: string[] = [];
+    let used = 0;
+    for (const line of lines) {
+        if (used + line.length + 1 > budget) {
+            break;
+        }
+        shown.push(line);
+        used += line.length + 1;
+    }
+    return { shown, omitted: lines.length - shown.length };
+}
+
+/** The line saying how many `what` were left out and where to read them all; none when nothing was. */
+export function omittedNote(omitted: number, what: string, whereAll: string): string[] {
+    return omitted > 0 ? ["", `…and ${omitted} more ${what}, not shown here: see ${whereAll}.`] : [];
+}
 
 /** The rows that fit in `budget` characters, and a line saying how many did not. */
 export function fitRows(rows: readonly string[], budget: number, what: string): string[] {
-    const shown: string[] = [];
-    let used = 0;
-    for (const row of rows) {
-        if (used + row.length + 1 > budget) {
-            break;
-        }
-        shown.push(row);
-        used += row.length + 1;
-    }
-    const omitted = rows.length - shown.length;
-    return omitted > 0
-        ? [...shown, "", `…and ${omitted} more ${what}, not shown here: see \`--format json\`.`]
-        : shown;
+    const { shown, omitted } = fitLines(rows, budget);
+    return [...shown, ...omittedNote(omitted, what, "`--format json`")];
 }

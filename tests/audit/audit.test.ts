@@ -315,6 +315,36 @@ describe("alicloud-sg audit", function () {
             );
         });
 
+        it("writes the Markdown report too, with the audit's limitations and the ESC environments it could not open", async () => {
+            const config = writeTemp("esc.json", { environments: ["platform/policy-defaults"] });
+            const result = await alicloudSg([
+                "audit",
+                "--aliyun",
+                path.join(FIXTURES, "partial-account"),
+                "--format",
+                "markdown",
+                "--policy-pack-config",
+                config,
+            ]);
+            assert.strictEqual(result.code, 1, result.stderr);
+            const lines = result.stdout.split("\n");
+            assert.match(
+                lines[0],
+                /^\*\*alicloud-sg\*\* `aliyun` \(stack `cn-beijing`\): ❌ \d+ mandatory, /,
+            );
+            const escNote =
+                "ESC environments not opened (they need Pulumi Cloud): platform/policy-defaults " +
+                `(--policy-pack-config ${config}). This run is judged without their policyConfig; to apply it ` +
+                "offline, copy its policy entries into the config file, whose entries take precedence over ESC's as " +
+                "in the CLI.";
+            const notes = lines.slice(lines.indexOf("#### Offline notes") + 2).filter((line) => line !== "");
+            // The first note is what an audit of API responses cannot know (not the preview's mock limitations).
+            assert.doesNotMatch(notes[0], /mock runtime/);
+            assert.strictEqual(notes.length, 2, notes.join("\n"));
+            assert.ok(notes[1].includes("platform/policy-defaults"), notes[1]);
+            assert.ok(result.stderr.split("\n").includes(`note: ${escNote}`), result.stderr);
+        });
+
         it("reports a remediation it would make without making it, and still the violation", async () => {
             const config = writeTemp("remediate.json", {
                 "missing-security-group-tags": {

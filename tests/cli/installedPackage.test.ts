@@ -6,6 +6,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { preview, ROOT } from "../examples/gate";
 import { lineOf } from "./run";
+import { assertValidSarif } from "../engine/sarifSchema";
 
 const PACKAGE = "alicloud-secure-groups";
 
@@ -132,9 +133,12 @@ describe("the installed package", function () {
         return spawnSync(process.execPath, [bin, ...args], { cwd, env, encoding: "utf8" });
     }
 
-    it("ships the compiled policy pack with its manifest, and the templates", function () {
-        for (const file of ["index.js", "policies.js", "PulumiPolicy.yaml", "package.json"]) {
-            assert.ok(files.includes(`dist/policies/${file}`), `dist/policies/${file} is not in the tarball`);
+    it("ships the publishable policy pack with its manifest and README, and the templates", function () {
+        for (const file of ["index.js", "PulumiPolicy.yaml", "package.json", "README.md"]) {
+            assert.ok(
+                files.includes(`dist/policy-pack/${file}`),
+                `dist/policy-pack/${file} is not in the tarball`,
+            );
         }
         assert.deepStrictEqual(
             files.filter(
@@ -273,6 +277,7 @@ describe("the installed package", function () {
                 }[];
             }[];
         };
+        assertValidSarif(sarif);
         assert.strictEqual(sarif.version, "2.1.0");
         const [runLog] = sarif.runs;
         assert.strictEqual(runLog.invocations[0].executionSuccessful, false);
@@ -304,7 +309,7 @@ describe("the installed package", function () {
         assert.strictEqual(installed.status, 1, installed.stderr + installed.stdout);
         assert.match(
             installed.stdout,
-            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policies\\)`),
+            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policy-pack\\)`),
             "the bundled pack is not the installed package's compiled one",
         );
         const { summary, violations } = repository.report;
@@ -364,7 +369,7 @@ describe("the installed package", function () {
         );
         assert.match(
             installed.text,
-            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policies\\)`),
+            new RegExp(`${PACKAGE}@v\\S+ \\(node_modules/${PACKAGE}/dist/policy-pack\\)`),
         );
     });
 

@@ -2,8 +2,16 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FIXTURES, lineOf, processesMentioning, runCli, type CliResult } from "./run";
+import {
+    FIXTURES,
+    lineOf,
+    processesMentioning,
+    runCli,
+    VIOLATIONS_FIXTURE_MANDATORY,
+    type CliResult,
+} from "./run";
 import type { ReportDocument } from "../../engine/report";
+import { assertValidSarif } from "../engine/sarifSchema";
 
 const violationsDir = path.join(FIXTURES, "programs", "violations");
 const violationsProgram = path.join(violationsDir, "index.ts");
@@ -94,14 +102,7 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
     let asJson: CliResult;
     let asText: CliResult;
     let asSarif: CliResult;
-    // Designed into the fixture (DESIGN §5): SSH from 0.0.0.0/0 is both a broad intranet CIDR and an open
-    // risky port; 10.0.0.0/8 is broader than /16; sg-untagged has no tags.
-    const expectedMandatory = [
-        "disallow-broad-intranet-cidr@allow-intranet",
-        "disallow-broad-intranet-cidr@allow-ssh",
-        "disallow-public-risky-ports@allow-ssh",
-        "missing-security-group-tags@sg-untagged",
-    ];
+    const expectedMandatory = VIOLATIONS_FIXTURE_MANDATORY;
 
     before(async () => {
         asJson = await runCli(["preview", violationsDir, "--format", "json"]);
@@ -182,6 +183,7 @@ describe("alicloud-sg preview: a program with violations, bundled pack", functio
 
     it("SARIF 2.1.0 has one rule per policy and one result per problem, SSH from anywhere as one", () => {
         const sarif = JSON.parse(asSarif.stdout);
+        assertValidSarif(sarif);
         const doc = json(asJson);
         assert.strictEqual(sarif.version, "2.1.0");
         const run = sarif.runs[0];
@@ -371,6 +373,7 @@ describe("alicloud-sg preview: exit 2", function () {
             },
         };
         const sarif = JSON.parse(fs.readFileSync(out, "utf8"));
+        assertValidSarif(sarif);
         assert.deepStrictEqual(sarif.runs[0].invocations, [
             {
                 executionSuccessful: false,

@@ -7,6 +7,18 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 export const BIN = path.join(ROOT, "bin", "alicloud-sg.js");
 export const FIXTURES = path.join(ROOT, "tests", "fixtures");
 
+/**
+ * `policy@resource` of each mandatory violation designed into tests/fixtures/programs/violations (DESIGN §5): SSH
+ * from 0.0.0.0/0 is both a broad intranet CIDR and an open risky port; 10.0.0.0/8 is broader than /16;
+ * sg-untagged has no tags.
+ */
+export const VIOLATIONS_FIXTURE_MANDATORY: readonly string[] = [
+    "disallow-broad-intranet-cidr@allow-intranet",
+    "disallow-broad-intranet-cidr@allow-ssh",
+    "disallow-public-risky-ports@allow-ssh",
+    "missing-security-group-tags@sg-untagged",
+];
+
 export interface CliResult {
     readonly code: number | null;
     readonly signal: NodeJS.Signals | null;

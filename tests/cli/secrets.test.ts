@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FIXTURES, newRunMarker, processesMentioning, runCli, type CliResult } from "./run";
+import { assertValidSarif } from "../engine/sarifSchema";
 
 /**
  * DESIGN §7: nothing marked secret leaves the gate in plaintext. The fixture keeps an admin block, a partner's
@@ -69,7 +70,7 @@ describe("alicloud-sg: secrets kept", function () {
 
     before(async () => {
         const packs = ["--policy-pack", quotesPack, "--policy-pack", "policies"];
-        for (const format of ["text", "json"]) {
+        for (const format of ["text", "json", "markdown"]) {
             await gate(`preview ${format}`, ["preview", program, ...packs, "--format", format]);
         }
         await gate("preview --out sarif", [
@@ -114,11 +115,18 @@ describe("alicloud-sg: secrets kept", function () {
             }
         }
         // The values did reach every output, in place of which [secret] stands.
-        for (const label of ["preview text", "preview json", "graph mermaid", "graph json"]) {
+        for (const label of [
+            "preview text",
+            "preview json",
+            "preview markdown",
+            "graph mermaid",
+            "graph json",
+        ]) {
             assert.match((runs.get(label) as SecretRun).result.stdout, /\[secret\]/, label);
         }
         assert.match((runs.get("graph svg") as SecretRun).result.stdout, /\[secret\]/);
         assert.match((runs.get("preview --out sarif") as SecretRun).out as string, /\[secret\]/);
+        assertValidSarif(JSON.parse((runs.get("preview --out sarif") as SecretRun).out as string));
     });
 
     it("still judges the stack: the violations are there, their secret values masked", () => {
@@ -166,6 +174,7 @@ describe("alicloud-sg: secrets kept", function () {
             runs: { results: { message: { text: string } }[] }[];
         };
         assert.match(sarif.runs[0].results[0].message.text, /refused the password \[secret\] for team-app/);
+        assertValidSarif(sarif);
         assert.strictEqual((runs.get("failing pack") as SecretRun).result.code, 2);
     });
 

@@ -3,7 +3,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { GateError } from "../../engine/errors";
-import { readPolicyPackConfig, reconcile, type PolicySchemaInfo } from "../../engine/policyConfig";
+import {
+    readPolicyPackConfig,
+    reconcile,
+    unopenedEnvironmentsNote,
+    type PolicySchemaInfo,
+} from "../../engine/policyConfig";
 
 const policies: PolicySchemaInfo[] = [
     {
@@ -105,9 +110,34 @@ describe("engine/policyConfig: readPolicyPackConfig", () => {
     it("reads levels and objects", () => {
         const file = write(JSON.stringify({ all: "advisory", "no-ssh": { enforcementLevel: "mandatory" } }));
         assert.deepStrictEqual(readPolicyPackConfig(file), {
-            all: "advisory",
-            "no-ssh": { enforcementLevel: "mandatory" },
+            config: { all: "advisory", "no-ssh": { enforcementLevel: "mandatory" } },
+            environments: [],
         });
+    });
+
+    it("reads an empty file as no config, as the CLI does", () => {
+        assert.deepStrictEqual(readPolicyPackConfig(write(" \n")), { config: {}, environments: [] });
+    });
+
+    it('takes "environments" as the ESC environments the file names (CLI >= 3.231), not as a policy', () => {
+        const file = write(
+            JSON.stringify({
+                environments: ["platform/policy-defaults", "prod-overrides"],
+                "disallow-public-risky-ports": { riskyPorts: [22] },
+            }),
+        );
+        assert.deepStrictEqual(readPolicyPackConfig(file), {
+            config: { "disallow-public-risky-ports": { riskyPorts: [22] } },
+            environments: ["platform/policy-defaults", "prod-overrides"],
+        });
+        rejects(
+            () => readPolicyPackConfig(write('{"environments": "platform/policy-defaults"}')),
+            /config\.json: "environments" must be a list of ESC environment names \(got "platform\/policy-defaults"\)$/,
+        );
+        rejects(
+            () => readPolicyPackConfig(write('{"environments": ["ok", 7]}')),
+            /"environments" must be a list of ESC environment names \(got \["ok",7\]\)$/,
+        );
     });
 
     it("rejects malformed files with the file and the entry", () => {
@@ -125,5 +155,22 @@ describe("engine/policyConfig: readPolicyPackConfig", () => {
             () => readPolicyPackConfig(write('{"all": {"maxGroups": 1}}')),
             /"all" takes only an enforcement level/,
         );
+    });
+});
+
+describe("engine/policyConfig: unopenedEnvironmentsNote", () => {
+    it("says in one line which environments were not opened, from which file, and how to give their values", () => {
+        assert.strictEqual(
+            unopenedEnvironmentsNote([
+                { label: "--policy-pack-config base.json", environments: ["platform/policy-defaults"] },
+                { label: "--policy-pack-config strict.json", environments: [] },
+                { label: "--policy-pack-config prod.json", environments: ["prod/a", "prod/b"] },
+            ]),
+            "ESC environments not opened (they need Pulumi Cloud): platform/policy-defaults " +
+                "(--policy-pack-config base.json); prod/a, prod/b (--policy-pack-config prod.json). This run is " +
+                "judged without their policyConfig; to apply it offline, copy its policy entries into the config " +
+                "file, whose entries take precedence over ESC's as in the CLI.",
+        );
+        assert.strictEqual(unopenedEnvironmentsNote([{ label: "x", environments: [] }]), undefined);
     });
 });
