@@ -230,7 +230,7 @@ export function problemsOf(violations: readonly ReportViolation[]): ReportProble
  * defaults and `--policy-pack-config`. Undefined when that pack or policy did not run, or the setting is not a
  * port list.
  */
-export function configuredRiskyPorts(packs: readonly PackResult[]): readonly number[] | undefined {
+function configuredRiskyPorts(packs: readonly PackResult[]): readonly number[] | undefined {
     for (const pack of packs) {
         const policy = pack.name === POLICY_PACK_NAME ? pack.config[RISKY_PORTS_POLICY] : undefined;
         const ports = policy?.properties.riskyPorts;
