@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
-import { accessByPeer, evaluateAttachment, evaluateGroup, joinStack, StackResourceInput } from "../../core";
+import { accessByPeer } from "../../core/effective";
+import { evaluateAttachment, evaluateGroup, joinStack, StackResourceInput } from "../../core/stack";
 
 const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
 const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
