@@ -12,7 +12,7 @@ import { renderMermaid, renderMermaidError } from "./mermaid";
 import { graphDocument, graphOfResources, type GraphDocument, type GraphModel } from "./model";
 import { renderSvg } from "./svg";
 
-export * from "./model";
+export { graphDocument, type GraphModel } from "./model";
 export { renderDot } from "./dot";
 export { renderMermaid } from "./mermaid";
 export { renderSvg } from "./svg";
