@@ -425,9 +425,9 @@ describe("core/explain", () => {
                 [
                     "db-drop-admin",
                     false,
-                    // In a preview the stack's own group ids are unknown, so the literal id may yet be one of
-                    // them: a group not known yet rather than one outside the stack.
-                    ["unknown rule db-allow-any: priority", "1 unknown groups"],
+                    // The unknown entry (db.id) accounts for the one stack group the member depends on, so the
+                    // literal id names a group outside the stack, whose rules are not seen.
+                    ["unknown rule db-allow-any: priority", "outside group sg-2zeshared00000001"],
                 ],
             ],
         );
