@@ -114,6 +114,14 @@ export function isAllPorts(protocol: Protocol, range: PortRange): boolean {
     return true;
 }
 
+/**
+ * True when a source port range (the API's `SourcePortRange`) lets every source port through: `-1/-1`, the API's
+ * "not restricted", or a range from 1 (or below) to 65535.
+ */
+export function isEverySourcePort(range: PortRange): boolean {
+    return (range.from === NO_PORTS.from && range.to === NO_PORTS.to) || isAllPorts("tcp", range);
+}
+
 /** Sorts and merges overlapping or adjacent intervals. */
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
     const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
