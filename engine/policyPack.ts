@@ -138,7 +138,7 @@ export class PolicyPackProcess {
         // The CLI runs the runner of the SDK the pack itself resolves.
         const runner = path.join(pulumiSdkDir(packDir), "cmd", "run-policy-pack", "index.js");
         const marker = childMarker();
-        // audit sizes a pack's heap from the bytes it read; otherwise the pack gets its share of the machine.
+        // Its share of the machine, unless the caller sized it (audit: no more than the stack read needs).
         const nodeArgs = options.nodeArgs ?? childHeapArgs(HEAP_SHARE.policyPacks);
         const child = spawn(process.execPath, [...nodeArgs, runner, engineAddress, packDir], {
             cwd: packDir,
