@@ -5,15 +5,12 @@ import {
     EVERY_PORT,
     formatPortRange,
     isAllPorts,
-    isEverySourcePort,
-    mergePortRanges,
     parsePortRange,
-    parseProtocol,
-    portRangeError,
     portRangeProblems,
     PROTOCOLS,
     PortRange,
 } from "../../core";
+import { isEverySourcePort, mergePortRanges, parseProtocol, portRangeError } from "../../core/ports";
 
 const portArb = fc.integer({ min: 1, max: 65535 });
 const validRangeArb = fc
