@@ -155,7 +155,7 @@ function providerResource(
 }
 
 /** `AnalyzerProviderResource`: type, properties, urn, name (the first four resource fields). */
-function writeProvider(provider: RecordedResource, writer: Writer): void {
+function writeProvider(writer: Writer, provider: RecordedResource): void {
     writeText(writer, RESOURCE.type, provider.type);
     writeStruct(writer, RESOURCE.properties, toAnalyzerProperties(provider.inputs));
     writeText(writer, RESOURCE.urn, provider.urn);
@@ -176,7 +176,9 @@ function writeResource(
     writer.writeBytes(RESOURCE.options, optionsBytes(resource));
     const provider = providerResource(resource, byUrn);
     if (provider) {
-        writer.writeMessage(RESOURCE.provider, provider, writeProvider);
+        writer.beginSubMessage(RESOURCE.provider);
+        writeProvider(writer, provider);
+        writer.endSubMessage(RESOURCE.provider);
     }
 }
 
@@ -204,31 +206,25 @@ export function encodeStackResource(
 ): Uint8Array {
     const { jspb } = loadSdk();
     const writer = new jspb.BinaryWriter();
-    writer.writeMessage(STACK_RESOURCES_FIELD, resource, (_: RecordedResource, message: Writer) => {
-        writeResource(message, resource, props, byUrn);
-        writeText(message, STACK_RESOURCE.parent, resource.parent ?? "");
-        if (resource.dependencies.length > 0) {
-            message.writeRepeatedString(STACK_RESOURCE.dependencies, resource.dependencies);
+    writer.beginSubMessage(STACK_RESOURCES_FIELD);
+    writeResource(writer, resource, props, byUrn);
+    writeText(writer, STACK_RESOURCE.parent, resource.parent ?? "");
+    if (resource.dependencies.length > 0) {
+        writer.writeRepeatedString(STACK_RESOURCE.dependencies, resource.dependencies);
+    }
+    // `map<string, AnalyzerPropertyDependencies>`, keys sorted as `jspb.Map` writes them; each value a message
+    // of `repeated string urns = 1`.
+    for (const key of Object.keys(resource.propertyDependencies).sort()) {
+        writer.beginSubMessage(STACK_RESOURCE.propertyDependencies);
+        writer.writeString(1, key);
+        writer.beginSubMessage(2);
+        const urns = resource.propertyDependencies[key];
+        if (urns.length > 0) {
+            writer.writeRepeatedString(1, urns);
         }
-        // `map<string, AnalyzerPropertyDependencies>`, keys sorted as `jspb.Map` writes them.
-        for (const key of Object.keys(resource.propertyDependencies).sort()) {
-            message.writeMessage(
-                STACK_RESOURCE.propertyDependencies,
-                key,
-                (entryKey: string, entry: Writer) => {
-                    entry.writeString(1, entryKey);
-                    entry.writeMessage(
-                        2,
-                        resource.propertyDependencies[entryKey],
-                        (urns: string[], deps: Writer) => {
-                            if (urns.length > 0) {
-                                deps.writeRepeatedString(1, urns);
-                            }
-                        },
-                    );
-                },
-            );
-        }
-    });
+        writer.endSubMessage(2);
+        writer.endSubMessage(STACK_RESOURCE.propertyDependencies);
+    }
+    writer.endSubMessage(STACK_RESOURCES_FIELD);
     return writer.getResultBuffer();
 }
