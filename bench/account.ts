@@ -16,6 +16,11 @@ export interface AccountShape {
 
 export const DEFAULT_ACCOUNT: AccountShape = { groups: 5000, rulesPerGroup: 10, instances: 20000 };
 
+/** The account's shape scaled to `groups` groups (`--account-groups`): ten rules each, four instances per group. */
+export function accountOfGroups(groups: number): AccountShape {
+    return { groups, rulesPerGroup: DEFAULT_ACCOUNT.rulesPerGroup, instances: 4 * groups };
+}
+
 const REGIONS = ["cn-hangzhou", "cn-shanghai", "cn-beijing", "ap-southeast-1"];
 const PAGE_SIZE = 100;
 
@@ -24,7 +29,7 @@ const groupId = (n: number): string => `sg-bench${pad(n)}`;
 const regionOf = (group: number): string => REGIONS[group % REGIONS.length];
 const roles = ["web", "app", "db"] as const;
 
-function permission(group: number, index: number): Record<string, unknown> {
+function permission(group: number, index: number, groups: number): Record<string, unknown> {
     const role = roles[group % roles.length];
     const base = {
         SecurityGroupRuleId: `sgr-bench${pad(group)}${String(index).padStart(2, "0")}`,
@@ -76,7 +81,7 @@ function permission(group: number, index: number): Record<string, unknown> {
                 ...base,
                 IpProtocol: "TCP",
                 PortRange: "3306/3306",
-                SourceGroupId: groupId((group + 3) % 5000),
+                SourceGroupId: groupId((group + 3) % groups),
                 Policy: "Accept",
                 Priority: priority,
             };
@@ -175,7 +180,9 @@ export function writeAccount(dir: string, shape: AccountShape = DEFAULT_ACCOUNT)
                 VpcId: `vpc-bench${region}`,
                 InnerAccessPolicy: "Drop",
                 Permissions: {
-                    Permission: Array.from({ length: shape.rulesPerGroup }, (_, i) => permission(n, i)),
+                    Permission: Array.from({ length: shape.rulesPerGroup }, (_, i) =>
+                        permission(n, i, shape.groups),
+                    ),
                 },
             });
         }

@@ -1,16 +1,17 @@
 /**
  * `npm run bench [-- --check] [-- --sizes 700,2800] [-- --scale 10000,20000] [-- --profiles org,rules]
- * [-- --account | --no-account]`: the offline gate against the same program under plain mocks and under the SDK's
+ * [-- --account | --no-account] [-- --account-groups N]`: the offline gate against the same program under plain mocks and under the SDK's
  * floor, on synthetic stacks of growing size (the org stack, heavy in instances, and the rule-heavy one; the
  * scaling sizes time the gate alone, on the org stack), and `alicloud-sg audit` of a generated account
- * (`--account`: that alone). See README "Performance".
+ * (`--account`: that alone; `--account-groups N`: an account of N groups instead of 5,000, to iterate on a
+ * smaller one). See README "Performance".
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROFILE_ENV } from "../engine/profile";
 import { measure, type Measurement } from "./measure";
-import { DEFAULT_ACCOUNT, writeAccount } from "./account";
+import { accountOfGroups, DEFAULT_ACCOUNT, writeAccount, type AccountShape } from "./account";
 import { tiersFor, writeOrgStack } from "./orgStack";
 import {
     accountTargets,
@@ -40,6 +41,7 @@ interface Options {
     readonly sizes: readonly number[];
     readonly scale: readonly number[];
     readonly account: boolean;
+    readonly accountShape: AccountShape;
     readonly profiles: readonly Profile[];
 }
 
@@ -57,6 +59,7 @@ function parseOptions(argv: readonly string[]): Options {
     let account = true;
     let scale = DEFAULT_SCALE;
     let profiles = PROFILES;
+    let accountShape = DEFAULT_ACCOUNT;
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         if (arg === "--check") {
@@ -66,6 +69,13 @@ function parseOptions(argv: readonly string[]): Options {
             scale = [];
         } else if (arg === "--no-account") {
             account = false;
+        } else if (arg === "--account-groups") {
+            const value = argv[++i] ?? "";
+            const groups = Number(value);
+            if (!Number.isInteger(groups) || groups < 1) {
+                throw new Error(`--account-groups takes a number of groups (got ${JSON.stringify(value)})`);
+            }
+            accountShape = accountOfGroups(groups);
         } else if (arg === "--sizes" || arg === "--scale") {
             const value = sizeList(arg, argv[++i] ?? "");
             if (arg === "--sizes") {
@@ -81,11 +91,11 @@ function parseOptions(argv: readonly string[]): Options {
             }
         } else {
             throw new Error(
-                `unknown argument ${JSON.stringify(arg)}; use --check, --sizes N,N,..., --scale N,N,..., --profiles org,rules, --account or --no-account`,
+                `unknown argument ${JSON.stringify(arg)}; use --check, --sizes N,N,..., --scale N,N,..., --profiles org,rules, --account, --no-account or --account-groups N`,
             );
         }
     }
-    return { check, sizes, scale, profiles, account };
+    return { check, sizes, scale, profiles, account, accountShape };
 }
 
 function failed(what: string, run: Measurement): Error {
@@ -165,9 +175,9 @@ async function runSize(
 }
 
 /** `alicloud-sg audit --aliyun` of a generated account, as installed (compiled CLI and pack). */
-async function runAccount(workDir: string): Promise<AccountResult> {
+async function runAccount(workDir: string, accountShape: AccountShape): Promise<AccountResult> {
     const dir = path.join(workDir, "account");
-    const shape = writeAccount(dir, DEFAULT_ACCOUNT);
+    const shape = writeAccount(dir, accountShape);
     const rules = shape.groups * shape.rulesPerGroup;
     process.stderr.write(
         `bench: account of ${shape.groups} groups, ${rules} rules, ${shape.instances} instances in ${path.relative(ROOT, dir)}\n`,
@@ -232,7 +242,7 @@ async function main(): Promise<number> {
         }
         if (options.account) {
             const loadBefore = os.loadavg()[0];
-            const account = await runAccount(workDir);
+            const account = await runAccount(workDir, options.accountShape);
             const accountChecks = accountTargets(account);
             targets.push(...accountChecks);
             // Wall time depends on what else runs: the machine's load is part of the figure.

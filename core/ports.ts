@@ -124,6 +124,15 @@ export function isAllPorts(protocol: Protocol, range: PortRange): boolean {
 }
 
 /**
+ * True when a source port range (the API's `SourcePortRange`) lets every source port through: `-1/-1`, the API's
+ * "not restricted", or a range from 1 (or below) to 65535.
+ * @internal
+ */
+export function isEverySourcePort(range: PortRange): boolean {
+    return (range.from === NO_PORTS.from && range.to === NO_PORTS.to) || isAllPorts("tcp", range);
+}
+
+/**
  * Sorts and merges overlapping or adjacent intervals.
  * @internal
  */

@@ -17,7 +17,7 @@ import type {
     RecordedResource,
     Violation,
 } from "./types";
-import { toAnalyzerProperties } from "./wire";
+import { encodeAnalyzeRequest } from "./analyzerEncoding";
 
 type AnalyzerClient = grpcTypes.Client & Record<string, unknown>;
 
@@ -102,15 +102,6 @@ function ifSet<K extends string>(key: K, value: string): { [P in K]?: string } {
     return (value ? { [key]: value } : {}) as { [P in K]?: string };
 }
 
-/** `5m`, `30s`, `1h30m` (Go durations, as `customTimeouts` takes them) → seconds; empty → 0. */
-function durationSeconds(duration: string): number {
-    let total = 0;
-    for (const [, amount, unit] of duration.matchAll(/([\d.]+)(h|m|s|ms)/g)) {
-        total += Number(amount) * ({ h: 3600, m: 60, s: 1, ms: 0.001 } as Record<string, number>)[unit];
-    }
-    return total;
-}
-
 /**
  * One running policy pack: started with the `@pulumi/pulumi` runner exactly as the CLI starts it, and driven
  * as an analyzer over gRPC.
@@ -147,7 +138,7 @@ export class PolicyPackProcess {
         // The CLI runs the runner of the SDK the pack itself resolves.
         const runner = path.join(pulumiSdkDir(packDir), "cmd", "run-policy-pack", "index.js");
         const marker = childMarker();
-        // audit sizes a pack's heap from the bytes it read; otherwise the pack gets its share of the machine.
+        // Its share of the machine, unless the caller sized it (audit: no more than the stack read needs).
         const nodeArgs = options.nodeArgs ?? childHeapArgs(HEAP_SHARE.policyPacks);
         const child = spawn(process.execPath, [...nodeArgs, runner, engineAddress, packDir], {
             cwd: packDir,
@@ -405,13 +396,27 @@ export class PolicyPackProcess {
         await this.call("configure", req);
     }
 
-    private analyzeRequest(
-        resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): analyzerPbTypes.AnalyzeRequest {
-        const { analyzerPb } = loadSdk();
-        return describeResource(new analyzerPb.AnalyzeRequest(), resource, inputs, byUrn);
+    /**
+     * A call whose request is already encoded ({@link encodeAnalyzeRequest}, {@link encodeStackResource}): sent
+     * as those bytes, the answer decoded by the generated message class.
+     */
+    private callEncoded<Res>(
+        method: "analyze" | "remediate" | "analyzeStack",
+        request: Uint8Array,
+        subject: string,
+    ): Promise<Res> {
+        const { analyzerGrpc } = loadSdk();
+        const definition = analyzerGrpc.AnalyzerService[method];
+        return this.invoke<Res>(method, subject, (options, callback) =>
+            this.client.makeUnaryRequest(
+                definition.path,
+                (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+                definition.responseDeserialize as (bytes: Buffer) => Res,
+                request,
+                options,
+                callback,
+            ),
+        );
     }
 
     async remediate(
@@ -419,9 +424,9 @@ export class PolicyPackProcess {
         inputs: Record<string, unknown>,
         byUrn: ReadonlyMap<string, RecordedResource>,
     ): Promise<RemediationResult[]> {
-        const response = await this.call<unknown, analyzerPbTypes.RemediateResponse>(
+        const response = await this.callEncoded<analyzerPbTypes.RemediateResponse>(
             "remediate",
-            this.analyzeRequest(resource, inputs, byUrn),
+            encodeAnalyzeRequest(resource, inputs, byUrn),
             resourceSubject(resource),
         );
         return response.getRemediationsList().map((remediation) => ({
@@ -446,9 +451,9 @@ export class PolicyPackProcess {
         inputs: Record<string, unknown>,
         byUrn: ReadonlyMap<string, RecordedResource>,
     ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
-        const response = await this.call<unknown, analyzerPbTypes.AnalyzeResponse>(
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
             "analyze",
-            this.analyzeRequest(resource, inputs, byUrn),
+            encodeAnalyzeRequest(resource, inputs, byUrn),
             resourceSubject(resource),
         );
         return {
@@ -464,21 +469,10 @@ export class PolicyPackProcess {
      * concatenation, byte for byte the `AnalyzeStackRequest` that lists them in this order.
      */
     async analyzeStack(resources: readonly Uint8Array[]): Promise<Diagnostic[]> {
-        const { analyzerGrpc } = loadSdk();
-        const method = analyzerGrpc.AnalyzerService.analyzeStack;
-        const request = Buffer.concat(resources);
-        const response = await this.invoke<analyzerPbTypes.AnalyzeResponse>(
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
             "analyzeStack",
+            Buffer.concat(resources),
             `${resources.length} resources`,
-            (options, callback) =>
-                this.client.makeUnaryRequest(
-                    method.path,
-                    (bytes: Buffer) => bytes,
-                    method.responseDeserialize,
-                    request,
-                    options,
-                    callback,
-                ),
         );
         return diagnostics(response, "");
     }
@@ -549,94 +543,4 @@ export function toViolation(d: Diagnostic): Violation {
         message: d.message,
         urn: d.urn || null,
     };
-}
-
-/** The fields `AnalyzeRequest` and `AnalyzerResource` share: what one resource is, as a policy sees it. */
-function describeResource<Message extends analyzerPbTypes.AnalyzeRequest | analyzerPbTypes.AnalyzerResource>(
-    message: Message,
-    resource: RecordedResource,
-    props: Record<string, unknown>,
-    byUrn: ReadonlyMap<string, RecordedResource>,
-): Message {
-    const { struct } = loadSdk();
-    message.setType(resource.type);
-    message.setName(resource.name);
-    message.setUrn(resource.urn);
-    message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(props) as never));
-    message.setOptions(resourceOptions(resource));
-    const provider = providerResource(resource, byUrn);
-    if (provider) {
-        message.setProvider(provider);
-    }
-    return message;
-}
-
-function resourceOptions(resource: RecordedResource): analyzerPbTypes.AnalyzerResourceOptions {
-    const { analyzerPb } = loadSdk();
-    const options = new analyzerPb.AnalyzerResourceOptions();
-    options.setProtect(resource.options.protect);
-    options.setIgnorechangesList(resource.options.ignoreChanges);
-    if (resource.options.deleteBeforeReplace !== undefined) {
-        options.setDeletebeforereplace(resource.options.deleteBeforeReplace);
-        options.setDeletebeforereplacedefined(true);
-    }
-    options.setAdditionalsecretoutputsList(resource.options.additionalSecretOutputs);
-    options.setAliasesList(resource.options.aliases);
-    const timeouts = new analyzerPb.AnalyzerResourceOptions.CustomTimeouts();
-    timeouts.setCreate(durationSeconds(resource.options.customTimeouts.create));
-    timeouts.setUpdate(durationSeconds(resource.options.customTimeouts.update));
-    timeouts.setDelete(durationSeconds(resource.options.customTimeouts.delete));
-    options.setCustomtimeouts(timeouts);
-    options.setParent(resource.parent ?? "");
-    return options;
-}
-
-/** The resource's explicit provider as the analyzer sees it, when the program registered one. */
-function providerResource(
-    resource: RecordedResource,
-    byUrn: ReadonlyMap<string, RecordedResource>,
-): analyzerPbTypes.AnalyzerProviderResource | undefined {
-    if (!resource.provider) {
-        return undefined;
-    }
-    const urn = resource.provider.slice(0, resource.provider.lastIndexOf("::"));
-    const provider = byUrn.get(urn);
-    if (!provider) {
-        return undefined;
-    }
-    const { analyzerPb, struct } = loadSdk();
-    const message = new analyzerPb.AnalyzerProviderResource();
-    message.setType(provider.type);
-    message.setName(provider.name);
-    message.setUrn(provider.urn);
-    message.setProperties(struct.Struct.fromJavaScript(toAnalyzerProperties(provider.inputs) as never));
-    return message;
-}
-
-/** Field 1 of `AnalyzeStackRequest`: `repeated AnalyzerResource resources`. */
-const STACK_RESOURCES_FIELD = 1;
-
-/**
- * One resource of an `AnalyzeStack` request, encoded as the request carries it (an `AnalyzerResource` in field
- * 1); `props` are the properties the stack analysis sees. The gate encodes each resource as soon as those are
- * known, mostly while the program is still running, so that after the program only the joining is left.
- */
-export function encodeStackResource(
-    resource: RecordedResource,
-    props: Record<string, unknown>,
-    byUrn: ReadonlyMap<string, RecordedResource>,
-): Uint8Array {
-    const { analyzerPb, jspb } = loadSdk();
-    const message = describeResource(new analyzerPb.AnalyzerResource(), resource, props, byUrn);
-    message.setParent(resource.parent ?? "");
-    message.setDependenciesList(resource.dependencies);
-    const propertyDependencies = message.getPropertydependenciesMap();
-    for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
-        const deps = new analyzerPb.AnalyzerPropertyDependencies();
-        deps.setUrnsList(urns);
-        propertyDependencies.set(key, deps);
-    }
-    const writer = new jspb.BinaryWriter();
-    writer.writeMessage(STACK_RESOURCES_FIELD, message, analyzerPb.AnalyzerResource.serializeBinaryToWriter);
-    return writer.getResultBuffer();
 }

@@ -2,13 +2,8 @@ import * as path from "path";
 import { EngineServer } from "./engineServer";
 import { GateError } from "./errors";
 import { reconcile, type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
-import {
-    encodeStackResource,
-    PolicyPackProcess,
-    toViolation,
-    type AnalyzerInfo,
-    type Diagnostic,
-} from "./policyPack";
+import { encodeStackResource } from "./analyzerEncoding";
+import { PolicyPackProcess, toViolation, type AnalyzerInfo, type Diagnostic } from "./policyPack";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
 import { lap } from "./profile";

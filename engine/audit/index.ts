@@ -1,4 +1,5 @@
 import * as path from "path";
+import { childHeapArgs, HEAP_SHARE, stackPackHeapMb } from "../childHeap";
 import { GateError } from "../errors";
 import { graphOfResources } from "../graph/model";
 import type { GateOutput } from "../output";
@@ -55,21 +56,6 @@ function projectOf(loaded: LoadedStack, source: AuditSource): ProjectSettings {
 }
 
 /**
- * A pack holds the whole `AnalyzeStack` request decoded and deserializes every resource again for each stack
- * policy; with Node's default heap (about 4 GB here) it lets garbage grow to 2.5 GB on `npm run bench`'s account
- * of 75,000 resources (23 MB of responses) before collecting. Its heap is capped at what the stack needs: that
- * pack still finished with 450 MB (20 times the bytes read, collecting all the time), and took 1.3 times the CPU
- * of an unlimited heap with 700 MB, which is 20 times the bytes read plus 256 MB. A `--max-old-space-size` in
- * `NODE_OPTIONS` is the user's choice and wins.
- */
-function packHeap(bytesRead: number): string[] {
-    if (/--max-old-space-size/.test(process.env.NODE_OPTIONS ?? "")) {
-        return [];
-    }
-    return [`--max-old-space-size=${Math.max(512, Math.ceil(256 + (20 * bytesRead) / 2 ** 20))}`];
-}
-
-/**
  * As the engine attributes a stack policy's violation (`resolveStackPolicyViolationURN`): to its own URN when
  * that names a resource that was analyzed, otherwise to the root stack.
  */
@@ -98,7 +84,8 @@ export async function audit(options: AuditOptions): Promise<PreviewResult> {
             packs,
             configs,
             snapshot: true,
-            packNodeArgs: packHeap(loaded.bytes),
+            // Sized as every child is (a user's limit wins), and no larger than what the stack read needs.
+            packNodeArgs: childHeapArgs(HEAP_SHARE.policyPacks, { neededMb: stackPackHeapMb(loaded.bytes) }),
             output: options.output,
             callTimeoutMs: options.packCallTimeoutMs,
         }),

@@ -545,6 +545,71 @@ describe("audit: reading aliyun CLI responses", () => {
         });
     });
 
+    describe("a source port range, which the provider cannot record", () => {
+        /** One response of a group of drops and accepts, each with its own `SourcePortRange`, as the API spells it. */
+        function loadWith(permissions: readonly [string, string, string][]): RecordedResource[] {
+            const dir = tempDir();
+            fs.mkdirSync(path.join(dir, "cn-hangzhou"));
+            fs.writeFileSync(
+                path.join(dir, "cn-hangzhou", "DescribeSecurityGroupAttribute.sg-bp1ports0000000001.json"),
+                JSON.stringify({
+                    RequestId: "6B4D2A0C-0B1E-4F6A-9C1D-2F3E4A5B6C7D",
+                    RegionId: "cn-hangzhou",
+                    SecurityGroupId: "sg-bp1ports0000000001",
+                    SecurityGroupName: "ports",
+                    VpcId: "vpc-bp1main0000000000001",
+                    InnerAccessPolicy: "Accept",
+                    Permissions: {
+                        Permission: permissions.map(([id, policy, sourcePorts]) => ({
+                            SecurityGroupRuleId: id,
+                            Direction: "ingress",
+                            IpProtocol: "TCP",
+                            PortRange: "22/22",
+                            SourceCidrIp: "0.0.0.0/0",
+                            SourcePortRange: sourcePorts,
+                            Policy: policy,
+                            NicType: "intranet",
+                            Priority: "1",
+                        })),
+                    },
+                }),
+            );
+            return loadAliyunDir(dir).resources;
+        }
+        const policyOf = (resources: readonly RecordedResource[], id: string): unknown =>
+            byUrn(resources, urn("cn-hangzhou", RULE, `sg-bp1ports0000000001/${id}`)).inputs.policy;
+
+        it("makes a drop of some source ports only of unknown effect, never a drop of all", () => {
+            const resources = loadWith([
+                ["sgr-1", "Drop", "1024/65535"],
+                ["sgr-2", "Drop", " 53/53 "],
+                ["sgr-3", "Drop", "2/65535"],
+                ["sgr-4", "drop", "1024-65535"],
+            ]);
+            for (const id of ["sgr-1", "sgr-2", "sgr-3", "sgr-4"]) {
+                assert.strictEqual(policyOf(resources, id), UNKNOWN, id);
+            }
+        });
+
+        it("keeps a drop whose source port range leaves every port, however it is spelt", () => {
+            const resources = loadWith([
+                ["sgr-1", "Drop", "-1/-1"],
+                ["sgr-2", "Drop", "1/65535"],
+                ["sgr-3", "Drop", " 1/65535"],
+                ["sgr-4", "Drop", "0/65535"],
+                ["sgr-5", "Drop", ""],
+            ]);
+            for (const id of ["sgr-1", "sgr-2", "sgr-3", "sgr-4", "sgr-5"]) {
+                assert.strictEqual(policyOf(resources, id), "drop", id);
+            }
+        });
+
+        it("judges an accept of some source ports as an accept of all: it admits at most that", () => {
+            const resources = loadWith([["sgr-1", "Accept", "1024/65535"]]);
+            assert.strictEqual(policyOf(resources, "sgr-1"), "accept");
+        });
+    });
+
     describe("an account read in part", () => {
         const dir = path.join(FIXTURES, "partial-account");
         const loaded = loadAliyunDir(dir);

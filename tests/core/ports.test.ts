@@ -10,7 +10,7 @@ import {
     PROTOCOLS,
     PortRange,
 } from "../../core";
-import { mergePortRanges, parseProtocol, portRangeError } from "../../core/ports";
+import { isEverySourcePort, mergePortRanges, parseProtocol, portRangeError } from "../../core/ports";
 
 const portArb = fc.integer({ min: 1, max: 65535 });
 const validRangeArb = fc
@@ -91,6 +91,16 @@ describe("core/ports", () => {
         assert.equal(isAllPorts("tcp", { from: 1, to: 65535 }), true);
         assert.equal(isAllPorts("udp", { from: 1, to: 65534 }), false);
         assert.equal(isAllPorts("tcp", { from: 2, to: 65535 }), false);
+    });
+
+    it("knows a source port range that leaves every port: -1/-1 or 1/65535, not a narrower one", () => {
+        assert.equal(isEverySourcePort({ from: -1, to: -1 }), true);
+        assert.equal(isEverySourcePort({ from: 1, to: 65535 }), true);
+        assert.equal(isEverySourcePort({ from: 0, to: 65535 }), true);
+        assert.equal(isEverySourcePort({ from: 1024, to: 65535 }), false);
+        assert.equal(isEverySourcePort({ from: 1, to: 65534 }), false);
+        assert.equal(isEverySourcePort({ from: -1, to: 65535 }), true);
+        assert.equal(isEverySourcePort({ from: 53, to: 53 }), false);
     });
 
     it("reads protocols case-insensitively and refuses unknown ones", () => {

@@ -3,6 +3,7 @@ import * as path from "path";
 import {
     availableMemoryBytes,
     childHeapArgs,
+    stackPackHeapMb,
     outOfHeapMessage,
     parseCgroupLimit,
     ranOutOfHeap,
@@ -75,6 +76,51 @@ describe("engine/childHeap: the heap of the processes the gate starts", () => {
                 memoryBytes: 8 * GiB,
             }),
             ["--max-old-space-size=4096"],
+        );
+    });
+
+    it("sizes a pack for a stack read from its bytes, within the machine's share, and a user's limit still wins", () => {
+        const none = { execArgv: [], nodeOptions: "" };
+        // npm run bench's account: 23 MB of responses.
+        const account = stackPackHeapMb(23 * 2 ** 20);
+        assert.strictEqual(account, 716);
+        assert.strictEqual(stackPackHeapMb(0), 256);
+        // What the stack needs, on a machine with more to give.
+        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 24 * GiB, neededMb: account }), [
+            "--max-old-space-size=716",
+        ]);
+        // The machine's share, when that is less than the stack would like (a 2 GiB container: 512 MB).
+        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 2 * GiB, neededMb: account }), [
+            "--max-old-space-size=512",
+        ]);
+        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 3 * GiB, neededMb: account }), [
+            "--max-old-space-size=716",
+        ]);
+        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 2.5 * GiB, neededMb: account }), [
+            "--max-old-space-size=640",
+        ]);
+        // Never below the floor, however little a small stack needs.
+        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 24 * GiB, neededMb: 256 }), [
+            "--max-old-space-size=512",
+        ]);
+        // A limit in NODE_OPTIONS (which the pack inherits) or given to the gate's own node wins, as for preview.
+        assert.deepStrictEqual(
+            childHeapArgs(0.25, {
+                execArgv: [],
+                nodeOptions: "--max_old_space_size=3000",
+                memoryBytes: 24 * GiB,
+                neededMb: account,
+            }),
+            [],
+        );
+        assert.deepStrictEqual(
+            childHeapArgs(0.25, {
+                execArgv: ["--max-old-space-size=4000"],
+                nodeOptions: "",
+                memoryBytes: 24 * GiB,
+                neededMb: account,
+            }),
+            ["--max-old-space-size=4000"],
         );
     });
 

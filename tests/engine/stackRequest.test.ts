@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { encodeStackResource } from "../../engine/policyPack";
+import { encodeStackResource } from "../../engine/analyzerEncoding";
 import { loadSdk } from "../../engine/sdk";
 import type { RecordedResource } from "../../engine/types";
 import { recordedResource } from "./recorded";

@@ -1,3 +1,4 @@
+import { isEverySourcePort, parsePortRange } from "../../../core/ports";
 import { parsePriority } from "../../../core/read";
 import { UNKNOWN_SENTINEL } from "../../../core/wire";
 import { text, type AliyunItem } from "./responses";
@@ -50,7 +51,12 @@ export function ruleProps(
     return props;
 }
 
+/** A source port range that may leave some source ports out; one that cannot be read may too. */
 function restrictsSourcePorts(permission: AliyunItem): boolean {
-    const range = text(permission, "SourcePortRange");
-    return range !== undefined && range !== "-1/-1" && range !== "1/65535";
+    const given = text(permission, "SourcePortRange");
+    if (given === undefined) {
+        return false;
+    }
+    const range = parsePortRange(given);
+    return range === undefined || !isEverySourcePort(range);
 }
