@@ -405,23 +405,10 @@ export class PolicyPackProcess {
         await this.call("configure", req);
     }
 
-    private analyzeRequest(
-        resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): analyzerPbTypes.AnalyzeRequest {
-        const { analyzerPb } = loadSdk();
-        return describeResource(new analyzerPb.AnalyzeRequest(), resource, inputs, byUrn);
-    }
-
-    async remediate(
-        resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): Promise<RemediationResult[]> {
-        const response = await this.call<unknown, analyzerPbTypes.RemediateResponse>(
+    async remediate(resource: RecordedResource, request: Uint8Array): Promise<RemediationResult[]> {
+        const response = await this.callEncoded<analyzerPbTypes.RemediateResponse>(
             "remediate",
-            this.analyzeRequest(resource, inputs, byUrn),
+            request,
             resourceSubject(resource),
         );
         return response.getRemediationsList().map((remediation) => ({
@@ -432,23 +419,17 @@ export class PolicyPackProcess {
         }));
     }
 
+    /**
+     * `Analyze` of one resource's request ({@link encodeAnalyzeRequest}), with the policies the pack said do not
+     * apply to the resource and why.
+     */
     async analyze(
         resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): Promise<Diagnostic[]> {
-        return (await this.analyzeWithApplicability(resource, inputs, byUrn)).diagnostics;
-    }
-
-    /** `Analyze`, with the policies the pack said do not apply to the resource and why. */
-    async analyzeWithApplicability(
-        resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
+        request: Uint8Array,
     ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
-        const response = await this.call<unknown, analyzerPbTypes.AnalyzeResponse>(
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
             "analyze",
-            this.analyzeRequest(resource, inputs, byUrn),
+            request,
             resourceSubject(resource),
         );
         return {
@@ -464,23 +445,28 @@ export class PolicyPackProcess {
      * concatenation, byte for byte the `AnalyzeStackRequest` that lists them in this order.
      */
     async analyzeStack(resources: readonly Uint8Array[]): Promise<Diagnostic[]> {
-        const { analyzerGrpc } = loadSdk();
-        const method = analyzerGrpc.AnalyzerService.analyzeStack;
-        const request = Buffer.concat(resources);
-        const response = await this.invoke<analyzerPbTypes.AnalyzeResponse>(
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
             "analyzeStack",
+            Buffer.concat(resources),
             `${resources.length} resources`,
-            (options, callback) =>
-                this.client.makeUnaryRequest(
-                    method.path,
-                    (bytes: Buffer) => bytes,
-                    method.responseDeserialize,
-                    request,
-                    options,
-                    callback,
-                ),
         );
         return diagnostics(response, "");
+    }
+
+    /** A call whose request is already encoded: the same bytes go to every pack, and feed `AnalyzeStack`. */
+    private callEncoded<Res>(method: string, request: Uint8Array, subject: string): Promise<Res> {
+        const { analyzerGrpc } = loadSdk();
+        const definition = analyzerGrpc.AnalyzerService[method];
+        return this.invoke<Res>(method, subject, (options, callback) =>
+            this.client.makeUnaryRequest(
+                definition.path,
+                (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+                definition.responseDeserialize as (bytes: Buffer) => Res,
+                request,
+                options,
+                callback,
+            ),
+        );
     }
 
     /** Closes the connection and ends the pack's process group (the CLI kills its plugins the same way). */
@@ -613,6 +599,20 @@ function providerResource(
     return message;
 }
 
+/**
+ * One resource's `AnalyzeRequest`, encoded once: every pack's `Remediate` and `Analyze` of those inputs send
+ * these bytes, and in a preview they are the start of the resource's `AnalyzeStack` entry
+ * ({@link stackResourceFrom}).
+ */
+export function encodeAnalyzeRequest(
+    resource: RecordedResource,
+    inputs: Record<string, unknown>,
+    byUrn: ReadonlyMap<string, RecordedResource>,
+): Uint8Array {
+    const { analyzerPb } = loadSdk();
+    return describeResource(new analyzerPb.AnalyzeRequest(), resource, inputs, byUrn).serializeBinary();
+}
+
 /** Field 1 of `AnalyzeStackRequest`: `repeated AnalyzerResource resources`. */
 const STACK_RESOURCES_FIELD = 1;
 
@@ -626,17 +626,31 @@ export function encodeStackResource(
     props: Record<string, unknown>,
     byUrn: ReadonlyMap<string, RecordedResource>,
 ): Uint8Array {
+    return stackResourceFrom(resource, encodeAnalyzeRequest(resource, props, byUrn));
+}
+
+/**
+ * The `AnalyzeStack` entry of a resource whose `AnalyzeRequest` is already encoded with the same properties.
+ * `AnalyzerResource` repeats `AnalyzeRequest`'s fields 1–6 (type, properties, urn, name, options, provider) with
+ * the same numbers and types and adds parent, dependencies and property dependencies (7–9); protobuf's encoder
+ * writes fields in number order, so the request's bytes followed by those three are byte for byte the
+ * `AnalyzerResource` (`tests/engine/stackRequest.test.ts`), without encoding the properties a second time.
+ */
+export function stackResourceFrom(resource: RecordedResource, analyzeRequest: Uint8Array): Uint8Array {
     const { analyzerPb, jspb } = loadSdk();
-    const message = describeResource(new analyzerPb.AnalyzerResource(), resource, props, byUrn);
-    message.setParent(resource.parent ?? "");
-    message.setDependenciesList(resource.dependencies);
-    const propertyDependencies = message.getPropertydependenciesMap();
+    const relations = new analyzerPb.AnalyzerResource();
+    relations.setParent(resource.parent ?? "");
+    relations.setDependenciesList(resource.dependencies);
+    const propertyDependencies = relations.getPropertydependenciesMap();
     for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
         const deps = new analyzerPb.AnalyzerPropertyDependencies();
         deps.setUrnsList(urns);
         propertyDependencies.set(key, deps);
     }
     const writer = new jspb.BinaryWriter();
-    writer.writeMessage(STACK_RESOURCES_FIELD, message, analyzerPb.AnalyzerResource.serializeBinaryToWriter);
+    writer.writeMessage(STACK_RESOURCES_FIELD, relations, (message: typeof relations, fields) => {
+        fields.writeSerializedMessage(analyzeRequest, 0, analyzeRequest.length);
+        analyzerPb.AnalyzerResource.serializeBinaryToWriter(message, fields);
+    });
     return writer.getResultBuffer();
 }
