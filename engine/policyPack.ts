@@ -104,6 +104,9 @@ function ifSet<K extends string>(key: K, value: string): { [P in K]?: string } {
 
 /** `5m`, `30s`, `1h30m` (Go durations, as `customTimeouts` takes them) → seconds; empty → 0. */
 function durationSeconds(duration: string): number {
+    if (duration === "") {
+        return 0;
+    }
     let total = 0;
     for (const [, amount, unit] of duration.matchAll(/([\d.]+)(h|m|s|ms)/g)) {
         total += Number(amount) * ({ h: 3600, m: 60, s: 1, ms: 0.001 } as Record<string, number>)[unit];
@@ -637,20 +640,25 @@ export function encodeStackResource(
  * `AnalyzerResource` (`tests/engine/stackRequest.test.ts`), without encoding the properties a second time.
  */
 export function stackResourceFrom(resource: RecordedResource, analyzeRequest: Uint8Array): Uint8Array {
-    const { analyzerPb, jspb } = loadSdk();
-    const relations = new analyzerPb.AnalyzerResource();
-    relations.setParent(resource.parent ?? "");
-    relations.setDependenciesList(resource.dependencies);
-    const propertyDependencies = relations.getPropertydependenciesMap();
-    for (const [key, urns] of Object.entries(resource.propertyDependencies)) {
-        const deps = new analyzerPb.AnalyzerPropertyDependencies();
-        deps.setUrnsList(urns);
-        propertyDependencies.set(key, deps);
-    }
+    const { jspb } = loadSdk();
     const writer = new jspb.BinaryWriter();
-    writer.writeMessage(STACK_RESOURCES_FIELD, relations, (message: typeof relations, fields) => {
+    // Written as AnalyzerResource's generated encoder writes them: an empty parent left out, and the
+    // `propertyDependencies` map as protobuf's map encoder writes it (entries sorted by key, each an entry message
+    // with the key in field 1 and the value message in field 2), without building the message objects.
+    writer.writeMessage(STACK_RESOURCES_FIELD, resource, (subject: RecordedResource, fields) => {
         fields.writeSerializedMessage(analyzeRequest, 0, analyzeRequest.length);
-        analyzerPb.AnalyzerResource.serializeBinaryToWriter(message, fields);
+        if (subject.parent) {
+            fields.writeString(7, subject.parent);
+        }
+        fields.writeRepeatedString(8, subject.dependencies);
+        for (const key of Object.keys(subject.propertyDependencies).sort()) {
+            fields.writeMessage(9, key, (name: string, entry) => {
+                entry.writeString(1, name);
+                entry.writeMessage(2, subject.propertyDependencies[name], (urns: string[], value) =>
+                    value.writeRepeatedString(1, urns),
+                );
+            });
+        }
     });
     return writer.getResultBuffer();
 }
