@@ -2,7 +2,14 @@ import { Command, CommanderError, Option } from "commander";
 import { audit, graphAuditSource } from "../engine/audit";
 import * as path from "path";
 import { GateError, errorMessage } from "../engine/errors";
-import { GRAPH_FORMATS, graphProject, renderGraph, type GraphFormat } from "../engine/graph";
+import {
+    GRAPH_FORMATS,
+    graphProject,
+    renderGraph,
+    renderGraphError,
+    type GraphFormat,
+    type StackGraph,
+} from "../engine/graph";
 import { newProject } from "../engine/newProject";
 import { checkOutFile, GateOutput } from "../engine/output";
 import { secretConfigFromEnvironment } from "../engine/project";
@@ -242,17 +249,27 @@ export async function main(argv: readonly string[]): Promise<number> {
                         "(--stack-export or --aliyun), not both",
                 );
             }
-            const stackGraph = deployed
-                ? graphAuditSource({ stackExport: flags.stackExport, aliyun: flags.aliyun, output })
-                : await graphProject({
-                      projectDir: projectDir ?? ".",
-                      stack: flags.stack,
-                      config: flags.config,
-                      configFile: flags.configFile,
-                      secretConfig: secretConfigFromEnvironment(),
-                      output,
-                      invokesFile: flags.invokes,
-                  });
+            let stackGraph: StackGraph;
+            try {
+                stackGraph = deployed
+                    ? graphAuditSource({ stackExport: flags.stackExport, aliyun: flags.aliyun, output })
+                    : await graphProject({
+                          projectDir: projectDir ?? ".",
+                          stack: flags.stack,
+                          config: flags.config,
+                          configFile: flags.configFile,
+                          secretConfig: secretConfigFromEnvironment(),
+                          output,
+                          invokesFile: flags.invokes,
+                      });
+            } catch (err) {
+                // As a report does on exit 2: the refusal in the asked format, never a stale or missing file.
+                if (err instanceof GateError && (flags.out || flags.format === "json")) {
+                    const document = await renderGraphError(err, flags.format, projectDir ?? ".");
+                    output.document(document, { out: flags.out });
+                }
+                throw err;
+            }
             output.document(await renderGraph(stackGraph, flags.format), { out: flags.out });
         });
     withPackTimeout(

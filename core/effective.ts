@@ -530,6 +530,17 @@ export interface InternetExposure {
     readonly rules: readonly number[];
 }
 
+/** What the open Internet reaches over one protocol, family and port (see {@link openInternetAt}). */
+export interface OpenInternetJudgement {
+    /**
+     * The accepts to blame: those whose own block is the open Internet, or, for a run stitched from narrow
+     * blocks, every accept deciding it.
+     */
+    readonly rules: readonly number[];
+    /** Every accept deciding some address of an open run, blamed or not. */
+    readonly deciders: readonly number[];
+}
+
 const PRIVATE_RANGES_CACHE = new Map<IpFamily, readonly AddressRange[]>();
 
 /** The private blocks of a family (RFC 1918, fc00::/7) as intervals. */
@@ -555,17 +566,21 @@ function publicAddressCount(first: bigint, last: bigint, family: IpFamily): bigi
     return count;
 }
 
+/** Whether a rule matches `port` of `protocol` (any port of a protocol without ports). */
 function ruleMatchesPort(
     rule: SecurityRule<string> | undefined,
-    protocol: "tcp" | "udp",
+    protocol: PacketProtocol,
     port: number,
 ): boolean {
     if (!rule) {
         return false;
     }
+    if (rule.protocol === "all") {
+        return true;
+    }
     return (
-        rule.protocol === "all" ||
-        (rule.protocol === protocol && rule.ports.from <= port && port <= rule.ports.to)
+        rule.protocol === protocol &&
+        (!hasPorts(protocol) || (rule.ports.from <= port && port <= rule.ports.to))
     );
 }
 
@@ -575,11 +590,108 @@ function opensInternet(rule: SecurityRule<string> | undefined, limits: Broadness
     return cidr !== undefined && isOpenInternet(cidr, limits);
 }
 
+type AddressRegion = AllowedRegion & { readonly peer: Extract<PeerSpace, { kind: "addresses" }> };
+
+function addressRegions(
+    evaluation: AccessEvaluation,
+    protocol: PacketProtocol,
+    family: IpFamily,
+): AddressRegion[] {
+    // Sorted by address once: judging runs then only filters by port, once per port or interval of ports.
+    return evaluation.regions
+        .filter(
+            (region): region is AddressRegion =>
+                region.protocol === protocol &&
+                region.peer.kind === "addresses" &&
+                region.peer.family === family,
+        )
+        .sort((a, b) => (a.peer.first < b.peer.first ? -1 : a.peer.first > b.peer.first ? 1 : 0));
+}
+
 /**
- * Ports of `ports` that the evaluation lets in from the open Internet over tcp or udp: every address of a
- * family, or a contiguous allowed block holding more public addresses than one block of
- * `minIpv4Prefix`/`minIpv6Prefix` bits (the set version of `isOpenInternet`, judged per block: a single
- * office address is not the open Internet, nor is private space, nor an office address beside a /16).
+ * Whether the open Internet reaches `port` of `protocol` from `family` addresses (the port is ignored for
+ * protocols without ports), and through which accepts; undefined when it does not. The open Internet is every
+ * address of a family, or a contiguous allowed run holding more public addresses than one block of
+ * `minIpv4Prefix`/`minIpv6Prefix` bits: the set version of `isOpenInternet`, judged per run, so a single office
+ * address is not the open Internet, nor is private space, nor an office address beside a /16.
+ */
+export function openInternetAt(
+    evaluation: AccessEvaluation,
+    protocol: PacketProtocol,
+    family: IpFamily,
+    port: number,
+    limits: BroadnessLimits = {},
+): OpenInternetJudgement | undefined {
+    return judgeRuns(
+        addressRegions(evaluation, protocol, family),
+        evaluation,
+        protocol,
+        family,
+        port,
+        limits,
+    );
+}
+
+/** `regions` are one protocol's and family's, sorted by address ({@link addressRegions}). */
+function judgeRuns(
+    regions: readonly AddressRegion[],
+    evaluation: AccessEvaluation,
+    protocol: PacketProtocol,
+    family: IpFamily,
+    port: number,
+    limits: BroadnessLimits,
+): OpenInternetJudgement | undefined {
+    const bits = family === "ipv4" ? 32n : 128n;
+    const threshold =
+        1n << (bits - BigInt(Math.max(0, Math.min(Number(bits), minimumPrefix(family, limits)))));
+    const matching = regions
+        .filter(
+            (region) =>
+                !hasPorts(protocol) || region.ports.some((range) => range.from <= port && port <= range.to),
+        )
+        .map((region) => ({
+            peer: region.peer,
+            // A merged region may hold accepts of other ports: credit only those matching this one.
+            rules: region.rules.filter((index) => ruleMatchesPort(evaluation.rules[index], protocol, port)),
+        }));
+    // Touching intervals coalesce into contiguous runs, each judged alone.
+    const blamed = new Set<number>();
+    const deciders = new Set<number>();
+    let run: { first: bigint; last: bigint; rules: number[] } | undefined;
+    const judge = () => {
+        if (!run) {
+            return;
+        }
+        const everything = run.first === 0n && run.last === FAMILY_SIZE[family] - 1n;
+        if (everything || publicAddressCount(run.first, run.last, family) > threshold) {
+            // Blame the accepts whose own block is the open Internet: an office block decided inside the run at a
+            // stronger priority does not expose it, and removing it would change nothing. Only a run stitched from
+            // blocks that are each narrow blames them all.
+            const broad = run.rules.filter((index) => opensInternet(evaluation.rules[index], limits));
+            (broad.length > 0 ? broad : run.rules).forEach((index) => blamed.add(index));
+            run.rules.forEach((index) => deciders.add(index));
+        }
+    };
+    for (const { peer, rules } of matching) {
+        if (run && peer.first <= run.last + 1n) {
+            run.last = peer.last > run.last ? peer.last : run.last;
+            run.rules.push(...rules);
+        } else {
+            judge();
+            run = { first: peer.first, last: peer.last, rules: [...rules] };
+        }
+    }
+    judge();
+    if (deciders.size === 0 && blamed.size === 0) {
+        return undefined;
+    }
+    const sorted = (set: Set<number>) => [...set].sort((a, b) => a - b);
+    return { rules: sorted(blamed), deciders: sorted(deciders) };
+}
+
+/**
+ * Ports of `ports` that the evaluation lets in from the open Internet over tcp or udp (see
+ * {@link openInternetAt}), with the accepts to blame.
  */
 export function internetExposures(
     evaluation: AccessEvaluation,
@@ -590,65 +702,74 @@ export function internetExposures(
     const wanted = [...new Set(ports)].filter((port) => Number.isInteger(port)).sort((a, b) => a - b);
     for (const protocol of ["tcp", "udp"] as const) {
         for (const family of ["ipv4", "ipv6"] as const) {
-            const regions = evaluation.regions.filter(
-                (region) =>
-                    region.protocol === protocol &&
-                    region.peer.kind === "addresses" &&
-                    region.peer.family === family,
-            );
+            const regions = addressRegions(evaluation, protocol, family);
             if (regions.length === 0) {
                 continue;
             }
-            const bits = family === "ipv4" ? 32n : 128n;
-            const threshold =
-                1n << (bits - BigInt(Math.max(0, Math.min(Number(bits), minimumPrefix(family, limits)))));
             for (const port of wanted) {
-                const matching = regions
-                    .filter((region) => region.ports.some((range) => range.from <= port && port <= range.to))
-                    .map((region) => ({
-                        peer: region.peer as Extract<PeerSpace, { kind: "addresses" }>,
-                        // A merged region may hold accepts of other ports: credit only those matching this one.
-                        rules: region.rules.filter((index) =>
-                            ruleMatchesPort(evaluation.rules[index], protocol, port),
-                        ),
-                    }))
-                    .sort((a, b) => (a.peer.first < b.peer.first ? -1 : a.peer.first > b.peer.first ? 1 : 0));
-                // DESIGN judges the open Internet per block: coalesce touching intervals into contiguous runs
-                // and judge each run alone, so an office /32 beside an unrelated public /16 is not blamed.
-                const deciders = new Set<number>();
-                let run: { first: bigint; last: bigint; rules: number[] } | undefined;
-                const judge = () => {
-                    if (!run) {
-                        return;
-                    }
-                    const everything = run.first === 0n && run.last === FAMILY_SIZE[family] - 1n;
-                    if (everything || publicAddressCount(run.first, run.last, family) > threshold) {
-                        // Blame the accepts whose own block is the open Internet: an office block decided inside
-                        // the run at a stronger priority does not expose it, and removing it would change
-                        // nothing. Only a run stitched from blocks that are each narrow blames them all.
-                        const broad = run.rules.filter((index) =>
-                            opensInternet(evaluation.rules[index], limits),
-                        );
-                        (broad.length > 0 ? broad : run.rules).forEach((index) => deciders.add(index));
-                    }
-                };
-                for (const { peer, rules } of matching) {
-                    if (run && peer.first <= run.last + 1n) {
-                        run.last = peer.last > run.last ? peer.last : run.last;
-                        run.rules.push(...rules);
-                    } else {
-                        judge();
-                        run = { first: peer.first, last: peer.last, rules: [...rules] };
-                    }
-                }
-                judge();
-                if (deciders.size > 0) {
-                    exposures.push({ port, protocol, family, rules: [...deciders].sort((a, b) => a - b) });
+                const open = judgeRuns(regions, evaluation, protocol, family, port, limits);
+                if (open && open.rules.length > 0) {
+                    exposures.push({ port, protocol, family, rules: open.rules });
                 }
             }
         }
     }
     return exposures;
+}
+
+/** Access from the open Internet over one protocol and family, on one interval of ports. */
+export interface OpenInternetAccess {
+    readonly protocol: PacketProtocol;
+    readonly family: IpFamily;
+    /** An interval on which the judgement is the same at every port; `-1/-1` for protocols without ports. */
+    readonly ports: PortRange;
+    /** The accepts to blame, as {@link openInternetAt} names them. */
+    readonly rules: readonly number[];
+}
+
+/**
+ * Everything the open Internet reaches, on every protocol and port: {@link openInternetAt} judged once per
+ * interval of ports on which nothing changes (cut at every region's and every deciding accept's bounds).
+ */
+export function openInternetAccess(
+    evaluation: AccessEvaluation,
+    limits: BroadnessLimits = {},
+): OpenInternetAccess[] {
+    const found: OpenInternetAccess[] = [];
+    for (const protocol of PACKET_PROTOCOLS) {
+        for (const family of ["ipv4", "ipv6"] as const) {
+            const regions = addressRegions(evaluation, protocol, family);
+            if (regions.length === 0) {
+                continue;
+            }
+            let segments: PortRange[] = [NO_PORTS];
+            if (hasPorts(protocol)) {
+                const cuts = new Set<number>([EVERY_PORT.from, EVERY_PORT.to + 1]);
+                for (const region of regions) {
+                    for (const range of region.ports) {
+                        cuts.add(range.from);
+                        cuts.add(range.to + 1);
+                    }
+                    for (const index of region.rules) {
+                        const rule = evaluation.rules[index];
+                        if (rule.protocol === protocol) {
+                            cuts.add(rule.ports.from);
+                            cuts.add(rule.ports.to + 1);
+                        }
+                    }
+                }
+                const sorted = [...cuts].sort((a, b) => a - b);
+                segments = sorted.slice(0, -1).map((from, i) => ({ from, to: sorted[i + 1] - 1 }));
+            }
+            for (const ports of segments) {
+                const open = judgeRuns(regions, evaluation, protocol, family, ports.from, limits);
+                if (open && open.rules.length > 0) {
+                    found.push({ protocol, family, ports, rules: open.rules });
+                }
+            }
+        }
+    }
+    return found;
 }
 
 /** Everything one peer is allowed, for display: protocol `all` when every port of every protocol is. */

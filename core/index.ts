@@ -9,5 +9,7 @@ export * from "./effective";
 export * from "./stack";
 export * from "./groupRules";
 export * from "./policyDefaults";
+export * from "./validity";
+export * from "./exposure";
 export * from "./members";
 export * from "./explain";

@@ -15,6 +15,7 @@ import {
     UNKNOWN,
 } from "./read";
 import { SecurityRule } from "./rule";
+import { isRejected } from "./validity";
 
 /**
  * Joining a stack's resources: rules to their groups, members (every resource type of the member catalog,
@@ -444,8 +445,17 @@ function joinAttachment(
         )
     ) {
         // Every unknown entry was computed from a dependency, and every dependency is a stack group now joined:
-        // a list naming one group twice leaves nothing unknown. Known unmatched ids stay unresolved, as above.
-        unresolved = leftovers.filter((id) => typeof id === "string").length;
+        // a list naming one group twice leaves nothing unknown. The groups the unknown entries cannot account
+        // for are named by known ids the groups' props do not show (under mocks, or in a stack that exists);
+        // when none is left over, the known unmatched ids name groups outside the stack.
+        const unknownEntries = leftovers.filter((id) => typeof id !== "string").length;
+        const known = leftovers.filter((id): id is string => typeof id === "string");
+        const carried = Math.max(0, extra.length - unknownEntries);
+        if (carried === 0) {
+            known.forEach((id) => add({ kind: "external", id }));
+        } else {
+            unresolved = Math.max(0, known.length - carried);
+        }
     } else {
         unresolved = Math.max(0, leftovers.length - extra.length);
     }
@@ -495,13 +505,15 @@ function evaluatePool(
     query: Omit<AccessQuery, "innerAccessGroups">,
 ): StackEvaluation {
     const stackRules = groups.flatMap((group) => group.rules);
-    const usable = stackRules.filter((rule) => rule.rule !== undefined);
+    // A rule the API refuses never exists: it must not count as opening or, above all, as closing anything.
+    const usable = stackRules.filter((rule) => rule.rule !== undefined && !isRejected(rule));
     const inner = groups.filter((group) => group.reading.innerAccept === true).map((group) => group.urn);
     const evaluation = evaluateAccess(
         usable.map((rule) => rule.rule as SecurityRule<string>),
         { ...query, innerAccessGroups: inner },
     );
-    const complete = unknownGroups === 0 && usable.length === stackRules.length;
+    const complete =
+        unknownGroups === 0 && usable.length === stackRules.filter((rule) => !isRejected(rule)).length;
     const innerAccessUnknown = groups.some((group) => group.reading.innerAccept === UNKNOWN);
     return { ...evaluation, complete, externalGroups, innerAccessUnknown, stackRules: usable };
 }

@@ -230,7 +230,7 @@ export function problemsOf(violations: readonly ReportViolation[]): ReportProble
  * defaults and `--policy-pack-config`. Undefined when that pack or policy did not run, or the setting is not a
  * port list.
  */
-export function configuredRiskyPorts(packs: readonly PackResult[]): readonly number[] | undefined {
+function configuredRiskyPorts(packs: readonly PackResult[]): readonly number[] | undefined {
     for (const pack of packs) {
         const policy = pack.name === POLICY_PACK_NAME ? pack.config[RISKY_PORTS_POLICY] : undefined;
         const ports = policy?.properties.riskyPorts;
@@ -239,6 +239,24 @@ export function configuredRiskyPorts(packs: readonly PackResult[]): readonly num
         }
     }
     return undefined;
+}
+
+/**
+ * The settings the bundled pack judged exposure with in this run: `riskyPorts` and the prefix limits of its
+ * `disallow-public-risky-ports` after defaults and `--policy-pack-config`; each undefined when not configured.
+ */
+export function configuredExposure(packs: readonly PackResult[]): {
+    riskyPorts?: readonly number[];
+    minIpv4Prefix?: number;
+    minIpv6Prefix?: number;
+} {
+    const policy = packs.find((pack) => pack.name === POLICY_PACK_NAME)?.config[RISKY_PORTS_POLICY];
+    const prefix = (value: unknown) => (Number.isInteger(value) ? (value as number) : undefined);
+    return {
+        riskyPorts: configuredRiskyPorts(packs),
+        minIpv4Prefix: prefix(policy?.properties.minIpv4Prefix),
+        minIpv6Prefix: prefix(policy?.properties.minIpv6Prefix),
+    };
 }
 
 /** DESIGN §3: 0 without a mandatory violation, 1 with at least one. */

@@ -1,17 +1,18 @@
 import { StackValidationPolicy } from "@pulumi/policy";
-import { internetExposures, InternetExposure } from "../core/effective";
+import {
+    atMost,
+    DefiniteExposure,
+    describeUncertainty,
+    ExposureScope,
+    judgeExposure,
+    Uncertainty,
+} from "../core/exposure";
 import { MIN_IPV4_PREFIX, MIN_IPV6_PREFIX } from "../core/limits";
 import { RISKY_PORTS_POLICY } from "../core/policyDefaults";
 import { riskyPresetPorts } from "../core/presets";
-import { NIC_TYPES, NicType } from "../core/rule";
-import {
-    evaluateAttachment,
-    evaluateGroup,
-    StackAttachment,
-    StackEvaluation,
-    StackRule,
-} from "../core/stack";
+import { StackRule } from "../core/stack";
 import { memberDisplayName } from "../core/members/catalog";
+import { reportAdvisory } from "./lib/advisory";
 import { describeRule } from "./lib/describe";
 import { configSchema, portListSetting, prefixSetting, readSettings } from "./lib/settings";
 import { stackModel } from "./lib/stack";
@@ -34,24 +35,122 @@ const settings = {
     ),
 };
 
-interface Finding {
-    readonly rule: StackRule;
-    readonly ports: Set<number>;
-    readonly contexts: Set<string>;
+/** Where a scope's access lands, as messages name it: members by name, a group alone as a security group. */
+function scopeLabels(scope: ExposureScope): string[] {
+    switch (scope.kind) {
+        case "members":
+            return [
+                ...new Set(
+                    scope.attachments.map((attachment) =>
+                        memberDisplayName(attachment.member.type, attachment.member.name),
+                    ),
+                ),
+            ];
+        case "group":
+            return [`security group ${scope.group.name}`];
+        case "outside":
+            return [`security group ${scope.group.id}`];
+        case "unknown-group":
+            return ["the security group it is written to"];
+    }
 }
 
-/** An exposure with its rules resolved, so that it can be shared by every member of the same pool. */
-interface PoolExposure {
-    readonly port: number;
-    readonly rules: readonly StackRule[];
+function list(items: readonly string[], conjunction: string): string {
+    return items.length <= 1
+        ? (items[0] ?? "")
+        : `${items.slice(0, -1).join(", ")} ${conjunction} ${items[items.length - 1]}`;
 }
 
-/** The groups an attachment pools, as a key: the same key means the same evaluation. */
-function poolKey(attachment: StackAttachment): string {
-    const refs = attachment.groups.map((ref) =>
-        ref.kind === "stack" ? `urn ${ref.group.urn}` : `id ${ref.id}`,
+const plural = (count: number, word: string) => (count === 1 ? word : `${word}s`);
+
+/** `tcp 22` or `tcp 22, 3389 and udp 53`. */
+function describeTraffic(exposures: readonly DefiniteExposure[]): string {
+    return list(
+        (["tcp", "udp"] as const).flatMap((protocol) => {
+            const ports = [...new Set(exposures.filter((e) => e.protocol === protocol).map((e) => e.port))];
+            return ports.length > 0 ? [`${protocol} ${ports.sort((a, b) => a - b).join(", ")}`] : [];
+        }),
+        "and",
     );
-    return `${attachment.unknownCount} ${refs.sort().join(" ")}`;
+}
+
+interface DefiniteFinding {
+    readonly rule: StackRule;
+    /** Per place the access lands: the exposures found there. */
+    readonly places: Map<string, DefiniteExposure[]>;
+}
+
+interface PossibleFinding {
+    readonly urn: string;
+    /** Renders the message for the ports found and the places they land. */
+    readonly message: (ports: string, count: number, places: string) => string;
+    readonly ports: Set<number>;
+    readonly places: Set<string>;
+}
+
+/** The unseen groups a member joins, as a phrase: `security group sg-1, outside this stack`. */
+function describeUnseen(causes: readonly Uncertainty[]): string {
+    const ids = causes.flatMap((cause) => (cause.kind === "outside-group" ? [cause.id] : []));
+    const unknown = causes.reduce(
+        (count, cause) => count + (cause.kind === "unknown-groups" ? cause.count : 0),
+        0,
+    );
+    const parts = [
+        ...(ids.length > 0
+            ? [`${plural(ids.length, "security group")} ${list(atMost(ids), "and")}, outside this stack`]
+            : []),
+        ...(unknown > 0
+            ? [unknown === 1 ? "a security group not known yet" : `${unknown} security groups not known yet`]
+            : []),
+    ];
+    return list(parts, "and");
+}
+
+const closeAdvice = (count: number) =>
+    count === 1
+        ? "drop that port from 0.0.0.0/0 and ::/0 at priority 1 to prove it closed"
+        : "drop those ports from 0.0.0.0/0 and ::/0 at priority 1 to prove them closed";
+
+/** The clause saying where a rule opens risky ports, and what unseen or unknown could still close them there. */
+function placesClause(finding: DefiniteFinding): string {
+    const byCaveat = new Map<string, string[]>();
+    for (const [place, exposures] of [...finding.places.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+        const closers: string[] = [];
+        for (const exposure of exposures) {
+            for (const closer of exposure.closers) {
+                const text = describeUncertainty(closer);
+                if (!closers.includes(text)) {
+                    closers.push(text);
+                }
+            }
+        }
+        const priority = finding.rule.rule?.priority;
+        const caveat =
+            closers.length === 0
+                ? ""
+                : ` unless ${atMost(closers).join(" or ")} drops ${describeTraffic(exposures)} at priority ${priority} or stronger`;
+        byCaveat.set(caveat, [...(byCaveat.get(caveat) ?? []), place]);
+    }
+    const clauses = [...byCaveat.entries()]
+        .sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : 0))
+        .map(([caveat, places]) => `on ${places.join(", ")}${caveat}`);
+    return clauses.join(", and ");
+}
+
+function rejectedClause(finding: DefiniteFinding): string {
+    const names = [
+        ...new Set(
+            [...finding.places.values()].flatMap((exposures) =>
+                exposures.flatMap((exposure) => exposure.rejectedDrops.map((drop) => drop.name)),
+            ),
+        ),
+    ].sort();
+    if (names.length === 0) {
+        return "";
+    }
+    return names.length === 1
+        ? `; drop rule ${names[0]} closes nothing, as the API would reject it`
+        : `; drop rules ${list(names, "and")} close nothing, as the API would reject them`;
 }
 
 export const disallowPublicRiskyPorts: StackValidationPolicy = {
@@ -67,74 +166,70 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
     configSchema: configSchema(settings),
     validateStack: (args, reportViolation) => {
         const config = readSettings(args, settings);
-        const model = stackModel(args);
-        const findings = new Map<string, Finding>();
-        const exposuresOf = (evaluation: StackEvaluation): PoolExposure[] => {
-            // An unknown rule might be a drop that closes the hole: can't tell yet.
-            if (!evaluation.complete) {
-                return [];
-            }
-            const exposures: InternetExposure[] = internetExposures(evaluation, config.riskyPorts, config);
-            return exposures.map((exposure) => ({
-                port: exposure.port,
-                rules: exposure.rules.map((index) => evaluation.stackRules[index]),
-            }));
-        };
-        const record = (exposures: readonly PoolExposure[], context: string) => {
+        const judged = judgeExposure(stackModel(args), config);
+        const definite = new Map<string, DefiniteFinding>();
+        const possible = new Map<string, PossibleFinding>();
+        for (const { scope, definite: exposures, possible: ports } of judged) {
+            const labels = scopeLabels(scope);
             for (const exposure of exposures) {
-                for (const rule of exposure.rules) {
-                    const finding = findings.get(rule.urn) ?? {
-                        rule,
-                        ports: new Set<number>(),
-                        contexts: new Set<string>(),
-                    };
-                    finding.ports.add(exposure.port);
-                    finding.contexts.add(context);
-                    findings.set(rule.urn, finding);
+                const finding = definite.get(exposure.rule.urn) ?? { rule: exposure.rule, places: new Map() };
+                for (const label of labels) {
+                    finding.places.set(label, [...(finding.places.get(label) ?? []), exposure]);
                 }
+                definite.set(exposure.rule.urn, finding);
             }
-        };
-        const nicTypes = (vpc: boolean): readonly NicType[] => (vpc ? ["intranet"] : NIC_TYPES);
-        for (const group of model.groups) {
-            // A group's members see the pooled rules of all their groups; a group nothing joins is judged alone.
-            if (group.attachments.length > 0) {
-                continue;
-            }
-            for (const nicType of nicTypes(group.reading.vpc)) {
-                record(
-                    exposuresOf(evaluateGroup(group, { direction: "ingress", nicType })),
-                    `security group ${group.name}`,
+            for (const { port, causes } of ports) {
+                const unseen = causes.filter(
+                    (cause) => cause.kind === "outside-group" || cause.kind === "unknown-groups",
                 );
-            }
-        }
-        // Members of one tier join the same groups: each distinct pool is evaluated once, not once per member.
-        const pools = new Map<string, PoolExposure[]>();
-        for (const member of model.members) {
-            for (const attachment of member.attachments) {
-                const vpc = attachment.groups.every((ref) => ref.kind !== "stack" || ref.group.reading.vpc);
-                for (const nicType of nicTypes(vpc)) {
-                    const key = `${nicType} ${poolKey(attachment)}`;
-                    let exposures = pools.get(key);
-                    if (!exposures) {
-                        exposures = exposuresOf(
-                            evaluateAttachment(attachment, { direction: "ingress", nicType }),
-                        );
-                        pools.set(key, exposures);
+                for (const cause of causes) {
+                    if (cause.kind !== "rule") {
+                        continue;
                     }
-                    record(exposures, memberDisplayName(member.type, member.name));
+                    const key = `${cause.rule.urn} ${cause.reason}`;
+                    const subject = `rule ${cause.rule.name}, ${cause.reason},`;
+                    const finding = possible.get(key) ?? {
+                        urn: cause.rule.urn,
+                        message: (text: string, count: number, places: string) =>
+                            `Can't tell yet whether ${subject} lets the open Internet reach risky ${plural(count, "port")} ${text} on ${places}. Make sure it does not, or ${closeAdvice(count)}.`,
+                        ports: new Set<number>(),
+                        places: new Set<string>(),
+                    };
+                    finding.ports.add(port);
+                    labels.forEach((label) => finding.places.add(label));
+                    possible.set(key, finding);
+                }
+                if (unseen.length > 0 && scope.kind === "members") {
+                    const groups = describeUnseen(unseen);
+                    for (const attachment of scope.attachments) {
+                        const member = attachment.member;
+                        const key = `${member.urn} ${groups}`;
+                        const finding = possible.get(key) ?? {
+                            urn: member.urn,
+                            message: (text: string, count: number, places: string) =>
+                                `Can't tell yet whether the open Internet reaches risky ${plural(count, "port")} ${text} on ${places}: it joins ${groups}, whose rules are not seen here. In one of its groups in this stack, ${closeAdvice(count)}.`,
+                            ports: new Set<number>(),
+                            places: new Set<string>([memberDisplayName(member.type, member.name)]),
+                        };
+                        finding.ports.add(port);
+                        possible.set(key, finding);
+                    }
                 }
             }
         }
-        for (const { rule, ports, contexts } of findings.values()) {
-            if (!rule.rule) {
+        for (const finding of definite.values()) {
+            const rule = finding.rule.rule;
+            if (!rule) {
                 continue;
             }
-            const list = [...ports].sort((a, b) => a - b);
+            const ports = [...new Set([...finding.places.values()].flat().map((e) => e.port))].sort(
+                (a, b) => a - b,
+            );
             // On a classic group's intranet, any address is every tenant of the shared classic network.
             const classicIntranet =
-                rule.rule.nicType === "intranet" &&
-                rule.group.kind === "stack" &&
-                !rule.group.group.reading.vpc;
+                rule.nicType === "intranet" &&
+                finding.rule.group.kind === "stack" &&
+                !finding.rule.group.group.reading.vpc;
             const who = classicIntranet
                 ? "every tenant on the shared classic-network intranet reaches"
                 : "the open Internet reaches";
@@ -142,9 +237,18 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
                 ? "authorize a bastion security group instead (an address on the classic intranet proves nothing)"
                 : "authorize a bastion security group or a narrow office CIDR instead";
             reportViolation(
-                `${describeRule(rule, rule.rule)}, so ${who} risky port${list.length > 1 ? "s" : ""} ${list.join(", ")} on ${[...contexts].sort().join(", ")}; ${fix}.`,
-                rule.urn,
+                `${describeRule(finding.rule, rule)}, so ${who} risky ${plural(ports.length, "port")} ${ports.join(", ")} ${placesClause(finding)}${rejectedClause(finding)}; ${fix}.`,
+                finding.rule.urn,
             );
+        }
+        for (const finding of possible.values()) {
+            const ports = [...finding.ports].sort((a, b) => a - b);
+            const message = finding.message(
+                ports.join(", "),
+                ports.length,
+                [...finding.places].sort().join(", "),
+            );
+            reportAdvisory(reportViolation, disallowPublicRiskyPorts, message, finding.urn);
         }
     },
 };

@@ -1,6 +1,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { ruleCoveredBy } from "../core/effective";
 import { BASELINE_PRIORITY } from "../core/limits";
+import { isRejected } from "../core/validity";
 import { configSchema } from "./lib/settings";
 import { stackModel } from "./lib/stack";
 
@@ -16,8 +17,9 @@ export const missingDropBaseline: StackValidationPolicy = {
     configSchema: configSchema({}),
     validateStack: (args, reportViolation) => {
         for (const group of stackModel(args).groups) {
+            // A rule the API refuses never exists: a refused drop covers nothing, a refused accept opens nothing.
             const rules = group.rules.flatMap((stackRule) =>
-                stackRule.rule ? [{ stackRule, rule: stackRule.rule }] : [],
+                stackRule.rule && !isRejected(stackRule) ? [{ stackRule, rule: stackRule.rule }] : [],
             );
             const uncovered = rules.filter(({ rule }) => {
                 if (rule.direction !== "ingress" || rule.policy !== "accept") {

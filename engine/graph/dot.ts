@@ -58,3 +58,8 @@ export function renderDot(graph: GraphModel, options: DotOptions = {}): string {
     lines.push("}");
     return lines.join("\n") + "\n";
 }
+
+/** A refused run as a Graphviz document: an empty graph whose caption says why. */
+export function renderDotError(message: string): string {
+    return `digraph alicloud_sg {\n    labelloc=t;\n    label=${quote(message)};\n}\n`;
+}

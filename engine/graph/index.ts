@@ -1,9 +1,13 @@
+import * as path from "node:path";
 import { readPinnedInvokes } from "../pinnedInvokes";
 import { runProgram } from "../runProgram";
 import type { GateOutput } from "../output";
+import type { GateError } from "../errors";
+import { renderErrorReport } from "../preview";
+import { sourceLabel } from "../report";
 import { loadProjectRecordingSecrets } from "../secrets";
-import { renderDot } from "./dot";
-import { renderMermaid } from "./mermaid";
+import { renderDot, renderDotError } from "./dot";
+import { renderMermaid, renderMermaidError } from "./mermaid";
 import { graphDocument, graphOfResources, type GraphModel } from "./model";
 import { renderSvg } from "./svg";
 
@@ -57,5 +61,28 @@ export async function renderGraph(stackGraph: StackGraph, format: GraphFormat): 
             return renderDot(stackGraph.graph, { title });
         case "svg":
             return renderSvg(renderDot(stackGraph.graph, { title }));
+    }
+}
+
+/**
+ * What `graph` writes when it exits 2: the same refusal as on stderr, in the asked format, so that a file from an
+ * earlier run is never left in place looking current, and a page or artifact built from it shows why.
+ */
+export async function renderGraphError(
+    error: GateError,
+    format: GraphFormat,
+    projectDir: string,
+): Promise<string> {
+    const at = error.source ? sourceLabel(error.source, path.resolve(projectDir)) : undefined;
+    const refusal = `alicloud-sg could not draw this graph: ${error.message}${at ? ` (at ${at})` : ""}`;
+    switch (format) {
+        case "json":
+            return renderErrorReport(error, "json", projectDir);
+        case "mermaid":
+            return renderMermaidError(refusal);
+        case "dot":
+            return renderDotError(refusal);
+        case "svg":
+            return renderSvg(renderDotError(refusal));
     }
 }

@@ -63,3 +63,8 @@ export function renderMermaid(graph: GraphModel): string {
     }
     return lines.join("\n") + "\n";
 }
+
+/** A refused run as a Mermaid document: one node saying why, so a page built from `--out` shows the refusal. */
+export function renderMermaidError(message: string): string {
+    return `flowchart LR\n    error["${mermaidText(message)}"]\n`;
+}

@@ -1,11 +1,27 @@
-import { attributeAccess, riskyPortsIn, summarizeAccess } from "../../core/attribution";
-import { isAnyAddress, isOpenInternet, parseCidr } from "../../core/cidr";
-import type { AllowedRegion } from "../../core/effective";
-import { formatPortRange, type Protocol } from "../../core/ports";
+import { attributeAccess, summarizeAccess } from "../../core/attribution";
+import { type BroadnessLimits, isAnyAddress, isOpenInternet, parseCidr } from "../../core/cidr";
+import { type AllowedRegion, type PacketProtocol } from "../../core/effective";
+import {
+    describeUncertainty,
+    exposureScopes,
+    type ExposureScope,
+    judgeScope,
+    lowerBounds,
+    type ScopeExposure,
+    type Uncertainty,
+} from "../../core/exposure";
+import { formatPortRange, mergePortRanges, type PortRange, type Protocol } from "../../core/ports";
 import { riskyPresetPorts } from "../../core/presets";
-import { NIC_TYPES, type NicType, type SecurityRule } from "../../core/rule";
+import { type SecurityRule } from "../../core/rule";
+import { isRejected } from "../../core/validity";
 import { memberDisplayName } from "../../core/members/catalog";
-import { joinStack, type StackGroup, type StackModel, type StackResourceInput } from "../../core/stack";
+import {
+    type GroupRef,
+    joinStack,
+    type StackGroup,
+    type StackModel,
+    type StackResourceInput,
+} from "../../core/stack";
 import type { RecordedResource } from "../types";
 import { toAnalyzerValue } from "../wire";
 
@@ -27,7 +43,8 @@ export interface GraphNode {
     readonly kind: NodeKind;
     /**
      * The resources that join the group, as the member catalog labels them: an ECS instance by its name, any
-     * other type with its kind (`ACK node pool pool-a`, `ECI container group job`); empty for peers.
+     * other type with its kind (`ACK node pool pool-a`, `ECI container group job`); for a group outside the
+     * stack, the stack's members that join it; empty for other peers.
      */
     readonly instances: readonly string[];
     /** Database whitelists that admit the group's members (`Redis instance cache`); absent when none. */
@@ -48,20 +65,43 @@ export interface GraphDocument {
     readonly edges: readonly GraphEdge[];
 }
 
+/** Risky ports the open Internet may reach in a group, though no known rule opens them: "can't tell yet". */
+interface UncertainAccess {
+    readonly ports: readonly number[];
+    /** What could open them: `rule web-x, whose cidrIp is not known yet`. */
+    readonly because: string;
+}
+
 /** What renderers emphasise, beside the document. */
 export interface GraphModel extends GraphDocument {
-    /** Node ids standing for the open Internet: the Internet node and broad public CIDR blocks. */
+    /** Node ids standing for the open Internet: the Internet node, broad public blocks, and peers of open edges. */
     readonly internetFacing: ReadonlySet<string>;
-    /** Risky tcp/udp ports (the policy pack's default `riskyPorts`) each edge reaches, by edge index. */
+    /**
+     * Whether each edge (by index) lets in the open Internet: any address, a broad public block, or a run of
+     * touching blocks broader than one (core's `openInternetAccess`, as `disallow-public-risky-ports` judges).
+     */
+    readonly openInternet: readonly boolean[];
+    /** Risky tcp/udp ports the open Internet reaches through each edge, by edge index (empty when not open). */
     readonly riskyPorts: readonly (readonly number[])[];
     /**
      * Group node ids whose access could not be fully evaluated: a rule or group unknown in preview, or a
      * member also joined to a group outside the stack, whose rules (maybe drops) are not seen.
      */
     readonly incomplete: ReadonlySet<string>;
+    /** Per group node: risky ports that may be open though no known rule opens them, and why. */
+    readonly uncertain: ReadonlyMap<string, readonly UncertainAccess[]>;
+    /**
+     * Per group node: what could still close the risky ports its edges open (unseen groups, rules not known yet),
+     * as noun phrases that keep their appositive commas (`security group sg-1, outside this stack,`).
+     */
+    readonly closers: ReadonlyMap<string, readonly string[]>;
+    /** Per group node: drops that would close its risky ports but that the API refuses, by rule name. */
+    readonly refusedDrops: ReadonlyMap<string, readonly string[]>;
+    /** The thresholds the open Internet was judged by (the policy's `minIpv4Prefix`/`minIpv6Prefix`). */
+    readonly limits?: BroadnessLimits;
 }
 
-export interface GraphOptions {
+export interface GraphOptions extends BroadnessLimits {
     /** Ports that must not face the open Internet. Defaults to the policy pack's default (`riskyPresetPorts`). */
     readonly riskyPorts?: readonly number[];
     /**
@@ -91,10 +131,17 @@ export function stackInputs(resources: readonly RecordedResource[], deployed = f
     }));
 }
 
+/** A member as the catalog labels it: an ECS instance by its name, any other type with its kind. */
+const memberLabel = (member: StackGroup["attachments"][number]["member"]): string =>
+    memberDisplayName(member.type, member.name);
+
+/** The node id of a rule written to a group that cannot be named yet. */
+export const UNKNOWN_GROUP_NODE_ID = "unknown-group";
+
 /** Group node ids: the logical name, made unique when two groups share one (under different parents). */
 export function groupIds(groups: readonly StackGroup[]): Map<string, string> {
     const ids = new Map<string, string>();
-    const used = new Set<string>([INTERNET_NODE_ID]);
+    const used = new Set<string>([INTERNET_NODE_ID, CLASSIC_INTRANET_NODE_ID, UNKNOWN_GROUP_NODE_ID]);
     for (const group of groups) {
         let id = group.name;
         for (let n = 2; used.has(id) || id.startsWith("cidr:") || id.startsWith("external:"); n++) {
@@ -106,18 +153,23 @@ export function groupIds(groups: readonly StackGroup[]): Map<string, string> {
     return ids;
 }
 
+const externalId = (groupId: string, ownerId?: string) =>
+    `external:${ownerId === undefined ? groupId : `${ownerId}/${groupId}`}`;
+
 /** Builds the graph of a stack's resources. Never throws on odd input: what cannot be read draws nothing. */
 export function buildGraph(model: StackModel, options: GraphOptions = {}): GraphModel {
     const risky = options.riskyPorts ?? riskyPresetPorts();
+    const limits: BroadnessLimits = {
+        minIpv4Prefix: options.minIpv4Prefix,
+        minIpv6Prefix: options.minIpv6Prefix,
+    };
     const ids = groupIds(model.groups);
     const nodes = new Map<string, GraphNode>();
     const internetFacing = new Set<string>();
     const incomplete = new Set<string>();
     for (const group of model.groups) {
-        const label = (member: StackGroup["attachments"][number]["member"]) =>
-            memberDisplayName(member.type, member.name);
-        const instances = [...new Set(group.attachments.map((attachment) => label(attachment.member)))];
-        const admittedBy = [...new Set(group.admittedBy.map((attachment) => label(attachment.member)))];
+        const instances = [...new Set(group.attachments.map((attachment) => memberLabel(attachment.member)))];
+        const admittedBy = [...new Set(group.admittedBy.map((attachment) => memberLabel(attachment.member)))];
         const id = ids.get(group.urn) as string;
         nodes.set(id, {
             id,
@@ -128,10 +180,35 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
         });
     }
     const peerNodes = new Map<string, GraphNode>();
+    const addPeer = (node: GraphNode): string => {
+        if (!peerNodes.has(node.id)) {
+            peerNodes.set(node.id, node);
+        }
+        return node.id;
+    };
+    /** The node of a group outside the stack (by id) or not known yet, created on first use. */
+    const outsideNode = (groupId: string | undefined, ownerId?: string): string =>
+        groupId === undefined
+            ? addPeer({
+                  id: UNKNOWN_GROUP_NODE_ID,
+                  label: "security group not known yet",
+                  kind: "external-group",
+                  instances: [],
+              })
+            : addPeer({
+                  id: externalId(groupId, ownerId),
+                  label: ownerId === undefined ? groupId : `${groupId} (account ${ownerId})`,
+                  kind: "external-group",
+                  instances: [],
+              });
+    /** The node a rule is written to. */
+    const ownerNode = (ref: GroupRef): string =>
+        ref.kind === "stack"
+            ? (ids.get(ref.group.urn) as string)
+            : outsideNode(ref.kind === "external" ? ref.id : undefined);
     /** The node a rule's peer stands for, created on first use. */
-    const peerNode = (rule: SecurityRule<string>, classicGroup: boolean): string | undefined => {
+    const peerNode = (rule: SecurityRule<string>, classicNetwork: boolean): string | undefined => {
         const peer = rule.peer;
-        let node: GraphNode;
         switch (peer.kind) {
             case "cidr":
             case "ipv6Cidr": {
@@ -139,113 +216,239 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
                 if (!cidr) {
                     return undefined;
                 }
-                if (isAnyAddress(cidr) && classicGroup && rule.nicType === "intranet") {
-                    node = {
+                if (isAnyAddress(cidr) && classicNetwork && rule.nicType === "intranet") {
+                    // Every tenant's classic instances: as open as the Internet, and judged as such.
+                    internetFacing.add(CLASSIC_INTRANET_NODE_ID);
+                    return addPeer({
                         id: CLASSIC_INTRANET_NODE_ID,
                         label: CLASSIC_INTRANET_LABEL,
                         kind: "cidr",
                         instances: [],
-                    };
-                    // Every tenant's classic instances: as open as the Internet, and judged as such.
-                    internetFacing.add(node.id);
-                } else if (isAnyAddress(cidr)) {
-                    node = { id: INTERNET_NODE_ID, label: "Internet", kind: "internet", instances: [] };
-                    internetFacing.add(node.id);
-                } else {
-                    // One node per block; the label keeps the spelling the first rule used.
-                    node = {
-                        id: `cidr:${cidr.network}/${cidr.prefix}`,
-                        label: cidr.text.trim(),
-                        kind: "cidr",
-                        instances: [],
-                    };
-                    if (isOpenInternet(cidr)) {
-                        internetFacing.add(node.id);
-                    }
+                    });
                 }
-                break;
+                if (isAnyAddress(cidr)) {
+                    internetFacing.add(INTERNET_NODE_ID);
+                    return addPeer({
+                        id: INTERNET_NODE_ID,
+                        label: "Internet",
+                        kind: "internet",
+                        instances: [],
+                    });
+                }
+                // One node per block; the label keeps the spelling the first rule used.
+                const id = `cidr:${cidr.network}/${cidr.prefix}`;
+                if (isOpenInternet(cidr, limits)) {
+                    internetFacing.add(id);
+                }
+                return addPeer({ id, label: cidr.text.trim(), kind: "cidr", instances: [] });
             }
             case "group": {
                 const stackGroup = model.groupByUrn.get(peer.groupId);
-                if (stackGroup) {
-                    return ids.get(stackGroup.urn);
-                }
-                const qualified =
-                    peer.ownerId === undefined ? peer.groupId : `${peer.ownerId}/${peer.groupId}`;
-                const label =
-                    peer.ownerId === undefined ? peer.groupId : `${peer.groupId} (account ${peer.ownerId})`;
-                node = { id: `external:${qualified}`, label, kind: "external-group", instances: [] };
-                break;
+                return stackGroup ? ids.get(stackGroup.urn) : outsideNode(peer.groupId, peer.ownerId);
             }
             case "prefixList":
-                node = {
+                return addPeer({
                     id: `prefix-list:${peer.prefixListId}`,
                     label: `prefix list ${peer.prefixListId}`,
                     kind: "cidr",
                     instances: [],
-                };
-                break;
+                });
         }
-        if (!peerNodes.has(node.id)) {
-            peerNodes.set(node.id, node);
-        }
-        return node.id;
     };
 
-    const regionsByEdge = new Map<string, { from: string; to: string; regions: AllowedRegion[] }>();
-    const add = (from: string, to: string, regions: readonly AllowedRegion[]) => {
+    interface Pair {
+        from: string;
+        to: string;
+        regions: AllowedRegion[];
+        /** Where the open Internet gets in through this pair, per protocol. */
+        open: { protocol: PacketProtocol; ports: PortRange }[];
+    }
+    const pairs = new Map<string, Pair>();
+    const pair = (from: string, to: string): Pair => {
         const key = JSON.stringify([from, to]);
-        const entry = regionsByEdge.get(key) ?? { from, to, regions: [] };
-        entry.regions.push(...regions);
-        regionsByEdge.set(key, entry);
+        const entry = pairs.get(key) ?? { from, to, regions: [], open: [] };
+        pairs.set(key, entry);
+        return entry;
     };
-
-    for (const pool of pools(model)) {
-        const stackRules = pool.groups
-            .flatMap((group) => group.rules)
-            .filter((rule) => rule.rule !== undefined);
-        const rules = stackRules.map((rule) => rule.rule as SecurityRule<string>);
-        const inner = pool.groups
-            .filter((group) => group.reading.innerAccept === true)
-            .map((group) => group.urn);
-        const poolComplete =
-            pool.unseenGroups === 0 &&
-            stackRules.length === pool.groups.reduce((count, group) => count + group.rules.length, 0) &&
-            pool.groups.every((group) => typeof group.reading.innerAccept === "boolean");
-        if (!poolComplete) {
-            pool.groups.forEach((group) => incomplete.add(ids.get(group.urn) as string));
+    const scopes = exposureScopes(model);
+    const nodesOf = (scope: ExposureScope): string[] => {
+        switch (scope.kind) {
+            case "members":
+                return [
+                    ...scope.groups.map((group) => ids.get(group.urn) as string),
+                    ...scope.outside.map((group) => outsideNode(group.id)),
+                ];
+            case "group":
+                return [ids.get(scope.group.urn) as string];
+            case "outside":
+                return [outsideNode(scope.group.id)];
+            case "unknown-group":
+                return [outsideNode(undefined)];
         }
-        const vpc = pool.groups.every((group) => group.reading.vpc);
-        const nicTypes: readonly NicType[] = vpc ? ["intranet"] : NIC_TYPES;
-        for (const nicType of nicTypes) {
+    };
+    const outsideMembers = new Map<string, Set<string>>();
+    const judgements = new Map<ExposureScope, ScopeExposure>();
+    for (const scope of scopes) {
+        if (scope.kind === "members") {
+            for (const group of scope.outside) {
+                const members = outsideMembers.get(group.id) ?? new Set<string>();
+                scope.attachments.forEach((attachment) => members.add(memberLabel(attachment.member)));
+                outsideMembers.set(group.id, members);
+            }
+        }
+        // Edges are what the known rules let in; the open Internet is marked where the judgement the policy
+        // makes finds it, in every network the scope may be in.
+        const judged = judgeScope(scope, { riskyPorts: risky, ...limits });
+        judgements.set(scope, judged);
+        for (const bound of lowerBounds(scope)) {
+            const rules = bound.rules.map(({ rule }) => rule);
             const attributed = attributeAccess(rules, {
                 direction: "ingress",
-                nicType,
-                innerAccessGroups: inner,
+                nicType: bound.nicType,
+                innerAccessGroups: bound.innerAccessGroups,
             });
             for (const { rule, regions } of attributed.byRule) {
-                const owner = stackRules[rule].group;
+                const { stackRule } = bound.rules[rule];
+                // Only a group known to be classic has the shared classic intranet; a group outside the stack
+                // may be in either network, and its any-address rules are drawn from the Internet.
+                const owner = stackRule.group;
                 const from = peerNode(rules[rule], owner.kind === "stack" && !owner.group.reading.vpc);
-                if (owner.kind !== "stack" || from === undefined) {
+                if (from === undefined) {
                     continue;
                 }
-                add(from, ids.get(owner.group.urn) as string, regions);
+                const entry = pair(from, ownerNode(stackRule.group));
+                entry.regions.push(...regions);
+                for (const exposure of judged.open) {
+                    if (exposure.rule === stackRule) {
+                        entry.open.push(
+                            ...exposure.ports.map((ports) => ({ protocol: exposure.protocol, ports })),
+                        );
+                    }
+                }
             }
             for (const { groupId, regions } of attributed.byInnerAccess) {
                 const id = ids.get(groupId);
                 if (id !== undefined) {
-                    add(id, id, regions);
+                    pair(id, id).regions.push(...regions);
                 }
             }
         }
     }
 
+    // What the open Internet may reach though no known rule opens it, and what could close what it does reach:
+    // the same judgement as disallow-public-risky-ports makes.
+    const uncertain = new Map<string, UncertainAccess[]>();
+    const closers = new Map<string, string[]>();
+    const refusedDrops = new Map<string, string[]>();
+    const note = <T>(map: Map<string, T[]>, id: string, item: T, same: (a: T) => boolean) => {
+        const list = map.get(id) ?? [];
+        if (!list.some(same)) {
+            list.push(item);
+        }
+        map.set(id, list);
+    };
+    for (const scope of scopes) {
+        const judged = judgements.get(scope) as ScopeExposure;
+        if (judged.possible.length > 0 || uncertainIn(scope)) {
+            nodesOf(scope).forEach((id) => incomplete.add(id));
+        }
+        const because = new Map<string, { nodes: string[]; ports: Set<number> }>();
+        for (const { port, causes } of judged.possible) {
+            for (const cause of causes) {
+                const text = causeText(cause, scope);
+                const entry = because.get(text) ?? {
+                    nodes: causeNodes(cause, scope),
+                    ports: new Set<number>(),
+                };
+                entry.ports.add(port);
+                because.set(text, entry);
+            }
+        }
+        for (const [text, { nodes: targets, ports }] of because) {
+            for (const id of targets) {
+                const list = uncertain.get(id) ?? [];
+                const existing = list.find((item) => item.because === text);
+                const merged = [...new Set([...(existing?.ports ?? []), ...ports])].sort((a, b) => a - b);
+                uncertain.set(id, [
+                    ...list.filter((item) => item !== existing),
+                    { ports: merged, because: text },
+                ]);
+            }
+        }
+        for (const exposure of judged.definite) {
+            const id = ownerNode(exposure.rule.group);
+            for (const closer of exposure.closers) {
+                const text = describeUncertainty(closer);
+                note(closers, id, text, (other) => other === text);
+            }
+            for (const drop of exposure.rejectedDrops) {
+                note(refusedDrops, id, drop.name, (other) => other === drop.name);
+            }
+        }
+    }
+    function causeNodes(cause: Uncertainty, scope: ExposureScope): string[] {
+        switch (cause.kind) {
+            case "rule":
+                return [ownerNode(cause.rule.group)];
+            case "outside-group":
+                return [outsideNode(cause.id)];
+            case "unknown-groups": {
+                // A member in groups not known yet only is drawn in the node of groups not known yet.
+                const targets = nodesOf(scope);
+                if (targets.length > 0 || scope.kind !== "members") {
+                    return targets;
+                }
+                const id = outsideNode(undefined);
+                const node = peerNodes.get(id) as GraphNode;
+                const members = scope.attachments.map((attachment) => memberLabel(attachment.member));
+                peerNodes.set(id, { ...node, instances: [...new Set([...node.instances, ...members])] });
+                return [id];
+            }
+            case "unknown-group":
+                return [outsideNode(undefined)];
+        }
+    }
+    function causeText(cause: Uncertainty, scope: ExposureScope): string {
+        if (cause.kind === "rule" || cause.kind === "unknown-group" || scope.kind !== "members") {
+            return describeUncertainty(cause).replace(/,$/, "");
+        }
+        const members = [
+            ...new Set(scope.attachments.map((attachment) => memberLabel(attachment.member))),
+        ].join(", ");
+        return cause.kind === "outside-group"
+            ? `its rules are not seen here`
+            : `${members} also ${cause.count === 1 ? "joins a security group" : `join ${cause.count} security groups`} not known yet`;
+    }
+
+    for (const [groupId, members] of outsideMembers) {
+        const id = outsideNode(groupId);
+        const node = peerNodes.get(id) as GraphNode;
+        peerNodes.set(id, { ...node, instances: [...members] });
+    }
+
     const edges: GraphEdge[] = [];
+    const openInternet: boolean[] = [];
     const riskyPorts: number[][] = [];
-    for (const { from, to, regions } of regionsByEdge.values()) {
+    for (const { from, to, regions, open } of pairs.values()) {
         for (const access of summarizeAccess(regions)) {
+            const blamed = open.filter(
+                (entry) => access.protocol === "all" || entry.protocol === access.protocol,
+            );
             edges.push({ from, to, protocol: access.protocol, ports: access.ports.map(formatPortRange) });
-            riskyPorts.push(riskyPortsIn(access.protocol, access.ports, risky));
+            openInternet.push(blamed.length > 0);
+            const ranges = mergePortRanges(
+                blamed
+                    .filter((entry) => entry.protocol === "tcp" || entry.protocol === "udp")
+                    .map((e) => e.ports),
+            );
+            riskyPorts.push(
+                [...new Set(risky)]
+                    .filter((port) => ranges.some((range) => range.from <= port && port <= range.to))
+                    .sort((a, b) => a - b),
+            );
+            if (blamed.length > 0) {
+                internetFacing.add(from);
+            }
         }
     }
     const peers = [...peerNodes.values()];
@@ -266,46 +469,41 @@ export function buildGraph(model: StackModel, options: GraphOptions = {}): Graph
     return {
         nodes: allNodes,
         edges: order.map((index) => edges[index]),
+        openInternet: order.map((index) => openInternet[index]),
         riskyPorts: order.map((index) => riskyPorts[index]),
         internetFacing,
         incomplete,
+        uncertain,
+        closers,
+        refusedDrops,
+        limits,
     };
 }
 
 const PROTOCOL_ORDER: readonly Protocol[] = ["all", "tcp", "udp", "icmp", "icmpv6", "gre"];
 
-interface Pool {
-    readonly groups: readonly StackGroup[];
-    /** Groups an attachment names that could not be joined yet, or that live outside the stack: unseen rules. */
-    readonly unseenGroups: number;
-}
-
-/**
- * The distinct sets of groups whose rules are evaluated together: each member attachment's groups (pooled,
- * DESIGN §4), and each group nothing joins on its own.
- */
-function pools(model: StackModel): Pool[] {
-    const found = new Map<string, Pool>();
-    for (const member of model.members) {
-        for (const attachment of member.attachments) {
-            const groups = attachment.groups.flatMap((ref) => (ref.kind === "stack" ? [ref.group] : []));
-            if (groups.length === 0) {
-                continue;
-            }
-            const unseen =
-                attachment.unknownCount + attachment.groups.filter((ref) => ref.kind === "external").length;
-            const key = JSON.stringify([groups.map((group) => group.urn).sort(), unseen]);
-            if (!found.has(key)) {
-                found.set(key, { groups, unseenGroups: unseen });
-            }
-        }
+/** Whether a scope holds anything unseen or not known yet, which may change its picture beyond risky ports. */
+function uncertainIn(scope: ExposureScope): boolean {
+    switch (scope.kind) {
+        case "members":
+            return (
+                scope.outside.length > 0 ||
+                scope.unknownGroups > 0 ||
+                scope.groups.some(
+                    (group) =>
+                        typeof group.reading.innerAccept !== "boolean" ||
+                        group.rules.some((rule) => rule.rule === undefined && !isRejected(rule)),
+                )
+            );
+        case "group":
+            return (
+                typeof scope.group.reading.innerAccept !== "boolean" ||
+                scope.group.rules.some((rule) => rule.rule === undefined && !isRejected(rule))
+            );
+        case "outside":
+        case "unknown-group":
+            return true;
     }
-    for (const group of model.groups) {
-        if (group.attachments.length === 0) {
-            found.set(JSON.stringify([[group.urn], 0]), { groups: [group], unseenGroups: 0 });
-        }
-    }
-    return [...found.values()];
 }
 
 /** Runs the join and builds the graph of recorded resources. */

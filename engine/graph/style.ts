@@ -22,11 +22,11 @@ export function arrows(graph: GraphModel): Arrow[] {
         const key = JSON.stringify([edge.from, edge.to]);
         const arrow = byPair.get(key) ?? { from: edge.from, to: edge.to, lines: [], emphasis: "normal" };
         // A risky port only matters here when the open Internet reaches it; inside the VPC it is the point.
-        const risky = graph.internetFacing.has(edge.from) ? graph.riskyPorts[index] : [];
+        const risky = graph.riskyPorts[index];
         const ports = edge.protocol === "all" ? "all ports" : `${edge.protocol} ${edge.ports.join(", ")}`;
         const protocol = edge.protocol === "all" ? "all protocols, " : "";
         arrow.lines.push(`${protocol}${ports}${risky.length > 0 ? ` (risky: ${risky.join(", ")})` : ""}`);
-        if (graph.internetFacing.has(edge.from)) {
+        if (graph.openInternet[index]) {
             arrow.emphasis = risky.length > 0 || arrow.emphasis === "risky" ? "risky" : "internet";
         }
         byPair.set(key, arrow);

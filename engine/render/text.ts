@@ -1,4 +1,4 @@
-import { configuredRiskyPorts, sourceLabel, type Report, type ReportViolation } from "../report";
+import { configuredExposure, sourceLabel, type Report, type ReportViolation } from "../report";
 import type { RecordedResource } from "../types";
 import { exposureLines } from "../graph/exposure";
 import { graphOfResources } from "../graph/model";
@@ -74,7 +74,7 @@ function messageLines(message: string, indent: string): string[] {
 export function reportExposureLines(report: Report): string[] {
     const audit = report.origin.kind === "audit";
     const graph = graphOfResources(report.resources, {
-        riskyPorts: configuredRiskyPorts(report.packs),
+        ...configuredExposure(report.packs),
         deployed: audit,
     });
     const because = audit ? "some rules or groups were not read, or are outside what was read" : undefined;

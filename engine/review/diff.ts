@@ -21,7 +21,7 @@ import {
     type StackModel,
 } from "../../core/stack";
 import { buildGraph, groupIds, type GraphModel, type GraphNode, type NodeKind } from "../graph/model";
-import { configuredRiskyPorts, type ReportViolation } from "../report";
+import { configuredExposure, type ReportViolation } from "../report";
 import type { RecordedResource } from "../types";
 import { isUnknown } from "../../core/read";
 import { sideModel, type LoadedSide, type SideOrigin } from "./sides";
@@ -248,8 +248,9 @@ function riskyIn(access: AccessMap, risky: readonly number[]): number[] {
 
 function viewOf(side: LoadedSide, matchBy: MatchBy): SideView {
     const model = sideModel(side);
-    const risky = (side.report && configuredRiskyPorts(side.report.packs)) ?? riskyPresetPorts();
-    const graph = buildGraph(model, { riskyPorts: risky });
+    const exposure = side.report ? configuredExposure(side.report.packs) : {};
+    const risky = exposure.riskyPorts ?? riskyPresetPorts();
+    const graph = buildGraph(model, { ...exposure, riskyPorts: risky });
     const resources = new Map(side.resources.map((resource) => [resource.urn, resource]));
     const nameCount = new Map<string, number>();
     model.groups.forEach((group) => nameCount.set(group.name, (nameCount.get(group.name) ?? 0) + 1));

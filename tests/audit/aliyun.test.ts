@@ -352,6 +352,25 @@ describe("audit: reading aliyun CLI responses", () => {
                         kind: "external-group",
                         instances: [],
                     },
+                    // The groups the launch template joins that were not read: drawn with the member that joins them.
+                    {
+                        id: "external:sg-bp1legacy0000000001",
+                        label: "sg-bp1legacy0000000001",
+                        kind: "external-group",
+                        instances: ["launch template web-template (lt-bp1web00000000000001)"],
+                    },
+                    {
+                        id: "external:sg-bp1legacy0000000002",
+                        label: "sg-bp1legacy0000000002",
+                        kind: "external-group",
+                        instances: ["launch template web-template (lt-bp1web00000000000001)"],
+                    },
+                    {
+                        id: "external:sg-bp1legacy0000000003",
+                        label: "sg-bp1legacy0000000003",
+                        kind: "external-group",
+                        instances: ["launch template web-template (lt-bp1web00000000000001)"],
+                    },
                 ],
                 edges: [
                     // Inner access of app (Accept); MySQL from app into db is dead: db drops 3306 from anywhere first.

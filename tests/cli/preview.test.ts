@@ -427,6 +427,40 @@ describe("alicloud-sg preview: exit 2", function () {
         });
     });
 
+    it("graph on exit 2: JSON and every --out format carry the refusal, replacing an earlier graph", async () => {
+        const program = path.join(FIXTURES, "programs", "throws", "index.ts");
+        const line = lineOf(program, "throw new Error");
+        const json = await runCli(["graph", path.dirname(program), "--format", "json"]);
+        assert.strictEqual(json.code, 2);
+        const message = json.stderr.replace(/^alicloud-sg: /, "").trimEnd();
+        assert.deepStrictEqual(JSON.parse(json.stdout), { error: { message, source: `index.ts:${line}` } });
+
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-sg-graph-out-"));
+        const refusal = `alicloud-sg could not draw this graph: ${message} (at index.ts:${line})`;
+        const mermaid = path.join(dir, "graph.mmd");
+        fs.writeFileSync(mermaid, 'flowchart LR\n    n0["an earlier, healthy graph"]\n');
+        const mermaidRun = await runCli(["graph", path.dirname(program), "--out", mermaid]);
+        assert.strictEqual(mermaidRun.code, 2);
+        assert.strictEqual(mermaidRun.stdout, "");
+        assert.strictEqual(
+            fs.readFileSync(mermaid, "utf8"),
+            `flowchart LR\n    error["${refusal.replace(/"/g, "#quot;")}"]\n`,
+        );
+        const dot = path.join(dir, "graph.dot");
+        const dotRun = await runCli(["graph", path.dirname(program), "--format", "dot", "--out", dot]);
+        assert.strictEqual(dotRun.code, 2);
+        assert.strictEqual(
+            fs.readFileSync(dot, "utf8"),
+            `digraph alicloud_sg {\n    labelloc=t;\n    label="${refusal.replace(/"/g, '\\"')}";\n}\n`,
+        );
+        const svg = path.join(dir, "graph.svg");
+        const svgRun = await runCli(["graph", path.dirname(program), "--format", "svg", "--out", svg]);
+        assert.strictEqual(svgRun.code, 2);
+        const drawn = fs.readFileSync(svg, "utf8");
+        assert.match(drawn, /^(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--[^]*?-->\s*)*<svg/);
+        assert.ok(drawn.includes("alicloud&#45;sg could not draw this graph"), drawn);
+    });
+
     it("a missing required config value, naming the key", async () => {
         const result = await runCli([
             "preview",

@@ -1,20 +1,7 @@
 import * as assert from "node:assert/strict";
+import { group, GROUP, INSTANCE, RULE, urn } from "./stackFixtures";
 import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
 import { accessByPeer, evaluateAttachment, evaluateGroup, joinStack, StackResourceInput } from "../../core";
-
-const urn = (type: string, name: string) => `urn:pulumi:dev::proj::${type}::${name}`;
-const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
-const INSTANCE = "alicloud:ecs/instance:Instance";
-
-function group(name: string, props: Record<string, unknown> = {}): StackResourceInput {
-    return {
-        urn: urn(GROUP, name),
-        type: GROUP,
-        name,
-        props: unknownCheckingProxy({ vpcId: "vpc-1", innerAccessPolicy: "Drop", ...props }),
-    };
-}
 
 function rule(
     name: string,
@@ -122,16 +109,16 @@ describe("core/stack", () => {
         const [attachment] = model.members[0].attachments;
         assert.deepEqual(
             attachment.groups.map((ref) => (ref.kind === "stack" ? ref.group.name : ref.id)),
-            ["web", "app"],
+            ["web", "app", "sg-outside"],
         );
-        assert.equal(attachment.unknownCount, 1, "three entries, two explained by dependencies");
+        assert.equal(attachment.unknownCount, 0, "three entries: two explained by dependencies, one outside");
         assert.deepEqual(
             model.groups.map((g) => g.attachments.length),
             [1, 1],
         );
         const evaluation = evaluateAttachment(attachment, { direction: "ingress", nicType: "intranet" });
-        assert.equal(evaluation.complete, false);
-        assert.equal(evaluation.externalGroups, 0);
+        assert.equal(evaluation.complete, true);
+        assert.equal(evaluation.externalGroups, 1);
         assert.deepEqual(
             accessByPeer(evaluation).map((edge) => [
                 edge.peer.kind,

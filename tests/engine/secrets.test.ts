@@ -113,8 +113,12 @@ describe("engine/secrets: what the gate recorded as secret never leaves it", () 
             ],
             edges: [{ from: "cidr:x", to: "app", protocol: "tcp", ports: ["443/443"] }],
             internetFacing: new Set(),
+            openInternet: [false],
             riskyPorts: [[]],
             incomplete: new Set(),
+            uncertain: new Map(),
+            closers: new Map(),
+            refusedDrops: new Map(),
         };
         const dot = renderDot(graph, { title: "shop (stack dev)" });
         const outputs = [renderMermaid(graph), dot, await renderSvg(dot)];

@@ -1,3 +1,4 @@
+import { riskyPresetPorts } from "../../core/presets";
 import * as assert from "node:assert/strict";
 import { joinStack, type StackResourceInput } from "../../core/stack";
 import { buildGraph, exposureLines, graphDocument } from "../../engine/graph";
@@ -192,7 +193,12 @@ describe("graph model", () => {
         ]);
         assert.deepEqual([...graph.internetFacing].sort(), ["cidr:1.0.0.0/8", "internet"]);
         const risky = graph.edges.map((edge, index) => `${edge.from}:${graph.riskyPorts[index].join(",")}`);
-        assert.deepEqual(risky.sort(), ["cidr:1.0.0.0/8:6379", "cidr:10.0.0.0/8:3306", "internet:"]);
+        // Private space is not the open Internet: its edge is drawn plainly, its port is the point inside the VPC.
+        assert.deepEqual(risky.sort(), ["cidr:1.0.0.0/8:6379", "cidr:10.0.0.0/8:", "internet:"]);
+        assert.deepEqual(
+            graph.edges.map((edge, index) => `${edge.from}:${graph.openInternet[index]}`).sort(),
+            ["cidr:1.0.0.0/8:true", "cidr:10.0.0.0/8:false", "internet:true"],
+        );
         assert.deepEqual(exposureLines(graph), [
             "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6)):",
             "    app  tcp 80/80 from Internet; tcp 6379/6379 from 1.0.0.0/8 (risky: 6379)",
@@ -245,9 +251,10 @@ describe("graph model", () => {
         ]);
         assert.deepEqual(edgeSet(graph), ["internet -> app: tcp 443/443"]);
         assert.deepEqual([...graph.incomplete], ["app"]);
-        assert.match(
+        // The unknown range might hold any risky port: can't tell yet, naming the rule, as the policy says.
+        assert.deepEqual(
             exposureLines(graph)[1],
-            /incomplete: some rules or groups are unknown in preview or outside the stack/,
+            `    app  tcp 443/443 from Internet (can't tell yet: risky ${riskyPresetPorts().join(", ")} (rule unknown-ports, whose portRange is not known yet))`,
         );
     });
 
@@ -259,10 +266,52 @@ describe("graph model", () => {
         };
         const graph = graphOf([group("app"), rule("https", "app", { ports: "443/443" }), joined]);
         assert.deepEqual(edgeSet(graph), ["internet -> app: tcp 443/443"]);
-        assert.deepEqual([...graph.incomplete], ["app"]);
+        assert.deepEqual([...graph.incomplete].sort(), ["app", "external:sg-shared-elsewhere"]);
+        // The outside group is drawn, with the stack's member that joins it.
+        assert.deepEqual(
+            graphDocument(graph).nodes.filter((node) => node.kind === "external-group"),
+            [
+                {
+                    id: "external:sg-shared-elsewhere",
+                    label: "sg-shared-elsewhere",
+                    kind: "external-group",
+                    instances: ["app-1"],
+                },
+            ],
+        );
+        assert.deepEqual(exposureLines(graph), [
+            "Exposure (after priority resolution; the open Internet is any address, or a public block broader than /16 (IPv4) or /48 (IPv6)):",
+            "    app (app-1)                                       tcp 443/443 from Internet (incomplete: some rules or groups are unknown in preview or outside the stack)",
+            `    sg-shared-elsewhere (outside this stack) (app-1)  nothing (can't tell yet: risky ${riskyPresetPorts().join(", ")} (its rules are not seen here))`,
+        ]);
         assert.deepEqual(
             graphOf([group("app"), rule("https", "app", { ports: "443/443" }), member]).incomplete.size,
             0,
+        );
+    });
+
+    it("draws a rule written to a group outside the stack into a node of its own, and judges it", () => {
+        // `securityGroupId: "sg-ops-shared"`: a live group of another team, named by id in the program.
+        const outsideRule = (name: string, spec: Parameters<typeof rule>[2]): StackResourceInput => ({
+            ...rule(name, "unused", { ...spec, extra: { securityGroupId: "sg-ops-shared" } }),
+            propertyDependencies: {},
+        });
+        const graph = graphOf([
+            group("app"),
+            rule("https", "app", { ports: "443/443" }),
+            outsideRule("ops-ssh-from-anywhere", { ports: "22/22", nicType: "internet" }),
+        ]);
+        assert.deepEqual(edgeSet(graph), [
+            "internet -> app: tcp 443/443",
+            "internet -> external:sg-ops-shared: tcp 22/22",
+        ]);
+        assert.deepEqual(
+            graph.edges.map((edge, index) => `${edge.to}:${graph.riskyPorts[index].join(",")}`).sort(),
+            ["app:", "external:sg-ops-shared:22"],
+        );
+        assert.deepEqual(
+            graphDocument(graph).nodes.filter((node) => node.kind === "external-group"),
+            [{ id: "external:sg-ops-shared", label: "sg-ops-shared", kind: "external-group", instances: [] }],
         );
     });
 

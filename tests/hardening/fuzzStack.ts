@@ -419,17 +419,14 @@ export function reference(stack: StackSpec, prefix: string, riskyPorts: readonly
 
     const exposures: Exposure[] = [];
     for (const { groups } of pools) {
+        // A rule the API would reject never exists: it opens nothing and, above all, closes nothing (DESIGN §5).
         const pool: PooledRule[] = groups.flatMap((g) =>
-            stack.groups[g].rules.map((rule, r) => ({
-                name: ruleName(prefix, g, r),
-                group: stack.groups[g],
-                rule,
-            })),
+            stack.groups[g].rules.flatMap((rule, r) =>
+                ruleIsValid(stack.groups[g], rule)
+                    ? [{ name: ruleName(prefix, g, r), group: stack.groups[g], rule }]
+                    : [],
+            ),
         );
-        // A rule the API would reject decides nothing that can be evaluated: the pool is not judged.
-        if (pool.some(({ group, rule }) => !ruleIsValid(group, rule))) {
-            continue;
-        }
         const nics = groups.every((g) => stack.groups[g].vpc) ? ["intranet"] : ["intranet", "internet"];
         for (const nic of nics) {
             for (const protocol of ["tcp", "udp"]) {

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import Ajv from "ajv";
+import { riskyPresetPorts } from "../../core/presets";
 import { POLICIES } from "../../policies/policies";
 import { PackHarness, preview, secret, TestResource, UNKNOWN_WIRE, urnOf, violationsOf } from "./harness";
 import {
@@ -341,12 +342,19 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
             );
             assert.deepEqual(await violationsOf(name, stack, { [name]: "disabled" }), []);
         });
-        it("treats a rule with unknown priority as can't tell yet", async () => {
+        it("does not let a drop whose priority is unknown close the hole, but names it as what could", async () => {
             const stack = mutate(openSsh(compliantStack()), "bastion-drop-baseline", (props) => ({
                 ...props,
                 priority: UNKNOWN_WIRE,
             }));
-            assert.deepEqual(await violationsOf(name, stack), []);
+            assert.deepEqual(await violationsOf(name, stack), [
+                {
+                    name: "bastion-allow-ssh-from-office",
+                    level: "mandatory",
+                    message:
+                        "Rule bastion-allow-ssh-from-office allows tcp 22 from 0.0.0.0/0 at priority 1, so the open Internet reaches risky port 22 on vm-bastion unless rule bastion-drop-baseline, whose priority is not known yet, drops tcp 22 at priority 1 or stronger; authorize a bastion security group or a narrow office CIDR instead.",
+                },
+            ]);
         });
     });
 
@@ -772,12 +780,29 @@ describe("policies (through @pulumi/policy's analyzer handlers)", () => {
         });
     });
 
-    it("never turns an unknown value into a violation", async () => {
+    it("never turns an unknown value into a mandatory violation; an accept it could be is can't tell yet", async () => {
         const unknownEverywhere = compliantStack().map((resource) => ({
             ...resource,
             props: Object.fromEntries(Object.keys(resource.props).map((key) => [key, UNKNOWN_WIRE])),
         }));
-        assert.deepEqual(await preview(unknownEverywhere), []);
+        const fields = "type, ipProtocol, portRange, policy, priority, nicType and cidrIp";
+        const cantTell = (rule: string, member: string) =>
+            `Can't tell yet whether rule ${rule}, whose ${fields} are not known yet, lets the open Internet reach risky ports ${riskyPresetPorts().join(", ")} on ${member}. Make sure it does not, or drop those ports from 0.0.0.0/0 and ::/0 at priority 1 to prove them closed.`;
+        assert.deepEqual(
+            (await preview(unknownEverywhere)).map((d) => [
+                d.policyName,
+                d.enforcementLevel,
+                d.message.split("\n")[1],
+            ]),
+            [
+                ["disallow-public-risky-ports", "advisory", cantTell("web-allow-http", "vm-web")],
+                [
+                    "disallow-public-risky-ports",
+                    "advisory",
+                    cantTell("bastion-allow-ssh-from-office", "vm-bastion"),
+                ],
+            ],
+        );
         const unknownOwners = stackWith(
             rule("web-from-partner", "web", {
                 portRange: "8080/8080",

@@ -26,8 +26,15 @@ const etcdDrop = {
     peer: "0.0.0.0/0",
     description: "etcd only between nodes",
 };
-/** The pool of both nodes: the two groups of the stack and the account-wide group given by a literal id. */
-const NODE_POOL = { groups: ["cluster", "monitoring"], outsideGroups: [], unknownGroups: 1 };
+/**
+ * The pool of both nodes: the two groups of the stack and the account-wide group given by a literal id. The join
+ * names it (the list's unknown entries are the stack's two groups, so the known id is a group outside the stack).
+ */
+const NODE_POOL = {
+    groups: ["cluster", "monitoring"],
+    outsideGroups: ["sg-2zeshared00000001"],
+    unknownGroups: 0,
+};
 
 describe("explain: why a peer can or cannot reach a node (the cluster program run under mocks)", function () {
     // The program runs once here and once through the command, on a loaded machine.
@@ -123,7 +130,7 @@ describe("explain: why a peer can or cannot reach a node (the cluster program ru
                                 ["cluster-drop-baseline", false],
                             ],
                             [
-                                "unless the security group it also joins that is not known yet has a rule that drops it",
+                                "unless sg-2zeshared00000001, a security group outside this stack that is pooled in too, has a rule that drops it: its rules are not seen",
                             ],
                         ],
                     ],
@@ -153,16 +160,16 @@ describe("explain: why a peer can or cannot reach a node (the cluster program ru
                 MOCK_NOTE,
                 ORDER_NOTE,
                 "",
-                "node-1 (security groups pooled: cluster, monitoring, 1 not known yet), tcp 22, intranet NIC:",
+                "node-1 (security groups pooled: cluster, monitoring, sg-2zeshared00000001 (outside this stack)), tcp 22, intranet NIC:",
                 "  from security group cluster: ALLOWED",
                 "    1. priority 100 drop cluster-drop-baseline (security group cluster, from 0.0.0.0/0)  (not reached)",
                 "    inner access: cluster's innerAccessPolicy is Accept, so its members reach each other whatever the rules say",
                 "  from 0.0.0.0/0: DENIED, dropped by cluster-drop-baseline (priority 100, drop, security group cluster), the first matching rule in evaluation order",
                 "    unless rule cluster-allow-ssh-from-nat (security group cluster), whose cidrIp is not known yet, matches and lets it in",
-                "    unless the security group it also joins that is not known yet has a rule that lets it in",
+                "    unless sg-2zeshared00000001, a security group outside this stack that is pooled in too, has a rule that lets it in: its rules are not seen",
                 "  from ::/0: DENIED, no rule matches: denied",
                 "    unless rule cluster-allow-ssh-from-nat (security group cluster), whose cidrIp is not known yet, matches and lets it in",
-                "    unless the security group it also joins that is not known yet has a rule that lets it in",
+                "    unless sg-2zeshared00000001, a security group outside this stack that is pooled in too, has a rule that lets it in: its rules are not seen",
                 "",
             ].join("\n"),
         );
