@@ -4,6 +4,7 @@ import { PolicyPackProcess } from "../../engine/policyPack";
 import { loadProject } from "../../engine/project";
 import { runPacks } from "../../engine/runPacks";
 import type { RecordedResource } from "../../engine/types";
+import { rule } from "../policies/fixtures";
 import { recordedResource } from "./recorded";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -25,16 +26,7 @@ function stack(): RecordedResource[] {
         urn: `${STACK}::${RULE}::web-ssh`,
         type: RULE,
         name: "web-ssh",
-        inputs: {
-            type: "ingress",
-            ipProtocol: "tcp",
-            portRange: "22/22",
-            cidrIp: "0.0.0.0/0",
-            policy: "accept",
-            priority: 1,
-            nicType: "intranet",
-            securityGroupId: UNKNOWN,
-        },
+        inputs: rule("web-ssh", "web", { cidrIp: "0.0.0.0/0" }).props,
         dependencies: [group.urn],
         propertyDependencies: { securityGroupId: [group.urn] },
     });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import type { StackValidationArgs } from "@pulumi/policy";
 import type { StackResourceInput } from "../../core/stack";
 import { sameResources, stackModel } from "../../policies/lib/stack";
-import { compliantStack, GROUP, mutate, RULE } from "./fixtures";
+import { compliantStack, GROUP, mutate, rule, RULE } from "./fixtures";
 import { PackHarness, urnOf, type TestResource } from "./harness";
 
 const STACK = "urn:pulumi:dev::shop";
@@ -21,16 +21,7 @@ function argsOf(sshCidr: string): StackValidationArgs {
         urn: SSH,
         type: RULE,
         name: "web-ssh",
-        props: {
-            type: "ingress",
-            ipProtocol: "tcp",
-            portRange: "22/22",
-            cidrIp: sshCidr,
-            policy: "accept",
-            priority: 1,
-            nicType: "intranet",
-            securityGroupId: "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-        },
+        props: rule("web-ssh", "web", { cidrIp: sshCidr }).props,
         // @pulumi/policy hands dependencies as the resource objects themselves.
         propertyDependencies: { securityGroupId: [web] },
     };
