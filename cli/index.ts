@@ -270,7 +270,7 @@ export async function main(argv: readonly string[]): Promise<number> {
                 }
                 throw err;
             }
-            output.document(await renderGraph(stackGraph, flags.format), { out: flags.out });
+            output.document(await renderGraph(stackGraph, flags.format, output.secrets), { out: flags.out });
         });
     withPackTimeout(
         withReport(

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import Ajv, { type ErrorObject } from "ajv";
-import { PORT_MAX, PORT_MIN, PRESET_NAMES, problem, Problem, uniqueProblems } from "../core";
+import { PORT_MAX, PORT_MIN, PRESET_NAMES, problem, Problem } from "../core";
+import { uniqueProblems } from "../core/problems";
 import { SourceGroupSpec } from "./sources";
 import {
     planThreeTierGroups,

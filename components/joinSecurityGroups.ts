@@ -1,6 +1,7 @@
 import * as alicloud from "@pulumi/alicloud";
 import * as pulumi from "@pulumi/pulumi";
-import { describeValue, MAX_GROUPS_PER_INSTANCE, problem, Problem, redactSecretValue } from "../core";
+import { MAX_GROUPS_PER_INSTANCE, problem, Problem } from "../core";
+import { describeValue, redactSecretValue } from "../core/problems";
 import { isSecurityGroupProvider, SecurityGroupLike, SecurityGroupType } from "./sources";
 import { throwIfProblems, ValidationError } from "./validationError";
 

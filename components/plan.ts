@@ -5,22 +5,15 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import {
-    allowPriorityProblems,
     BASELINE_PRIORITY,
-    broadIntranetAccessReason,
     Cidr,
-    classicIntranetCidrReason,
     DEFAULT_ALLOW_PRIORITY,
     DEFAULT_PUBLIC_PORTS,
-    describeValue,
-    dropBaselineRules,
     formatPortRange,
     GroupContext,
     hasPorts,
     isAnyAddress,
     isPresetName,
-    MANAGED_BY_TAG_KEY,
-    MANAGED_BY_TAG_VALUE,
     NO_PORTS,
     parseCidr,
     parsePortRange,
@@ -31,19 +24,24 @@ import {
     PresetName,
     PRESETS,
     problem,
-    redactSecretValue,
     Problem,
     Protocol,
-    publicPortsDeclaration,
-    publicRiskyPortReason,
-    riskyPresetPorts,
     RulePaths,
     ruleProblems,
     ruleSetProblems,
     SecurityRule,
     ServicePreset,
-    uniqueProblems,
 } from "../core";
+import {
+    allowPriorityProblems,
+    classicIntranetCidrReason,
+    dropBaselineRules,
+    publicRiskyPortReason,
+} from "../core/groupRules";
+import { MANAGED_BY_TAG_KEY, MANAGED_BY_TAG_VALUE } from "../core/limits";
+import { riskyPresetPorts } from "../core/presets";
+import { describeValue, redactSecretValue, uniqueProblems } from "../core/problems";
+import { broadIntranetAccessReason, publicPortsDeclaration } from "../core/rule";
 import { SECRET_LABEL } from "../core/wire";
 import { Portable } from "./portable";
 import type { SecureGroupArgs } from "./secureGroup";

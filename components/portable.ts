@@ -7,7 +7,7 @@ import { throwIfProblems } from "./validationError";
 /**
  * An argument as a TypeScript program writes it (`Local`), or as every language can send it (`Wire`, possibly
  * still an Output). The SDK's schema analyzer reads a union that holds `Promise<Wire>` and `Output<Wire>` as
- * `Input<Wire>`, so the component package describes `Wire` to Python, Go, .NET and YAML while TypeScript keeps
+ * `Input<Wire>`, so the component package describes `Wire` to Python, Go, .NET, Java and YAML while TypeScript keeps
  * its richer forms (`readonly` lists, components as sources, exclusive choices). At `Construct` the engine
  * delivers exactly that: plain values, and Outputs where the caller passed them.
  */

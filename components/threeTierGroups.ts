@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isPresetName, PresetName, PRESET_NAMES, problem, Problem, rulePaths, uniqueProblems } from "../core";
+import { isPresetName, PresetName, PRESET_NAMES, problem, Problem, rulePaths } from "../core";
+import { uniqueProblems } from "../core/problems";
 import { deferredOutput, MadePlan, whenPlanned, withPlan } from "./buildGroup";
 import {
     AdminAccess,

@@ -3,7 +3,7 @@ import { Problem, renderProblem, renderReason } from "../core/problems";
 
 /**
  * Thrown when a component's arguments are invalid, before anything is registered; carries every problem. It is
- * the SDK's `InputPropertiesError`, so that at `Construct` (a component used from Python, Go, .NET or YAML) the
+ * the SDK's `InputPropertiesError`, so that at `Construct` (a component used from Python, Go, .NET, Java or YAML) the
  * engine receives each property path with its reason; a TypeScript program sees the same sentences in `message`.
  */
 export class ValidationError extends pulumi.InputPropertiesError {

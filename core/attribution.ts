@@ -32,6 +32,7 @@ interface InnerAttribution {
     readonly regions: readonly AllowedRegion[];
 }
 
+/** @internal */
 export interface AttributedAccess {
     /** The evaluation of all rules together, as {@link evaluateAccess} returns it. */
     readonly evaluation: AccessEvaluation;
@@ -94,6 +95,7 @@ function regionOfRulePeer(region: AllowedRegion, rule: SecurityRule<string>): bo
  * are the ones it still allows once every rule that is evaluated before it is made a drop: each allowed cell
  * belongs to exactly one accept (or to inner access), so the attributions together are the evaluation's
  * regions, and an accept that never takes effect (shadowed, or overridden everywhere) is attributed nothing.
+ * @internal
  */
 export function attributeAccess(
     rules: readonly SecurityRule<string>[],
@@ -149,7 +151,10 @@ export function attributeAccess(
     return { evaluation, byRule, byInnerAccess };
 }
 
-/** What one peer may reach, per protocol, as a report or graph shows it. */
+/**
+ * What one peer may reach, per protocol, as a report or graph shows it.
+ * @internal
+ */
 export interface ProtocolAccess {
     readonly protocol: Protocol;
     /** Merged and ascending; `[-1/-1]` for protocols without ports and for `all`. */
@@ -159,6 +164,7 @@ export interface ProtocolAccess {
 /**
  * Merges regions (of one peer, possibly from several rules) per protocol, in `PACKET_PROTOCOLS` order, and
  * collapses them to a single `all` when every port of every protocol is allowed.
+ * @internal
  */
 export function summarizeAccess(
     regions: readonly Pick<AllowedRegion, "protocol" | "ports">[],
@@ -189,7 +195,10 @@ export function summarizeAccess(
     return everything ? [{ protocol: "all", ports: [NO_PORTS] }] : perProtocol;
 }
 
-/** The ports of `risky` (tcp/udp port numbers) that access on `protocol` and `ports` includes. */
+/**
+ * The ports of `risky` (tcp/udp port numbers) that access on `protocol` and `ports` includes.
+ * @internal
+ */
 export function riskyPortsIn(
     protocol: Protocol,
     ports: readonly PortRange[],

@@ -12,7 +12,10 @@ export interface Cidr {
     readonly prefix: number;
 }
 
-/** An inclusive address interval, as integers, for interval arithmetic. */
+/**
+ * An inclusive address interval, as integers, for interval arithmetic.
+ * @internal
+ */
 export interface AddressRange {
     readonly family: IpFamily;
     readonly first: bigint;
@@ -104,7 +107,10 @@ function parseCidrText(text: string): Cidr | undefined {
     return cidr;
 }
 
-/** The address interval a block covers. */
+/**
+ * The address interval a block covers.
+ * @internal
+ */
 export function cidrRange(cidr: Cidr): AddressRange {
     const known = RANGES.get(cidr);
     if (known) {
@@ -155,7 +161,10 @@ export interface BroadnessLimits {
     readonly minIpv6Prefix?: number;
 }
 
-/** The smallest prefix length still considered narrow for the block's family. */
+/**
+ * The smallest prefix length still considered narrow for the block's family.
+ * @internal
+ */
 export function minimumPrefix(family: IpFamily, limits: BroadnessLimits = {}): number {
     return family === "ipv4"
         ? (limits.minIpv4Prefix ?? MIN_IPV4_PREFIX)
@@ -170,6 +179,7 @@ export function isBroadCidr(cidr: Cidr, limits: BroadnessLimits = {}): boolean {
 /**
  * True when the block stands for "the open Internet": any-address, or a public block broader than the
  * limit. A single office address is not the open Internet; neither is a private block.
+ * @internal
  */
 export function isOpenInternet(cidr: Cidr, limits: BroadnessLimits = {}): boolean {
     return isAnyAddress(cidr) || (!isPrivateCidr(cidr) && isBroadCidr(cidr, limits));
@@ -197,6 +207,7 @@ export function cidrProblems(text: unknown, field: string, family?: IpFamily): P
 /**
  * An address interval as people write it: the CIDR block when it is exactly one (`10.0.0.0/16`, `0.0.0.0/0`,
  * `203.0.113.7/32`), else its first and last addresses (`10.0.0.0-10.0.2.255`).
+ * @internal
  */
 export function formatAddressRange(range: AddressRange): string {
     const bits = FAMILY_BITS[range.family];

@@ -28,17 +28,30 @@ import { Direction, evaluationOrder, NicType, peerCidr, SecurityRule } from "./r
  *   `::/0` respectively.
  */
 
-/** Protocols a packet can have; a rule on `all` matches each of them. */
-export const PACKET_PROTOCOLS = ["tcp", "udp", "icmp", "icmpv6", "gre"] as const;
-export type PacketProtocol = (typeof PACKET_PROTOCOLS)[number];
+/**
+ * A packet's protocol: any but `all`, which only a rule can have. Not stripped from the published types: the
+ * declarations of the gate's `explain` (engine/review) name it.
+ */
+export type PacketProtocol = Exclude<Protocol, "all">;
+/**
+ * Protocols a packet can have; a rule on `all` matches each of them.
+ * @internal
+ */
+export const PACKET_PROTOCOLS: readonly PacketProtocol[] = ["tcp", "udp", "icmp", "icmpv6", "gre"];
 
-/** Where traffic of an allowed region comes from (ingress) or goes to (egress). */
+/**
+ * Where traffic of an allowed region comes from (ingress) or goes to (egress).
+ * @internal
+ */
 export type PeerSpace =
     | { readonly kind: "addresses"; readonly family: IpFamily; readonly first: bigint; readonly last: bigint }
     | { readonly kind: "group"; readonly groupId: string; readonly ownerId?: string }
     | { readonly kind: "prefixList"; readonly prefixListId: string; readonly family: IpFamily };
 
-/** A part of the space that is allowed: one protocol, merged port intervals, one peer. */
+/**
+ * A part of the space that is allowed: one protocol, merged port intervals, one peer.
+ * @internal
+ */
 export interface AllowedRegion {
     readonly protocol: PacketProtocol;
     /** Merged, ascending. `[{-1,-1}]` for protocols without ports. */
@@ -51,7 +64,7 @@ export interface AllowedRegion {
 }
 
 /** What became of one input rule. */
-export interface RuleOutcome {
+interface RuleOutcome {
     /** False when the rule is not part of this evaluation (other direction or NIC type, or invalid). */
     readonly considered: boolean;
     /** True when the rule decides at least one cell: it has an effect. */
@@ -62,6 +75,7 @@ export interface RuleOutcome {
     readonly shadowed: boolean;
 }
 
+/** @internal */
 export interface AccessEvaluation {
     /** The evaluated rules, as given: `outcomes` and regions' `rules` index into this list. */
     readonly rules: readonly SecurityRule<string>[];
@@ -72,6 +86,7 @@ export interface AccessEvaluation {
     readonly outcomes: readonly RuleOutcome[];
 }
 
+/** @internal */
 export interface AccessQuery {
     readonly direction: Direction;
     /** Rules carry their effective NIC type (see `effectiveNicType`); in a VPC every rule is intranet. */
@@ -273,6 +288,7 @@ function cellsOf(grid: Grid, box: Box): { segments: number[]; columns: number[] 
  * Evaluates rules for one direction and NIC type. Rules of the other direction or NIC type, and rules the API
  * would reject (bad ports, priority, CIDR), take no part (`outcomes[i].considered` is false). Group peers are
  * compared by `peer.groupId` (+ `ownerId`): callers joining a stack pass one spelling per group.
+ * @internal
  */
 export function evaluateAccess(rules: readonly SecurityRule<string>[], query: AccessQuery): AccessEvaluation {
     const inner = query.direction === "ingress" ? [...new Set(query.innerAccessGroups ?? [])] : [];
@@ -430,7 +446,10 @@ function samePorts(a: readonly PortRange[], b: readonly PortRange[]): boolean {
     return a.length === b.length && a.every((range, i) => range.from === b[i].from && range.to === b[i].to);
 }
 
-/** A packet for {@link isAllowed}: a protocol, a port (ignored for protocols without ports) and a peer. */
+/**
+ * A packet for {@link isAllowed}: a protocol, a port (ignored for protocols without ports) and a peer.
+ * @internal
+ */
 export interface Packet {
     readonly protocol: PacketProtocol;
     readonly port: number;
@@ -444,6 +463,7 @@ export interface Packet {
  * Whether an evaluation's regions allow a packet. A group or prefix-list packet is only meaningful for an atom
  * that some evaluated rule (or inner access) names: regions never list atoms no rule mentions, even when an
  * any-address accept would let their members in as addresses.
+ * @internal
  */
 export function isAllowed(evaluation: AccessEvaluation, packet: Packet): boolean {
     return evaluation.regions.some((region) => regionContains(region, packet));
@@ -486,6 +506,7 @@ function regionContains(region: AllowedRegion, packet: Packet): boolean {
  * True when every packet `target` matches is also matched by at least one of `covers` (protocols, ports and
  * peers; priorities and policies are the caller's business). Group and prefix-list peers are covered as in
  * {@link evaluateAccess}. A rule the API would reject covers nothing and is covered trivially.
+ * @internal
  */
 export function ruleCoveredBy(
     target: SecurityRule<string>,
@@ -521,7 +542,10 @@ export function ruleCoveredBy(
     return true;
 }
 
-/** One risky port reachable from the open Internet. */
+/**
+ * One risky port reachable from the open Internet.
+ * @internal
+ */
 export interface InternetExposure {
     readonly port: number;
     readonly protocol: "tcp" | "udp";
@@ -530,7 +554,10 @@ export interface InternetExposure {
     readonly rules: readonly number[];
 }
 
-/** What the open Internet reaches over one protocol, family and port (see {@link openInternetAt}). */
+/**
+ * What the open Internet reaches over one protocol, family and port (see {@link openInternetAt}).
+ * @internal
+ */
 export interface OpenInternetJudgement {
     /**
      * The accepts to blame: those whose own block is the open Internet, or, for a run stitched from narrow
@@ -614,6 +641,7 @@ function addressRegions(
  * address of a family, or a contiguous allowed run holding more public addresses than one block of
  * `minIpv4Prefix`/`minIpv6Prefix` bits: the set version of `isOpenInternet`, judged per run, so a single office
  * address is not the open Internet, nor is private space, nor an office address beside a /16.
+ * @internal
  */
 export function openInternetAt(
     evaluation: AccessEvaluation,
@@ -692,6 +720,7 @@ function judgeRuns(
 /**
  * Ports of `ports` that the evaluation lets in from the open Internet over tcp or udp (see
  * {@link openInternetAt}), with the accepts to blame.
+ * @internal
  */
 export function internetExposures(
     evaluation: AccessEvaluation,
@@ -717,7 +746,10 @@ export function internetExposures(
     return exposures;
 }
 
-/** Access from the open Internet over one protocol and family, on one interval of ports. */
+/**
+ * Access from the open Internet over one protocol and family, on one interval of ports.
+ * @internal
+ */
 export interface OpenInternetAccess {
     readonly protocol: PacketProtocol;
     readonly family: IpFamily;
@@ -730,6 +762,7 @@ export interface OpenInternetAccess {
 /**
  * Everything the open Internet reaches, on every protocol and port: {@link openInternetAt} judged once per
  * interval of ports on which nothing changes (cut at every region's and every deciding accept's bounds).
+ * @internal
  */
 export function openInternetAccess(
     evaluation: AccessEvaluation,
@@ -772,7 +805,10 @@ export function openInternetAccess(
     return found;
 }
 
-/** Everything one peer is allowed, for display: protocol `all` when every port of every protocol is. */
+/**
+ * Everything one peer is allowed, for display: protocol `all` when every port of every protocol is.
+ * @internal
+ */
 export interface PeerAccess {
     readonly peer: PeerSpace;
     readonly access: readonly { readonly protocol: Protocol; readonly ports: readonly PortRange[] }[];
@@ -790,7 +826,10 @@ function peerKey(peer: PeerSpace): string {
     }
 }
 
-/** Groups an evaluation's regions by peer, in first-seen order (the graph's edges). */
+/**
+ * Groups an evaluation's regions by peer, in first-seen order (the graph's edges).
+ * @internal
+ */
 export function accessByPeer(evaluation: AccessEvaluation): PeerAccess[] {
     const byPeer = new Map<string, { peer: PeerSpace; regions: AllowedRegion[] }>();
     for (const region of evaluation.regions) {
@@ -817,7 +856,10 @@ export function accessByPeer(evaluation: AccessEvaluation): PeerAccess[] {
     });
 }
 
-/** The rules that match one packet from one part of the peer space (see {@link matchPacket}). */
+/**
+ * The rules that match one packet from one part of the peer space (see {@link matchPacket}).
+ * @internal
+ */
 export interface PacketMatch {
     /** Peers on which the same rules match: an address interval, a source group or one family of a prefix list. */
     readonly peer: PeerSpace;
@@ -837,6 +879,7 @@ export interface PacketMatch {
  * parts inside it (an address interval; a group or prefix list, which then has a part of its own even when no
  * rule names it). Matching and order are {@link evaluateAccess}'s: a group or prefix list is matched by rules
  * naming it and by any-address blocks of its family only, rules the API would reject match nothing.
+ * @internal
  */
 export function matchPacket(
     rules: readonly SecurityRule<string>[],
@@ -948,7 +991,10 @@ export function matchPacket(
     return found;
 }
 
-/** False for a rule the API would reject (bad ports, priority, CIDR, protocol or policy): it matches nothing. */
+/**
+ * False for a rule the API would reject (bad ports, priority, CIDR, protocol or policy): it matches nothing.
+ * @internal
+ */
 export function isEvaluable(rule: SecurityRule<string>): boolean {
     return boxOf(rule) !== undefined;
 }

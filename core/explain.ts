@@ -13,7 +13,10 @@ import { StackAttachment, StackGroup, StackRule } from "./stack";
  * evaluation the policies and the graph use.
  */
 
-/** The packet asked about: ingress, one protocol, one port (ignored for protocols without ports). */
+/**
+ * The packet asked about: ingress, one protocol, one port (ignored for protocols without ports).
+ * @internal
+ */
 export interface PacketQuestion {
     readonly protocol: PacketProtocol;
     readonly port: number;
@@ -21,7 +24,10 @@ export interface PacketQuestion {
     readonly peer?: PeerSpace;
 }
 
-/** What decides a packet from one part of the peer space. */
+/**
+ * What decides a packet from one part of the peer space.
+ * @internal
+ */
 export type Decision =
     /** The peer is a member of one of the pooled groups whose `innerAccessPolicy` is Accept. */
     | { readonly kind: "inner-access"; readonly group: StackGroup }
@@ -33,7 +39,10 @@ export type Decision =
     /** Nothing matches: denied. */
     | { readonly kind: "no-match" };
 
-/** Something unseen or not known yet that could decide the packet otherwise. */
+/**
+ * Something unseen or not known yet that could decide the packet otherwise.
+ * @internal
+ */
 export type Unsure =
     /** A rule of the pool whose values are not known yet (`fields`, as the provider names them). */
     | { readonly kind: "unknown-rule"; readonly rule: StackRule; readonly fields: readonly string[] }
@@ -49,6 +58,7 @@ export type Unsure =
      */
     | { readonly kind: "peer-addresses"; readonly rules: readonly StackRule[] };
 
+/** @internal */
 export interface PeerExplanation {
     readonly peer: PeerSpace;
     /** The matching rules, in evaluation order. */
@@ -59,7 +69,10 @@ export interface PeerExplanation {
     readonly unless: readonly Unsure[];
 }
 
-/** The explanation for one pool of groups on one NIC type. */
+/**
+ * The explanation for one pool of groups on one NIC type.
+ * @internal
+ */
 export interface ScopeExplanation {
     readonly nicType: NicType;
     readonly peers: readonly PeerExplanation[];
@@ -67,7 +80,10 @@ export interface ScopeExplanation {
     readonly refused: readonly StackRule[];
 }
 
-/** The groups whose rules are evaluated together for a member attachment, or one group on its own. */
+/**
+ * The groups whose rules are evaluated together for a member attachment, or one group on its own.
+ * @internal
+ */
 export interface ExplainScope {
     readonly groups: readonly StackGroup[];
     /** Ids of joined groups outside the stack. */
@@ -76,6 +92,7 @@ export interface ExplainScope {
     readonly unknownGroups: number;
 }
 
+/** @internal */
 export function attachmentScope(attachment: StackAttachment): ExplainScope {
     return {
         groups: attachment.groups.flatMap((ref) => (ref.kind === "stack" ? [ref.group] : [])),
@@ -84,6 +101,7 @@ export function attachmentScope(attachment: StackAttachment): ExplainScope {
     };
 }
 
+/** @internal */
 export function groupScope(group: StackGroup): ExplainScope {
     return { groups: [group], outside: [], unknownGroups: 0 };
 }
@@ -94,6 +112,7 @@ const MATCHING_FIELDS = RULE_FIELDS.filter((field) => field !== "securityGroupId
 /**
  * The fields of a rule whose values are not known yet and that decide what it matches. A source group's id
  * that the join resolved (through the dependencies, as in every preview) is known for what matters.
+ * @internal
  */
 export function unknownRuleFields(rule: Pick<StackRule, "reading" | "source">): string[] {
     return MATCHING_FIELDS.filter(
@@ -170,6 +189,7 @@ function couldOverturn(
 /**
  * Explains one packet against a scope's rules, per NIC type the scope's network has (intranet only in a VPC;
  * intranet and internet in a classic network).
+ * @internal
  */
 export function explainPacket(scope: ExplainScope, packet: PacketQuestion): ScopeExplanation[] {
     const stackRules = scope.groups.flatMap((group) => group.rules);

@@ -34,7 +34,10 @@ import { exceedsRuleLimits, isRejected } from "./validity";
  * `tests/core/exposureBounds.test.ts`.
  */
 
-/** Something whose rules or values the stack does not show. */
+/**
+ * Something whose rules or values the stack does not show.
+ * @internal
+ */
 export type Uncertainty =
     | {
           readonly kind: "rule";
@@ -50,13 +53,16 @@ export type Uncertainty =
     | { readonly kind: "unknown-group" };
 
 /** The rules of a group outside the stack that the stack writes (`securityGroupId` names it), and who joins it. */
-export interface OutsideGroup {
+interface OutsideGroup {
     readonly id: string;
     readonly rules: readonly StackRule[];
     readonly attachments: readonly StackAttachment[];
 }
 
-/** A place where access is judged. */
+/**
+ * A place where access is judged.
+ * @internal
+ */
 export type ExposureScope =
     /** Member attachments that pool the same groups (DESIGN §4): one evaluation for all of them. */
     | {
@@ -74,7 +80,10 @@ export type ExposureScope =
     /** Rules written to groups that cannot be named yet. */
     | { readonly kind: "unknown-group"; readonly rules: readonly StackRule[] };
 
-/** A risky port the known rules open to the open Internet in a scope. */
+/**
+ * A risky port the known rules open to the open Internet in a scope.
+ * @internal
+ */
 export interface DefiniteExposure {
     /** The accept to blame. */
     readonly rule: StackRule;
@@ -88,12 +97,13 @@ export interface DefiniteExposure {
 }
 
 /** A risky port that the open Internet may reach in a scope, though no known rule opens it. */
-export interface PossibleExposure {
+interface PossibleExposure {
     readonly port: number;
     /** What could open it. Never empty. */
     readonly causes: readonly Uncertainty[];
 }
 
+/** @internal */
 export interface ScopeExposure {
     readonly scope: ExposureScope;
     /** Everything the known rules open to the open Internet, on every protocol and port. */
@@ -103,24 +113,25 @@ export interface ScopeExposure {
     readonly possible: readonly PossibleExposure[];
 }
 
+/** @internal */
 export interface ExposureSettings extends BroadnessLimits {
     readonly riskyPorts: readonly number[];
 }
 
 /** A known rule of a lower bound, with the stack rule it comes from. */
-export interface KnownRule {
+interface KnownRule {
     readonly rule: SecurityRule<string>;
     readonly stackRule: StackRule;
 }
 
 /** One evaluation of a lower bound: rules that decide, and the groups whose members get in on everything. */
-export interface LowerBound {
+interface LowerBound {
     readonly rules: readonly KnownRule[];
     readonly innerAccessGroups: readonly string[];
 }
 
 /** The groups outside the stack that the stack writes rules to or joins, by id. */
-export function outsideGroups(model: StackModel): OutsideGroup[] {
+function outsideGroups(model: StackModel): OutsideGroup[] {
     const found = new Map<string, { id: string; rules: StackRule[]; attachments: StackAttachment[] }>();
     const entry = (id: string) => {
         let group = found.get(id);
@@ -150,6 +161,7 @@ export function outsideGroups(model: StackModel): OutsideGroup[] {
 /**
  * Every scope of a stack: each distinct pool of member attachments, each stack group nothing joins, each outside
  * group the stack writes rules to that nothing joins, and the rules written to groups not known yet.
+ * @internal
  */
 export function exposureScopes(model: StackModel): ExposureScope[] {
     const outside = outsideGroups(model);
@@ -225,7 +237,7 @@ type Standing =
     | { readonly kind: "unknown"; readonly fields: readonly string[] };
 
 /** The fields of a rule whose values are not known yet, as the provider names them. */
-export function unknownFields(reading: RuleReading): string[] {
+function unknownFields(reading: RuleReading): string[] {
     // `raw` holds the fields in the order the provider declares them; the group a rule is written to is judged
     // apart (a scope of its own), and a description decides nothing.
     return Object.keys(reading.raw).filter(
@@ -306,13 +318,13 @@ function scopeRules(scope: ExposureScope): readonly StackRule[] {
  * The networks a scope may be in (true: VPC). An ENI's groups share its network, so a pool with a group of the
  * stack is in that group's network; groups outside the stack alone may be in either.
  */
-export function scopeNetworks(scope: ExposureScope): readonly boolean[] {
+function scopeNetworks(scope: ExposureScope): readonly boolean[] {
     const groups = scope.kind === "members" ? scope.groups : scope.kind === "group" ? [scope.group] : [];
     return groups.length === 0 ? [true, false] : [groups.every((group) => group.reading.vpc)];
 }
 
 /** NIC types to judge: intranet only in a VPC, both in a classic network. */
-export function networkNicTypes(vpc: boolean): readonly NicType[] {
+function networkNicTypes(vpc: boolean): readonly NicType[] {
     return vpc ? ["intranet"] : NIC_TYPES;
 }
 
@@ -330,7 +342,10 @@ function innerAccessGroups(scope: ExposureScope): string[] {
     return groups.filter((group) => group.reading.innerAccept === true).map((group) => group.urn);
 }
 
-/** One evaluation of a lower bound, in one network and for one NIC type. */
+/**
+ * One evaluation of a lower bound, in one network and for one NIC type.
+ * @internal
+ */
 export interface NetworkLowerBound extends LowerBound {
     readonly vpc: boolean;
     readonly nicType: NicType;
@@ -357,6 +372,7 @@ function lowerBoundsOf(scope: ExposureScope, vpc: boolean, entries: readonly Ent
 /**
  * The lower bounds of a scope: one evaluation per network it may be in and NIC type, or, for rules written to
  * groups not known yet, one per accept.
+ * @internal
  */
 export function lowerBounds(scope: ExposureScope): NetworkLowerBound[] {
     return scopeNetworks(scope).flatMap((vpc) => lowerBoundsOf(scope, vpc, entriesOf(scope, vpc)));
@@ -712,9 +728,12 @@ function everyUncertainty(scope: ExposureScope, entries: readonly Entry[]): Unce
 }
 
 /** Messages name a handful: an instance may list thousands of groups outside the stack. */
-export const NAMED_AT_MOST = 5;
+const NAMED_AT_MOST = 5;
 
-/** The first {@link NAMED_AT_MOST} items, then `N more` standing for the rest. */
+/**
+ * The first {@link NAMED_AT_MOST} items, then `N more` standing for the rest.
+ * @internal
+ */
 export function atMost(items: readonly string[], max = NAMED_AT_MOST): string[] {
     return items.length <= max ? [...items] : [...items.slice(0, max), `${items.length - max} more`];
 }
@@ -722,6 +741,7 @@ export function atMost(items: readonly string[], max = NAMED_AT_MOST): string[] 
 /**
  * An uncertainty as a noun phrase for messages. A rule or an outside group carries an appositive with its
  * commas (`security group sg-1, outside this stack,`), so that `A, x, or B, y, drops tcp 22` reads.
+ * @internal
  */
 export function describeUncertainty(uncertainty: Uncertainty): string {
     switch (uncertainty.kind) {
@@ -739,7 +759,7 @@ export function describeUncertainty(uncertainty: Uncertainty): string {
 }
 
 /** Where the known rules open a scope to the open Internet, whatever network it turns out to be in. */
-export interface OpenExposure {
+interface OpenExposure {
     /** The accept to blame. */
     readonly rule: StackRule;
     readonly protocol: PacketProtocol;
@@ -766,6 +786,7 @@ function intersectRanges(a: readonly PortRange[], b: readonly PortRange[]): Port
  * Judges one scope: where the known rules open it to the open Internet in every network it may be in (`open`),
  * the risky ports among those with what could still close them (`definite`), and the risky ports that only
  * something unknown or unseen could open (`possible`).
+ * @internal
  */
 export function judgeScope(scope: ExposureScope, settings: ExposureSettings): ScopeExposure {
     const unseen = unseenGroups(scope);
@@ -912,7 +933,10 @@ export function judgeScope(scope: ExposureScope, settings: ExposureSettings): Sc
     return { scope, open: openList, definite, possible };
 }
 
-/** Judges every scope of a stack ({@link exposureScopes}). */
+/**
+ * Judges every scope of a stack ({@link exposureScopes}).
+ * @internal
+ */
 export function judgeExposure(model: StackModel, settings: ExposureSettings): ScopeExposure[] {
     return exposureScopes(model).map((scope) => judgeScope(scope, settings));
 }

@@ -5,7 +5,10 @@ import { riskyPresetPorts } from "./presets";
 import { problem, Problem } from "./problems";
 import { Direction, dropBaselineRule, GroupContext, NicType, peerCidr, SecurityRule } from "./rule";
 
-/** How a group's drop baseline is laid out. */
+/**
+ * How a group's drop baseline is laid out.
+ * @internal
+ */
 export interface DropBaselineOptions {
     /** Priority of every baseline rule. Defaults to {@link BASELINE_PRIORITY}. */
     readonly priority?: number;
@@ -18,6 +21,7 @@ export interface DropBaselineOptions {
  * `drop-baseline-ipv6`, `drop-baseline-egress`…). A `0.0.0.0/0` drop covers only IPv4 and only its own NIC
  * type, so a classic-network group also needs an internet-side drop, and a group with IPv6 accepts an `::/0`
  * drop; otherwise an allow would not be the only hole.
+ * @internal
  */
 export function dropBaselineRules(
     group: GroupContext,
@@ -51,6 +55,7 @@ export function dropBaselineRules(
 /**
  * An accept at or below the baseline's priority never takes effect: the lower number wins and, at equal
  * priority, drop beats accept. Returns the problem, if any, for one rule.
+ * @internal
  */
 export function allowPriorityProblems(
     rule: SecurityRule<unknown>,
@@ -72,6 +77,7 @@ export function allowPriorityProblems(
 /**
  * Why a rule authorizes classic-network intranet access by address, or undefined. The classic intranet is
  * shared with other tenants, so an address block there does not mean "our machines": use a source group.
+ * @internal
  */
 export function classicIntranetCidrReason(
     rule: SecurityRule<unknown>,
@@ -95,6 +101,7 @@ export function classicIntranetCidrReason(
  * Why an accept opens a risky service port (SSH, RDP, databases, caches… — the risky presets) to the open
  * Internet, or undefined. Components refuse this even when asked for it as a "public" port: the policy pack
  * rejects it as mandatory, and administration belongs behind a source group.
+ * @internal
  */
 export function publicRiskyPortReason(rule: SecurityRule<unknown>): string | undefined {
     if (rule.direction !== "ingress" || rule.policy !== "accept") {

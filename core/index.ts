@@ -1,15 +1,97 @@
-export * from "./problems";
-export * from "./limits";
-export * from "./ports";
-export * from "./cidr";
-export * from "./rule";
-export * from "./presets";
-export * from "./read";
-export * from "./effective";
-export * from "./stack";
-export * from "./groupRules";
-export * from "./policyDefaults";
-export * from "./validity";
-export * from "./exposure";
-export * from "./members";
-export * from "./explain";
+// `alicloud-secure-groups/core`: the rule model, exported by name (README "The rule model"). The stack model the
+// policies and the gate evaluate (read, stack, effective, explain, attribution, wire) stays internal: import it
+// from its module inside this repository.
+export {
+    EVERY_PORT,
+    formatPortRange,
+    hasPorts,
+    isAllPorts,
+    isProtocol,
+    NO_PORTS,
+    parsePortRange,
+    portRange,
+    type PortRange,
+    portRangeProblems,
+    Protocol,
+    PROTOCOLS,
+} from "./ports";
+export {
+    type BroadnessLimits,
+    type Cidr,
+    cidrContains,
+    cidrProblems,
+    cidrsOverlap,
+    type IpFamily,
+    isAnyAddress,
+    isBroadCidr,
+    isPrivateCidr,
+    parseCidr,
+} from "./cidr";
+export {
+    type Direction,
+    DIRECTIONS,
+    effectiveNicType,
+    evaluationOrder,
+    type GroupContext,
+    NIC_TYPES,
+    NicType,
+    type Peer,
+    type RulePart,
+    type RulePaths,
+    rulePaths,
+    RULE_POLICIES,
+    RulePolicy,
+    ruleProblems,
+    ruleSetProblems,
+    type SecurityGroupRuleInputs,
+    type SecurityRule,
+    toRuleInputs,
+} from "./rule";
+export { problem, type Problem, renderProblem } from "./problems";
+export {
+    isPresetName,
+    type PresetEntry,
+    PresetName,
+    PRESET_NAMES,
+    PRESETS,
+    type ServicePreset,
+} from "./presets";
+export {
+    BASELINE_PRIORITY,
+    DEFAULT_ALLOW_PRIORITY,
+    DEFAULT_PUBLIC_PORTS,
+    isPortNumber,
+    isValidPriority,
+    MAX_GROUP_REFERENCE_RULES,
+    MAX_GROUPS_PER_INSTANCE,
+    MAX_RULES_PER_GROUP,
+    MIN_IPV4_PREFIX,
+    MIN_IPV6_PREFIX,
+    PORT_MAX,
+    PORT_MIN,
+    PRIORITY_HIGHEST,
+    PRIORITY_LOWEST,
+    PROVIDER_DEFAULT_POLICY,
+    PROVIDER_DEFAULT_PRIORITY,
+} from "./limits";
+export {
+    type AttachmentSpec,
+    DEFAULT_SERVICE_GROUP_LIMITS,
+    EXCLUDED_FIELDS,
+    type ExcludedField,
+    type GroupLimit,
+    MEMBER_GROUP_FIELDS,
+    MEMBER_TYPES,
+    memberDisplayName,
+    type MemberRelation,
+    type MemberType,
+    memberTypeOf,
+    modelledPaths,
+    NETWORK_CARRIERS,
+    type NetworkSpec,
+    SERVICE_LIMIT_SOURCES,
+    type ServiceLimitKey,
+    VPC_TYPE,
+    VSWITCH_TYPE,
+} from "./members/catalog";
+export { isMemberType } from "./members/read";

@@ -52,6 +52,10 @@ export function isPortNumber(value: unknown): value is number {
     return typeof value === "number" && Number.isInteger(value) && value >= PORT_MIN && value <= PORT_MAX;
 }
 
-/** The tag key every component adds so that owners can find managed groups. */
+/**
+ * The tag key every component adds so that owners can find managed groups.
+ * @internal
+ */
 export const MANAGED_BY_TAG_KEY = "managed-by";
+/** @internal */
 export const MANAGED_BY_TAG_VALUE = "alicloud-secure-groups";

@@ -17,7 +17,7 @@ export type Protocol = (typeof Protocol)[keyof typeof Protocol];
 export const PROTOCOLS: readonly Protocol[] = Object.values(Protocol);
 
 /** Protocols whose rules carry a real port range; every other protocol takes only `-1/-1`. */
-export const PORTED_PROTOCOLS: readonly Protocol[] = ["tcp", "udp"];
+const PORTED_PROTOCOLS: readonly Protocol[] = ["tcp", "udp"];
 
 /** An inclusive port interval. `{ from: -1, to: -1 }` is Alibaba's "no ports" for icmp, icmpv6, gre and all. */
 export interface PortRange {
@@ -37,7 +37,10 @@ export function isProtocol(value: unknown): value is Protocol {
     return typeof value === "string" && (PROTOCOLS as readonly string[]).includes(value);
 }
 
-/** Reads a protocol the way the API does: case-insensitively. Returns undefined for anything else. */
+/**
+ * Reads a protocol the way the API does: case-insensitively. Returns undefined for anything else.
+ * @internal
+ */
 export function parseProtocol(value: unknown): Protocol | undefined {
     if (typeof value !== "string") {
         return undefined;
@@ -66,7 +69,10 @@ export function formatPortRange(range: PortRange): string {
     return `${range.from}/${range.to}`;
 }
 
-/** `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches. */
+/**
+ * `tcp 22`, `tcp 8000-8080`, `all protocols`, `icmp`: how messages spell what a rule matches.
+ * @internal
+ */
 export function describeTraffic(protocol: Protocol, ports: PortRange): string {
     if (protocol === "all") {
         return "all protocols";
@@ -82,7 +88,10 @@ export function portRange(ports: number | readonly [number, number]): PortRange 
     return typeof ports === "number" ? { from: ports, to: ports } : { from: ports[0], to: ports[1] };
 }
 
-/** Why a range is not acceptable for a protocol, or undefined when the API would accept it. */
+/**
+ * Why a range is not acceptable for a protocol, or undefined when the API would accept it.
+ * @internal
+ */
 export function portRangeError(protocol: Protocol, range: PortRange): string | undefined {
     if (!hasPorts(protocol)) {
         return range.from === -1 && range.to === -1 ? undefined : `must be "-1/-1" for protocol ${protocol}`;
@@ -114,7 +123,10 @@ export function isAllPorts(protocol: Protocol, range: PortRange): boolean {
     return true;
 }
 
-/** Sorts and merges overlapping or adjacent intervals. */
+/**
+ * Sorts and merges overlapping or adjacent intervals.
+ * @internal
+ */
 export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
     const sorted = [...ranges].sort((a, b) => a.from - b.from || a.to - b.to);
     const merged: PortRange[] = [];
@@ -129,15 +141,20 @@ export function mergePortRanges(ranges: readonly PortRange[]): PortRange[] {
     return merged;
 }
 
+/** @internal */
 export function rangesOverlap(a: PortRange, b: PortRange): boolean {
     return a.from <= b.to && b.from <= a.to;
 }
 
+/** @internal */
 export function rangeContainsPort(range: PortRange, port: number): boolean {
     return range.from <= port && port <= range.to;
 }
 
-/** The ports of `ranges` that no range of `removed` holds, merged and ascending. */
+/**
+ * The ports of `ranges` that no range of `removed` holds, merged and ascending.
+ * @internal
+ */
 export function subtractPortRanges(ranges: readonly PortRange[], removed: readonly PortRange[]): PortRange[] {
     const cut = mergePortRanges(removed);
     const left: PortRange[] = [];

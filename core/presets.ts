@@ -93,7 +93,10 @@ export function isPresetName(value: unknown): value is PresetName {
     return typeof value === "string" && Object.prototype.hasOwnProperty.call(PRESETS, value);
 }
 
-/** Every tcp/udp port of the risky presets, ascending: the policy pack's default `riskyPorts`. */
+/**
+ * Every tcp/udp port of the risky presets, ascending: the policy pack's default `riskyPorts`.
+ * @internal
+ */
 export function riskyPresetPorts(): number[] {
     const ports = new Set<number>();
     for (const preset of Object.values(PRESETS) as ServicePreset[]) {

@@ -17,7 +17,10 @@ export interface Problem {
     readonly hint?: string;
 }
 
-/** Renders a value for an error message the way the user wrote it: strings quoted, arrays and objects as JSON. */
+/**
+ * Renders a value for an error message the way the user wrote it: strings quoted, arrays and objects as JSON.
+ * @internal
+ */
 export function describeValue(value: unknown): string {
     // Stand-ins for a value not known yet or secret are shown as they are, never quoted as something written.
     if (value === UNKNOWN_LABEL || value === SECRET_LABEL) {
@@ -56,13 +59,19 @@ export function renderProblem(found: Problem): string {
     return `${found.path} ${renderReason(found)}`;
 }
 
-/** The sentence without its path, for a consumer that names the path itself (the engine, for a property error). */
+/**
+ * The sentence without its path, for a consumer that names the path itself (the engine, for a property error).
+ * @internal
+ */
 export function renderReason(found: Problem): string {
     const reason = `${found.reason} (got ${describeValue(found.value)})`;
     return found.hint === undefined ? reason : `${reason}; ${found.hint}`;
 }
 
-/** `problems` without repeats (same path, reason and value): one bad argument behind several rules, one line. */
+/**
+ * `problems` without repeats (same path, reason and value): one bad argument behind several rules, one line.
+ * @internal
+ */
 export function uniqueProblems(problems: readonly Problem[]): Problem[] {
     const seen = new Set<string>();
     return problems.filter((found) => {
@@ -75,6 +84,7 @@ export function uniqueProblems(problems: readonly Problem[]): Problem[] {
  * `problems` with a secret value never shown: the value becomes {@link SECRET_LABEL}, and every spelling of
  * it in a reason or hint (as written, quoted, and any other form the caller names, such as a block's network
  * address) becomes `[secret]` too.
+ * @internal
  */
 export function redactSecretValue(
     problems: readonly Problem[],

@@ -12,7 +12,10 @@ import { SECRET_SIG, SIG_KEY, UNKNOWN_SENTINELS } from "./wire";
  * never aborts the judgement of a whole stack. Nothing here throws on odd input.
  */
 
-/** The type of {@link UNKNOWN}; nominal, so that no other object passes for it. */
+/**
+ * The type of {@link UNKNOWN}; nominal, so that no other object passes for it.
+ * @internal
+ */
 export class UnknownValue {
     private readonly unknownBrand = "unknown";
 
@@ -25,19 +28,32 @@ export class UnknownValue {
     }
 }
 
-/** The marker core uses for a value that is not known yet (preview). Reports print it as `[unknown]`. */
+/**
+ * The marker core uses for a value that is not known yet (preview). Reports print it as `[unknown]`.
+ * @internal
+ */
 export const UNKNOWN: UnknownValue = Object.freeze(new UnknownValue()) as UnknownValue;
+/** @internal */
 export type Unknown = UnknownValue;
 
-/** A value that may be unknown in preview. */
+/**
+ * A value that may be unknown in preview.
+ * @internal
+ */
 export type Maybe<T> = T | Unknown;
 
-/** True when a value is present and known. */
+/**
+ * True when a value is present and known.
+ * @internal
+ */
 export function isKnown<T>(value: Maybe<T> | undefined): value is T {
     return value !== undefined && !(value instanceof UnknownValue);
 }
 
-/** True for {@link UNKNOWN}, any `@pulumi/policy` unknown sentinel, or the SDK's unknown sentinel string. */
+/**
+ * True for {@link UNKNOWN}, any `@pulumi/policy` unknown sentinel, or the SDK's unknown sentinel string.
+ * @internal
+ */
 export function isUnknown(value: unknown): value is Unknown {
     return value instanceof UnknownValue || (typeof value === "string" && UNKNOWN_SENTINELS.includes(value));
 }
@@ -46,7 +62,7 @@ export function isUnknown(value: unknown): value is Unknown {
  * True for a secret as `@pulumi/policy` wraps it (an instance of its `Secret` class, which has a `value`) or
  * as the wire format spells it. Recognised by shape so that core does not depend on `@pulumi/policy`.
  */
-export function isWrappedSecret(value: unknown): value is { value: unknown } {
+function isWrappedSecret(value: unknown): value is { value: unknown } {
     if (typeof value !== "object" || value === null) {
         return false;
     }
@@ -64,7 +80,10 @@ export function isWrappedSecret(value: unknown): value is { value: unknown } {
     }
 }
 
-/** Reads one property without ever throwing: unknown (or a throwing proxy) becomes {@link UNKNOWN}. */
+/**
+ * Reads one property without ever throwing: unknown (or a throwing proxy) becomes {@link UNKNOWN}.
+ * @internal
+ */
 export function readKey(source: unknown, key: string | number): unknown {
     if (typeof source !== "object" || source === null || isUnknown(source)) {
         return isUnknown(source) ? UNKNOWN : undefined;
@@ -97,6 +116,7 @@ const MAX_DEPTH = 24;
 /**
  * A deep plain copy of a (possibly proxied) property value: unknowns become {@link UNKNOWN}, secrets are
  * unwrapped, functions dropped, cycles and excessive depth cut off (as undefined).
+ * @internal
  */
 export function toPlain(value: unknown, depth = 0): unknown {
     const current = unwrap(value);
@@ -141,7 +161,10 @@ export function toPlain(value: unknown, depth = 0): unknown {
     return copy;
 }
 
-/** A string, {@link UNKNOWN}, or undefined for anything else (absent, wrong type, empty after trim). */
+/**
+ * A string, {@link UNKNOWN}, or undefined for anything else (absent, wrong type, empty after trim).
+ * @internal
+ */
 export function readString(source: unknown, key: string): Maybe<string> | undefined {
     const value = readKey(source, key);
     if (value === UNKNOWN) {
@@ -150,33 +173,14 @@ export function readString(source: unknown, key: string): Maybe<string> | undefi
     return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
 
-/** A list of strings where each element may be unknown; a non-list gives undefined, an unknown list UNKNOWN. */
-export function readStringList(source: unknown, key: string): Maybe<Maybe<string>[]> | undefined {
-    const value = toPlain(readKey(source, key));
-    if (value === UNKNOWN) {
-        return UNKNOWN;
-    }
-    if (!Array.isArray(value)) {
-        return undefined;
-    }
-    const list: Maybe<string>[] = [];
-    for (const item of value) {
-        if (item === UNKNOWN) {
-            list.push(UNKNOWN);
-        } else if (typeof item === "string" && item.trim() !== "") {
-            list.push(item);
-        }
-    }
-    return list;
-}
-
 /** Fields of `alicloud.ecs.SecurityGroupRule` that name the rule's peer. */
-export const RULE_PEER_FIELDS = ["cidrIp", "ipv6CidrIp", "sourceSecurityGroupId", "prefixListId"] as const;
-export type RulePeerField = (typeof RULE_PEER_FIELDS)[number];
+const RULE_PEER_FIELDS = ["cidrIp", "ipv6CidrIp", "sourceSecurityGroupId", "prefixListId"] as const;
+type RulePeerField = (typeof RULE_PEER_FIELDS)[number];
 
 /**
  * A `SecurityGroupRule` as written, field by field: `undefined` means absent, {@link UNKNOWN} not known yet.
  * Values of the wrong type are kept in `raw` so that messages can show what the user wrote.
+ * @internal
  */
 export interface RuleReading {
     readonly raw: Readonly<Record<string, unknown>>;
@@ -200,7 +204,10 @@ export interface RuleReading {
     readonly description: Maybe<string> | undefined;
 }
 
-/** Every input of a rule the reading reads. */
+/**
+ * Every input of a rule the reading reads.
+ * @internal
+ */
 export const RULE_FIELDS = [
     "type",
     "ipProtocol",
@@ -236,7 +243,10 @@ const parseDirection = lowerEnum<Direction>(["ingress", "egress"]);
 const parsePolicy = lowerEnum<RulePolicy>(["accept", "drop"]);
 const parseNicType = lowerEnum<NicType>(["intranet", "internet"]);
 
-/** A priority as a number, also when written as a string (the API returns `"1"`); undefined otherwise. */
+/**
+ * A priority as a number, also when written as a string (the API returns `"1"`); undefined otherwise.
+ * @internal
+ */
 export function parsePriority(value: unknown): number | undefined {
     if (typeof value === "number") {
         return value;
@@ -245,12 +255,15 @@ export function parsePriority(value: unknown): number | undefined {
 }
 
 /** The one peer field of a rule and its value as written. */
-export interface PeerReading {
+interface PeerReading {
     readonly field: RulePeerField;
     readonly value: Maybe<string>;
 }
 
-/** Reads a `SecurityGroupRule`'s properties (proxied or plain). Never throws. */
+/**
+ * Reads a `SecurityGroupRule`'s properties (proxied or plain). Never throws.
+ * @internal
+ */
 export function readRule(props: unknown): RuleReading {
     const raw: Record<string, unknown> = {};
     for (const field of RULE_FIELDS) {
@@ -292,6 +305,7 @@ export function readRule(props: unknown): RuleReading {
  * NIC type `effectiveNicType` gives), or undefined when a field that decides matching is unknown, missing or
  * malformed. `vpc` says whether the rule's group is a VPC group. Peer ids are kept as written; callers that
  * join a stack replace group ids with their own keys.
+ * @internal
  */
 export function ruleFromReading(reading: RuleReading, vpc: boolean): SecurityRule<string> | undefined {
     const { direction, protocol, ports } = reading;
@@ -326,7 +340,7 @@ export function ruleFromReading(reading: RuleReading, vpc: boolean): SecurityRul
 }
 
 /** The peer with its id known, or undefined. A cross-account owner that is still unknown is left out. */
-export function knownPeerOf(peer: PeerReading, owner?: Maybe<string>): Peer<string> | undefined {
+function knownPeerOf(peer: PeerReading, owner?: Maybe<string>): Peer<string> | undefined {
     if (!isKnown(peer.value)) {
         return undefined;
     }
@@ -344,7 +358,10 @@ export function knownPeerOf(peer: PeerReading, owner?: Maybe<string>): Peer<stri
     }
 }
 
-/** A `SecurityGroup` as written. */
+/**
+ * A `SecurityGroup` as written.
+ * @internal
+ */
 export interface GroupReading {
     readonly raw: Readonly<Record<string, unknown>>;
     /** True with a `vpcId` (known or not), false without: a classic-network group. */
@@ -373,7 +390,10 @@ const GROUP_FIELDS = [
     "innerAccess",
 ];
 
-/** Reads a `SecurityGroup`'s properties (proxied or plain). Never throws. */
+/**
+ * Reads a `SecurityGroup`'s properties (proxied or plain). Never throws.
+ * @internal
+ */
 export function readGroup(props: unknown): GroupReading {
     const raw: Record<string, unknown> = {};
     for (const field of GROUP_FIELDS) {
@@ -421,5 +441,7 @@ export function readGroup(props: unknown): GroupReading {
     };
 }
 
+/** @internal */
 export const SECURITY_GROUP_TYPE = "alicloud:ecs/securityGroup:SecurityGroup";
+/** @internal */
 export const SECURITY_GROUP_RULE_TYPE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";

@@ -148,7 +148,10 @@ export function evaluationOrder(
     return a.priority - b.priority || (a.policy === b.policy ? 0 : a.policy === "drop" ? -1 : 1);
 }
 
-/** The CIDR a rule's peer names, or undefined for group and prefix-list peers (or an unparseable CIDR). */
+/**
+ * The CIDR a rule's peer names, or undefined for group and prefix-list peers (or an unparseable CIDR).
+ * @internal
+ */
 export function peerCidr(peer: Peer<unknown>): Cidr | undefined {
     return peer.kind === "cidr" || peer.kind === "ipv6Cidr" ? parseCidr(peer.cidr) : undefined;
 }
@@ -273,7 +276,10 @@ export function ruleSetProblems(rules: readonly SecurityRule<unknown>[], field: 
     return problems;
 }
 
-/** Settings of the broad-intranet judgement; shared by components and the policy pack. */
+/**
+ * Settings of the broad-intranet judgement; shared by components and the policy pack.
+ * @internal
+ */
 export interface BroadAccessSettings extends BroadnessLimits {
     /** tcp/udp ports that may face `0.0.0.0/0`/`::/0`. Defaults to {@link DEFAULT_PUBLIC_PORTS}. */
     readonly publicPorts?: readonly number[];
@@ -282,11 +288,7 @@ export interface BroadAccessSettings extends BroadnessLimits {
 }
 
 /** True when every port of a tcp/udp rule is one of `publicPorts` (the Internet service case). */
-export function onlyPublicPorts(
-    protocol: Protocol,
-    ports: PortRange,
-    publicPorts: readonly number[],
-): boolean {
+function onlyPublicPorts(protocol: Protocol, ports: PortRange, publicPorts: readonly number[]): boolean {
     if (!hasPorts(protocol) || ports.to - ports.from > 65535) {
         return false;
     }
@@ -304,6 +306,7 @@ export function onlyPublicPorts(
  * internet-NIC rule of a classic group, and an intranet rule of a classic group (the intranet every tenant of
  * the classic network shares). `group` says which, for the words: without it, `0.0.0.0/0` is "every address".
  * Drops never count: the drop baseline itself names `0.0.0.0/0`.
+ * @internal
  */
 export function broadIntranetAccessReason(
     rule: Pick<SecurityRule<unknown>, "direction" | "policy" | "nicType" | "peer" | "protocol" | "ports">,
@@ -350,6 +353,7 @@ const MAX_DECLARED_PUBLIC_PORTS = 16;
  * How a deliberate public service on an any-address accept is declared: the `publicPorts` list that would let
  * it through (`ports`), or why no declaration can (`refused`): a risky port must never face the Internet,
  * publicPorts covers tcp and udp ports only, and a wide range is not one service.
+ * @internal
  */
 export function publicPortsDeclaration(
     rule: Pick<SecurityRule<unknown>, "protocol" | "ports">,
@@ -381,7 +385,10 @@ export function publicPortsDeclaration(
     return { ports: [...publicPorts, ...added].sort((a, b) => a - b) };
 }
 
-/** The drop-all baseline rule that backs every group: all protocols, all addresses, lowest priority. */
+/**
+ * The drop-all baseline rule that backs every group: all protocols, all addresses, lowest priority.
+ * @internal
+ */
 export function dropBaselineRule(
     options: { direction?: Direction; cidr?: string; priority?: number; nicType?: NicType } = {},
 ): SecurityRule<never> {

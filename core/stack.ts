@@ -32,6 +32,7 @@ import { isRejected } from "./validity";
 /**
  * One resource as a stack policy or the offline gate sees it. `props` may be `@pulumi/policy`'s proxy.
  * `propertyDependencies` values may be URNs or resource objects with a `urn` (as `@pulumi/policy` passes them).
+ * @internal
  */
 export interface StackResourceInput {
     readonly urn: string;
@@ -43,12 +44,16 @@ export interface StackResourceInput {
     readonly id?: string;
 }
 
-/** How a group reference (a rule's group, a source group, a member's group) resolved. */
+/**
+ * How a group reference (a rule's group, a source group, a member's group) resolved.
+ * @internal
+ */
 export type GroupRef =
     | { readonly kind: "stack"; readonly group: StackGroup }
     | { readonly kind: "external"; readonly id: string; readonly ownerId?: string }
     | { readonly kind: "unknown" };
 
+/** @internal */
 export interface StackGroup {
     readonly urn: string;
     readonly name: string;
@@ -66,6 +71,7 @@ export interface StackGroup {
     readonly network: NetworkOf;
 }
 
+/** @internal */
 export interface StackRule {
     readonly urn: string;
     readonly name: string;
@@ -80,6 +86,7 @@ export interface StackRule {
     readonly rule: SecurityRule<string> | undefined;
 }
 
+/** @internal */
 export interface StackAttachment {
     readonly member: StackMember;
     /** The paths the groups come from (e.g. `securityGroups`, `networkInterfaces.securityGroupIds`). */
@@ -90,6 +97,7 @@ export interface StackAttachment {
     readonly unknownCount: number;
 }
 
+/** @internal */
 export interface StackMember {
     /** The resource to change: the member, or for attachment resources the first one naming the member. */
     readonly urn: string;
@@ -103,6 +111,7 @@ export interface StackMember {
     readonly network: NetworkOf;
 }
 
+/** @internal */
 export interface StackModel {
     readonly groups: readonly StackGroup[];
     readonly rules: readonly StackRule[];
@@ -116,7 +125,7 @@ export interface StackModel {
 }
 
 /** The group id rules use in {@link StackRule.rule}: the URN for a stack group, the id for an external one. */
-export function groupKeyOf(ref: GroupRef): string | undefined {
+function groupKeyOf(ref: GroupRef): string | undefined {
     switch (ref.kind) {
         case "stack":
             return ref.group.urn;
@@ -167,7 +176,10 @@ function idOf(resource: StackResourceInput): string | undefined {
     return typeof id === "string" && id !== "" && isKnown(id) ? id : undefined;
 }
 
-/** Joins a stack's resources. Never throws; resources of other types are ignored. */
+/**
+ * Joins a stack's resources. Never throws; resources of other types are ignored.
+ * @internal
+ */
 export function joinStack(resources: readonly StackResourceInput[]): StackModel {
     const lookup = networkLookup(resources);
     const groups: StackGroup[] = [];
@@ -462,7 +474,10 @@ function joinAttachment(
     return { member, fields: reading.fields, groups: found, unknownCount: unresolved };
 }
 
-/** An evaluation plus whether it saw every rule that matters. */
+/**
+ * An evaluation plus whether it saw every rule that matters.
+ * @internal
+ */
 export interface StackEvaluation extends AccessEvaluation {
     /** False when some rule (or group) could not be read yet: conclusions about allowed access may be partial. */
     readonly complete: boolean;
@@ -477,6 +492,7 @@ export interface StackEvaluation extends AccessEvaluation {
 /**
  * Effective access of one group on its own: its rules, and inner access for its members when its
  * `innerAccessPolicy` is Accept. Group peers are keyed by {@link groupKeyOf} (the URN of a stack group).
+ * @internal
  */
 export function evaluateGroup(
     group: StackGroup,
@@ -488,6 +504,7 @@ export function evaluateGroup(
 /**
  * Effective access of a member attachment (an ENI, an instance's primary NIC, a launch template): the rules
  * of all its groups pooled, inner access for every group with `innerAccessPolicy: Accept`.
+ * @internal
  */
 export function evaluateAttachment(
     attachment: StackAttachment,

@@ -108,7 +108,10 @@ function contextProblems(stackRule: StackRule): Problem[] {
 
 const REJECTIONS = new WeakMap<StackRule, readonly Problem[]>();
 
-/** Everything the API would refuse about one rule on its own; empty when it would create it (or may). */
+/**
+ * Everything the API would refuse about one rule on its own; empty when it would create it (or may).
+ * @internal
+ */
 export function ruleRejections(rule: StackRule): readonly Problem[] {
     let problems = REJECTIONS.get(rule);
     if (!problems) {
@@ -118,12 +121,18 @@ export function ruleRejections(rule: StackRule): readonly Problem[] {
     return problems;
 }
 
-/** True when the API would refuse the rule: it never exists, so it neither opens nor closes anything. */
+/**
+ * True when the API would refuse the rule: it never exists, so it neither opens nor closes anything.
+ * @internal
+ */
 export function isRejected(rule: StackRule): boolean {
     return ruleRejections(rule).length > 0;
 }
 
-/** The limits a group's rule set breaks (rules past the 200th, group references past the 20th are refused). */
+/**
+ * The limits a group's rule set breaks (rules past the 200th, group references past the 20th are refused).
+ * @internal
+ */
 export function groupRejections(group: StackGroup): Problem[] {
     return ruleSetProblems(
         group.rules.flatMap((r) => (r.rule ? [r.rule] : [])),
@@ -131,7 +140,10 @@ export function groupRejections(group: StackGroup): Problem[] {
     );
 }
 
-/** Whether a group holds more rules, or more group references, than the API takes: some of them are refused. */
+/**
+ * Whether a group holds more rules, or more group references, than the API takes: some of them are refused.
+ * @internal
+ */
 export function exceedsRuleLimits(group: StackGroup): boolean {
     const rules = group.rules.flatMap((r) => (r.rule ? [r.rule] : []));
     return (

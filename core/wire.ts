@@ -4,21 +4,37 @@
  * — core's property reading, the gate's engine — takes them from here.
  */
 
-/** The key of every special value: secrets, resource references, assets, archives, output values. */
+/**
+ * The key of every special value: secrets, resource references, assets, archives, output values.
+ * @internal
+ */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-/** A secret: `{ [SIG_KEY]: SECRET_SIG, value }`. */
+/**
+ * A secret: `{ [SIG_KEY]: SECRET_SIG, value }`.
+ * @internal
+ */
 export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** A reference to a resource: `{ [SIG_KEY]: RESOURCE_REF_SIG, urn, id? }`. */
+/**
+ * A reference to a resource: `{ [SIG_KEY]: RESOURCE_REF_SIG, urn, id? }`.
+ * @internal
+ */
 export const RESOURCE_REF_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-/** An Output passed as a value: `{ [SIG_KEY]: OUTPUT_VALUE_SIG, value?, secret?, dependencies? }`. */
+/**
+ * An Output passed as a value: `{ [SIG_KEY]: OUTPUT_VALUE_SIG, value?, secret?, dependencies? }`.
+ * @internal
+ */
 export const OUTPUT_VALUE_SIG = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 
-/** The string the engine sends for a value it cannot know during a preview. */
+/**
+ * The string the engine sends for a value it cannot know during a preview.
+ * @internal
+ */
 export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * The sentinels `@pulumi/policy` (proxy.js) uses for unknown booleans, numbers, strings, arrays, assets,
  * archives and objects. The string one is the engine's own {@link UNKNOWN_SENTINEL}.
+ * @internal
  */
 export const UNKNOWN_SENTINELS: readonly string[] = [
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
@@ -30,7 +46,13 @@ export const UNKNOWN_SENTINELS: readonly string[] = [
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
 ];
 
-/** How reports and messages show a value not known before deployment. */
+/**
+ * How reports and messages show a value not known before deployment.
+ * @internal
+ */
 export const UNKNOWN_LABEL = "[unknown]";
-/** How reports and messages show a secret value: never the value itself. */
+/**
+ * How reports and messages show a secret value: never the value itself.
+ * @internal
+ */
 export const SECRET_LABEL = "[secret]";

@@ -20,6 +20,7 @@ export interface ProjectSettings {
 }
 
 export interface ProjectOptions {
+    /** Defaults to `dev`. */
     readonly stack?: string;
     /** `KEY=VALUE` pairs from `--config`; a bare key goes to the project's namespace, as with `pulumi config set`. */
     readonly config?: readonly string[];
@@ -36,7 +37,7 @@ export interface ProjectOptions {
 /** The environment variable holding secret config values as a YAML or JSON mapping. */
 const SECRET_CONFIG_ENV = "ALICLOUD_SG_SECRET_CONFIG";
 
-export const DEFAULT_STACK = "dev";
+const DEFAULT_STACK = "dev";
 export const DEFAULT_ORGANIZATION = "organization";
 
 function readYaml(file: string, kind: GateError["kind"] = "project"): unknown {

@@ -29,8 +29,12 @@ export const disallowShadowedRule: StackValidationPolicy = {
                         }
                         const drops = outcome.overriddenBy.map((other) => evaluation.stackRules[other]);
                         const strongest = Math.min(...drops.map((drop) => drop.rule?.priority ?? Infinity));
+                        // An audited rule is named after its group already (`sgr-1 of db (sg-1)`): said once.
+                        const ofGroup = ` of ${group.name}`;
+                        const dropName = (name: string) =>
+                            name.endsWith(ofGroup) ? name.slice(0, -ofGroup.length) : name;
                         reportViolation(
-                            `${describeRule(stackRule, stackRule.rule)} but never takes effect: drop rule${drops.length > 1 ? "s" : ""} ${drops.map((drop) => drop.name).join(", ")} of ${group.name} cover${drops.length > 1 ? "" : "s"} everything it matches; remove it, or give it a smaller priority number than ${strongest}.`,
+                            `${describeRule(stackRule, stackRule.rule)} but never takes effect: drop rule${drops.length > 1 ? "s" : ""} ${drops.map((drop) => dropName(drop.name)).join(", ")}${ofGroup} cover${drops.length > 1 ? "" : "s"} everything it matches; remove it, or give it a smaller priority number than ${strongest}.`,
                             stackRule.urn,
                         );
                     });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Collects what `alicloud-sg audit --aliyun DIR` reads, with the aliyun CLI, for every region of an account (or
 // those given), following every page: security groups and their rules (both NIC types for classic-network
-// groups), instances, ENIs, launch templates (default versions) and scaling configurations. Only read calls;
+// groups), instances, ENIs, launch templates (default versions), scaling configurations, ECI container groups
+// and ACK node pools. Only read calls;
 // `--print-ram-policy` prints the RAM policy that allows exactly them. Each response is written as the CLI
 // printed it, one file per page: DIR/<region>/<Action>[.<id>][.<nicType>].<page>.json.
 //
@@ -22,6 +23,9 @@ const RAM_ACTIONS = [
     "ecs:DescribeLaunchTemplates",
     "ecs:DescribeLaunchTemplateVersions",
     "ess:DescribeScalingConfigurations",
+    "eci:DescribeContainerGroups",
+    "cs:DescribeClusters",
+    "cs:DescribeClusterNodePools",
 ];
 
 function ramPolicy() {
@@ -61,7 +65,7 @@ function parseArgs(argv) {
     return options;
 }
 
-/** Runs `aliyun <product> <api> --<param> <value>...` and parses what it prints. */
+/** Runs `aliyun <product> <api> --<param> <value>...` (an RPC API) and parses what it prints. */
 function call(options, product, api, params) {
     const args = [product, api];
     for (const [key, value] of Object.entries(params)) {
@@ -72,6 +76,15 @@ function call(options, product, api, params) {
     if (params.RegionId) {
         args.push("--region", params.RegionId);
     }
+    return run(options, args);
+}
+
+/** Runs `aliyun <product> GET <path> --region <region>` (a RESTful API, as ACK's) and parses what it prints. */
+function get(options, product, path, region) {
+    return run(options, [product, "GET", path, "--region", region]);
+}
+
+function run(options, args) {
     if (options.profile) {
         args.push("--profile", options.profile);
     }
@@ -110,7 +123,7 @@ async function pages(options, product, api, params, paging, fileBase) {
     for (let page = 1; ; page++) {
         const request =
             paging.kind === "token"
-                ? { ...params, MaxResults: paging.size, NextToken: token }
+                ? { ...params, [paging.sizeParam ?? "MaxResults"]: paging.size, NextToken: token }
                 : { ...params, PageNumber: page, PageSize: paging.size };
         const response = await call(options, product, api, request);
         write(`${fileBase}.${page}.json`, response);
@@ -146,7 +159,7 @@ async function collectRegion(options, region) {
     /** Every page of one call in this region, written under `<dir>/<file>.<page>.json`. */
     const regionPages = (product, api, paging, params = {}, file = api) =>
         pages(options, product, api, { RegionId: region, ...params }, paging, join(dir, file));
-    const byToken = (size) => ({ kind: "token", size });
+    const byToken = (size, sizeParam) => ({ kind: "token", size, sizeParam });
     const byPage = { kind: "page", size: 50 };
 
     const groups = (await regionPages("ecs", "DescribeSecurityGroups", byToken(100))).flatMap((page) =>
@@ -181,6 +194,16 @@ async function collectRegion(options, region) {
         ),
     );
     await regionPages("ess", "DescribeScalingConfigurations", byPage);
+    // ECI pages by NextToken with `Limit` (at most 20) rather than MaxResults.
+    await regionPages("eci", "DescribeContainerGroups", byToken(20, "Limit"));
+    // ACK's API is RESTful: every cluster the account has (one unpaged list), then each cluster's node pools in
+    // this region. The list itself joins nothing and is not written; the node pools carry their groups.
+    const clusters = await get(options, "cs", "/clusters", region);
+    const here = (Array.isArray(clusters) ? clusters : []).filter((cluster) => cluster.region_id === region);
+    await eachLimited(here, options.concurrency, async ({ cluster_id: id }) => {
+        const pools = await get(options, "cs", `/clusters/${id}/nodepools`, region);
+        write(join(dir, `DescribeClusterNodePools.${id}.json`), pools);
+    });
     return { groups: groups.length };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Writes `components/schema.json`, the component package's schema as the Pulumi SDK's own analyzer infers it from
- * the TypeScript types: the provider `pulumi package add` starts for Python, Go, .NET and YAML serves exactly
+ * the TypeScript types: the provider `pulumi package add` starts for Python, Go, .NET, Java and YAML serves exactly
  * this (`GetSchema`), and the components check argument keys against it. `npm run docs:schema` regenerates it;
  * tests/components/packageSchema.test.ts fails when it is stale.
  */

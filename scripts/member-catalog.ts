@@ -310,7 +310,11 @@ export async function renderProviderFields(
         "// input property of every resource type that names security groups. Do not edit; the catalog",
         "// (catalog.ts) models or excludes each one, and tests/core/memberCatalog.test.ts fails when this is stale.",
         "",
-        "/** One property path of a resource type's inputs that names security groups. */",
+        // Internal to the repository: stripped from the published types (tsconfig.build.json's stripInternal).
+        "/**",
+        " * One property path of a resource type's inputs that names security groups.",
+        " * @internal",
+        " */",
         "export interface ProviderGroupField {",
         "    /** The type token, e.g. `alicloud:ecs/instance:Instance`. */",
         "    readonly type: string;",
@@ -326,8 +330,10 @@ export async function renderProviderFields(
         "    readonly doc: string;",
         "}",
         "",
+        "/** @internal */",
         `export const PROVIDER_VERSION = ${JSON.stringify(version)};`,
         "",
+        "/** @internal */",
         `export const PROVIDER_GROUP_FIELDS: readonly ProviderGroupField[] = ${JSON.stringify(fields, null, 4)};`,
         "",
     ].join("\n");

@@ -13,18 +13,25 @@ import { idsIn, topLevelKey, valuesAt } from "./read";
  * that names nothing in the stack leaves the network unknown.
  */
 
-/** A VPC as far as it is known: the URN of the VPC resource in the stack, its id, or both. */
+/**
+ * A VPC as far as it is known: the URN of the VPC resource in the stack, its id, or both.
+ * @internal
+ */
 export interface VpcRef {
     readonly urn?: string;
     readonly id?: string;
 }
 
+/** @internal */
 export type NetworkOf =
     | { readonly kind: "vpc"; readonly vpc: VpcRef; readonly via: string }
     | { readonly kind: "classic"; readonly via: string }
     | { readonly kind: "unknown" };
 
-/** One resource as the network resolution reads it. */
+/**
+ * One resource as the network resolution reads it.
+ * @internal
+ */
 export interface NetworkResource {
     readonly urn: string;
     readonly type: string;
@@ -34,14 +41,20 @@ export interface NetworkResource {
     readonly id: string | undefined;
 }
 
-/** How the stack's resources are found: by URN, by id, and a property's dependency URNs. */
+/**
+ * How the stack's resources are found: by URN, by id, and a property's dependency URNs.
+ * @internal
+ */
 export interface NetworkLookup {
     readonly byUrn: ReadonlyMap<string, NetworkResource>;
     readonly byId: ReadonlyMap<string, NetworkResource>;
     readonly dependencies: (resource: NetworkResource, property: string) => readonly string[];
 }
 
-/** True, false, or undefined when the two cannot be told apart yet. */
+/**
+ * True, false, or undefined when the two cannot be told apart yet.
+ * @internal
+ */
 export function sameVpc(a: VpcRef, b: VpcRef): boolean | undefined {
     if (a.id !== undefined && b.id !== undefined) {
         return a.id === b.id;
@@ -53,7 +66,10 @@ export function sameVpc(a: VpcRef, b: VpcRef): boolean | undefined {
     return undefined;
 }
 
-/** `VPC main` (the VPC resource's logical name), `VPC vpc-123` (its id), or `a VPC not known yet`. */
+/**
+ * `VPC main` (the VPC resource's logical name), `VPC vpc-123` (its id), or `a VPC not known yet`.
+ * @internal
+ */
 export function describeVpc(vpc: VpcRef, lookup: NetworkLookup): string {
     const resource = vpc.urn !== undefined ? lookup.byUrn.get(vpc.urn) : undefined;
     return resource ? `VPC ${resource.name}` : vpc.id !== undefined ? `VPC ${vpc.id}` : "a VPC not known yet";
@@ -100,6 +116,7 @@ function referenced(
 /**
  * The network of a resource (a member, a security group, a vSwitch, a scaling group). A resource whose fields
  * lead to two different VPCs, or to nothing known, is "can't tell".
+ * @internal
  */
 export function networkOf(resource: NetworkResource, lookup: NetworkLookup, depth = 0): NetworkOf {
     if (resource.type === VPC_TYPE) {

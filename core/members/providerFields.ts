@@ -2,7 +2,10 @@
 // input property of every resource type that names security groups. Do not edit; the catalog
 // (catalog.ts) models or excludes each one, and tests/core/memberCatalog.test.ts fails when this is stale.
 
-/** One property path of a resource type's inputs that names security groups. */
+/**
+ * One property path of a resource type's inputs that names security groups.
+ * @internal
+ */
 export interface ProviderGroupField {
     /** The type token, e.g. `alicloud:ecs/instance:Instance`. */
     readonly type: string;
@@ -18,8 +21,10 @@ export interface ProviderGroupField {
     readonly doc: string;
 }
 
+/** @internal */
 export const PROVIDER_VERSION = "3.108.0";
 
+/** @internal */
 export const PROVIDER_GROUP_FIELDS: readonly ProviderGroupField[] = [
     {
         type: "alicloud:ackone/cluster:Cluster",

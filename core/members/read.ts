@@ -9,6 +9,7 @@ import { AttachmentSpec, MemberType, memberTypeOf } from "./catalog";
 /**
  * One set of groups evaluated together: one network interface of a member (or one whitelist). The quota,
  * the one-type rule and pooled evaluation apply per attachment.
+ * @internal
  */
 export interface AttachmentReading {
     /** The paths the groups come from, as the catalog spells them (`networkInterfaces.securityGroupIds`). */
@@ -29,7 +30,10 @@ function segmentsOf(path: string): string[] {
     return path.split(".");
 }
 
-/** The top-level property of a path: `networkInterfaces` for `networkInterfaces[].securityGroupIds`. */
+/**
+ * The top-level property of a path: `networkInterfaces` for `networkInterfaces[].securityGroupIds`.
+ * @internal
+ */
 export function topLevelKey(path: string): string {
     return segmentsOf(path)[0].replace(/\[\]$/, "");
 }
@@ -62,6 +66,7 @@ function elementsOf(value: unknown): unknown[] {
  * The values at a path, lists flattened. Lenient on shape: providers have typed some nested inputs as one object
  * in one version and a list in another (`ecs.Instance.networkInterfaces`), so both are read wherever either is.
  * An unknown on the way is one {@link UNKNOWN} value; an absent one contributes nothing.
+ * @internal
  */
 export function valuesAt(source: unknown, path: string): unknown[] {
     return walk(source, segmentsOf(path));
@@ -87,7 +92,10 @@ function walk(source: unknown, segments: readonly string[]): unknown[] {
     );
 }
 
-/** Ids in one value: a string (possibly `sg-1,sg-2`), a list of them, or unknown. */
+/**
+ * Ids in one value: a string (possibly `sg-1,sg-2`), a list of them, or unknown.
+ * @internal
+ */
 export function idsIn(value: unknown): Maybe<string>[] {
     if (value === UNKNOWN || isUnknown(value)) {
         return [UNKNOWN];
@@ -176,7 +184,10 @@ function readSpec(spec: AttachmentSpec, props: unknown): AttachmentReading[] {
     return readings;
 }
 
-/** Reads the attachments of a resource by its catalog entry (or none for a type that names no group). */
+/**
+ * Reads the attachments of a resource by its catalog entry (or none for a type that names no group).
+ * @internal
+ */
 export function readMemberAttachments(entry: MemberType, props: unknown): AttachmentReading[] {
     try {
         return entry.attachments.flatMap((spec) => readSpec(spec, props));
@@ -186,7 +197,10 @@ export function readMemberAttachments(entry: MemberType, props: unknown): Attach
     }
 }
 
-/** Reads the group attachments of a resource of any type; empty for a type the catalog does not model. */
+/**
+ * Reads the group attachments of a resource of any type; empty for a type the catalog does not model.
+ * @internal
+ */
 export function readAttachments(type: string, props: unknown): AttachmentReading[] {
     const entry = memberTypeOf(type);
     return entry ? readMemberAttachments(entry, props) : [];

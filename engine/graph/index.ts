@@ -5,13 +5,14 @@ import type { GateOutput } from "../output";
 import type { GateError } from "../errors";
 import { renderErrorReport } from "../preview";
 import { sourceLabel } from "../report";
-import { loadProjectRecordingSecrets } from "../secrets";
+import { loadProjectRecordingSecrets, type SecretValues } from "../secrets";
+import { SECRET_LABEL } from "../../core/wire";
 import { renderDot, renderDotError } from "./dot";
 import { renderMermaid, renderMermaidError } from "./mermaid";
-import { graphDocument, graphOfResources, type GraphModel } from "./model";
+import { graphDocument, graphOfResources, type GraphDocument, type GraphModel } from "./model";
 import { renderSvg } from "./svg";
 
-export * from "./model";
+export { graphDocument, type GraphModel } from "./model";
 export { renderDot } from "./dot";
 export { renderMermaid } from "./mermaid";
 export { renderSvg } from "./svg";
@@ -50,11 +51,45 @@ export async function graphProject(options: GraphCommandOptions = {}): Promise<S
     return { project: project.name, stack: project.stack, graph: graphOfResources(run.resources) };
 }
 
-export async function renderGraph(stackGraph: StackGraph, format: GraphFormat): Promise<string> {
+/**
+ * The JSON graph with every node id that holds a secret (`cidr:10.99.0.0/16` from a secret CIDR) numbered as its
+ * own secret (`cidr:[secret 1]`): the scrubbing of the written document would otherwise give two secret blocks
+ * one id, merging their nodes and edges for any reader that keys on it.
+ */
+function graphDocumentKeepingSecretsApart(
+    graph: GraphModel,
+    secrets: SecretValues | undefined,
+): GraphDocument {
+    const document = graphDocument(graph);
+    if (!secrets || secrets.size === 0) {
+        return document;
+    }
+    const renamed = new Map<string, string>();
+    for (const node of document.nodes) {
+        const scrubbed = secrets.scrubText(node.id);
+        if (scrubbed !== node.id) {
+            renamed.set(node.id, scrubbed.replace(SECRET_LABEL, `[secret ${renamed.size + 1}]`));
+        }
+    }
+    const id = (old: string) => renamed.get(old) ?? old;
+    return {
+        nodes: document.nodes.map((node) => ({ ...node, id: id(node.id) })),
+        edges: document.edges.map((edge) => ({ ...edge, from: id(edge.from), to: id(edge.to) })),
+    };
+}
+
+/** The graph in `format`; `secrets`, when given, keeps secret nodes apart in JSON (the writer scrubs them). */
+export async function renderGraph(
+    stackGraph: StackGraph,
+    format: GraphFormat,
+    secrets?: SecretValues,
+): Promise<string> {
     const title = `${stackGraph.project} (stack ${stackGraph.stack})`;
     switch (format) {
         case "json":
-            return JSON.stringify(graphDocument(stackGraph.graph), null, 2) + "\n";
+            return (
+                JSON.stringify(graphDocumentKeepingSecretsApart(stackGraph.graph, secrets), null, 2) + "\n"
+            );
         case "mermaid":
             return renderMermaid(stackGraph.graph);
         case "dot":

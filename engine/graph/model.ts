@@ -120,7 +120,10 @@ const INTERNET_NODE_ID = "internet";
 const CLASSIC_INTRANET_NODE_ID = "classic-intranet";
 const CLASSIC_INTRANET_LABEL = "classic intranet (all tenants)";
 
-/** The analyzer's view of recorded resources: what the policy pack's stack policies join, too. */
+/**
+ * The analyzer's view of recorded resources: what the policy pack's stack policies join, too.
+ * @internal
+ */
 export function stackInputs(resources: readonly RecordedResource[], deployed = false): StackResourceInput[] {
     return resources.map((resource) => ({
         urn: resource.urn,
@@ -138,7 +141,10 @@ const memberLabel = (member: StackGroup["attachments"][number]["member"]): strin
 /** The node id of a rule written to a group that cannot be named yet. */
 export const UNKNOWN_GROUP_NODE_ID = "unknown-group";
 
-/** Group node ids: the logical name, made unique when two groups share one (under different parents). */
+/**
+ * Group node ids: the logical name, made unique when two groups share one (under different parents).
+ * @internal
+ */
 export function groupIds(groups: readonly StackGroup[]): Map<string, string> {
     const ids = new Map<string, string>();
     const used = new Set<string>([INTERNET_NODE_ID, CLASSIC_INTRANET_NODE_ID, UNKNOWN_GROUP_NODE_ID]);
@@ -156,7 +162,10 @@ export function groupIds(groups: readonly StackGroup[]): Map<string, string> {
 const externalId = (groupId: string, ownerId?: string) =>
     `external:${ownerId === undefined ? groupId : `${ownerId}/${groupId}`}`;
 
-/** Builds the graph of a stack's resources. Never throws on odd input: what cannot be read draws nothing. */
+/**
+ * Builds the graph of a stack's resources. Never throws on odd input: what cannot be read draws nothing.
+ * @internal
+ */
 export function buildGraph(model: StackModel, options: GraphOptions = {}): GraphModel {
     const risky = options.riskyPorts ?? riskyPresetPorts();
     const limits: BroadnessLimits = {

@@ -225,7 +225,10 @@ function renameSources(report: Report, rename: (text: string) => string): Report
     return { ...report, document: { ...report.document, violations } };
 }
 
-/** The joined model of a side's resources: groups, rules and members as the policies and the graph see them. */
+/**
+ * The joined model of a side's resources: groups, rules and members as the policies and the graph see them.
+ * @internal
+ */
 export function sideModel(side: LoadedSide): StackModel {
     return joinStack(stackInputs(side.resources, side.deployed));
 }

@@ -600,6 +600,118 @@ describe("audit: reading aliyun CLI responses", () => {
         });
     });
 
+    describe("an account with ECI container groups and ACK node pools", () => {
+        const dir = path.join(FIXTURES, "container-account");
+        const region = "cn-shanghai";
+        const loaded = loadAliyunDir(dir);
+        const ECI = "alicloud:eci/containerGroup:ContainerGroup";
+        const POOL = "alicloud:cs/nodePool:NodePool";
+
+        it("records each container group and node pool as the provider records it", () => {
+            assert.deepStrictEqual(
+                loaded.resources
+                    .filter((r) => r.type === ECI || r.type === POOL)
+                    .map((r) => [r.type, r.urn.split("::").pop(), r.name, r.inputs]),
+                [
+                    [
+                        ECI,
+                        "eci-uf6etl00000000001",
+                        "nightly-etl (eci-uf6etl00000000001)",
+                        {
+                            containerGroupName: "nightly-etl",
+                            securityGroupId: "sg-uf6jobs000000000001",
+                            vswitchId: "vsw-uf6jobs0000000000001",
+                            tags: { owner: "data" },
+                        },
+                    ],
+                    [
+                        ECI,
+                        "eci-uf6report000000001",
+                        "weekly-report (eci-uf6report000000001)",
+                        {
+                            containerGroupName: "weekly-report",
+                            securityGroupId: "sg-uf6nodes00000000001",
+                            vswitchId: "vsw-uf6jobs0000000000001",
+                            tags: {},
+                        },
+                    ],
+                    // A pool created before multiple groups carries only security_group_id.
+                    [
+                        POOL,
+                        "np0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5",
+                        "legacy-single-group (np0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5)",
+                        {
+                            nodePoolName: "legacy-single-group",
+                            securityGroupId: "sg-uf6nodes00000000001",
+                            vswitchIds: ["vsw-uf6nodes000000000001"],
+                        },
+                    ],
+                    [
+                        POOL,
+                        "np7f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9",
+                        "default-nodepool (np7f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9)",
+                        {
+                            nodePoolName: "default-nodepool",
+                            securityGroupIds: ["sg-uf6nodes00000000001", "sg-uf6jobs000000000001"],
+                            securityGroupId: "sg-uf6nodes00000000001",
+                            vswitchIds: ["vsw-uf6nodes000000000001", "vsw-uf6nodes000000000002"],
+                        },
+                    ],
+                ],
+            );
+            assert.strictEqual(
+                byUrn(loaded.resources, urn(region, POOL, "np7f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9")).urn,
+                "urn:pulumi:cn-shanghai::aliyun::alicloud:cs/nodePool:NodePool::np7f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9",
+            );
+        });
+
+        it("draws the pool's groups together: SSH from the Internet reaches a pool whose other group drops all", () => {
+            const document = graphDocument(graphAuditSource({ aliyun: dir }).graph);
+            assert.deepStrictEqual(
+                document.nodes.map((node) => [node.id, node.instances]),
+                [
+                    ["internet", []],
+                    [
+                        "batch-jobs (sg-uf6jobs000000000001)",
+                        [
+                            "ECI container group nightly-etl (eci-uf6etl00000000001)",
+                            "ACK node pool default-nodepool (np7f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9)",
+                        ],
+                    ],
+                    [
+                        "k8s-nodes (sg-uf6nodes00000000001)",
+                        [
+                            "ECI container group weekly-report (eci-uf6report000000001)",
+                            "ACK node pool legacy-single-group (np0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5)",
+                            "ACK node pool default-nodepool (np7f3b2c1d0e9f8a7b6c5d4e3f2a1b0c9)",
+                        ],
+                    ],
+                ],
+            );
+            assert.deepStrictEqual(document.edges, [
+                {
+                    from: "k8s-nodes (sg-uf6nodes00000000001)",
+                    to: "batch-jobs (sg-uf6jobs000000000001)",
+                    protocol: "tcp",
+                    ports: ["9100/9100"],
+                },
+                // batch-jobs' drop-all at priority 100 loses to k8s-nodes' accept at priority 1 in the pooled set.
+                {
+                    from: "internet",
+                    to: "k8s-nodes (sg-uf6nodes00000000001)",
+                    protocol: "tcp",
+                    ports: ["22/22"],
+                },
+                {
+                    from: "k8s-nodes (sg-uf6nodes00000000001)",
+                    to: "k8s-nodes (sg-uf6nodes00000000001)",
+                    protocol: "all",
+                    ports: ["-1/-1"],
+                },
+            ]);
+        });
+    });
+
     describe("refuses, in one line naming the file", () => {
         const failure = (files: Record<string, string>): string => {
             const dir = tempDir();
@@ -670,6 +782,14 @@ describe("audit: reading aliyun CLI responses", () => {
                         '{"TotalCount": 1, "Instances": {"Instance": [{"InstanceId": 42, "InstanceName": "web-1", "SecurityGroupIds": {"SecurityGroupId": ["sg-bp1web"]}}]}}',
                 }),
                 "--aliyun DIR/cn-hangzhou/instances.json: an item of Instances.Instance has no InstanceId (found 42); collect it again",
+            );
+            // ACK answers in its own nesting: the message names the field as the response spells it.
+            assert.strictEqual(
+                failure({
+                    "cn-shanghai/pools.json":
+                        '{"nodepools": [{"nodepool_info": {"name": "default-nodepool"}, "scaling_group": {"security_group_ids": ["sg-uf6nodes"]}}]}',
+                }),
+                "--aliyun DIR/cn-shanghai/pools.json: an item of nodepools has no nodepool_info.nodepool_id (found null); collect it again",
             );
         });
 

@@ -145,7 +145,7 @@ describe("alicloud-sg audit", function () {
                     "advisory",
                     "disallow-shadowed-rule",
                     `sgr-bp1dbmysql000000001 of ${db}`,
-                    `Rule sgr-bp1dbmysql000000001 of ${db} allows tcp 3306 from security group ${app} at priority 1 but never takes effect: drop rule sgr-bp1dbdropmysql00003 of ${db} of ${db} covers everything it matches; remove it, or give it a smaller priority number than 1.`,
+                    `Rule sgr-bp1dbmysql000000001 of ${db} allows tcp 3306 from security group ${app} at priority 1 but never takes effect: drop rule sgr-bp1dbdropmysql00003 of ${db} covers everything it matches; remove it, or give it a smaller priority number than 1.`,
                 ),
                 f(
                     "advisory",

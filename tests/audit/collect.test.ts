@@ -99,6 +99,31 @@ function account() {
                 SecurityGroupId: "sg-m5ecollect00000001",
             },
         ],
+        // 21 container groups: two ECI pages of at most 20.
+        containerGroups: Array.from({ length: 21 }, (_, n) => ({
+            region: "cn-hangzhou",
+            ContainerGroupId: `eci-bp1collect${String(n).padStart(6, "0")}`,
+            ContainerGroupName: `job-${n}`,
+            SecurityGroupId: "sg-bp1collect00000003",
+            VSwitchId: "vsw-bp1collect000001",
+            Tags: [{ Key: "owner", Value: "team-a" }],
+        })),
+        clusters: [
+            { cluster_id: "c1collect0000000000000000000001", name: "prod", region_id: "cn-hangzhou" },
+            { cluster_id: "c2collect0000000000000000000002", name: "edge", region_id: "cn-qingdao" },
+        ],
+        nodePools: {
+            c1collect0000000000000000000001: [
+                {
+                    nodepool_info: { nodepool_id: "np1collect00000000000000000001", name: "default" },
+                    scaling_group: {
+                        security_group_ids: ["sg-bp1collect00000004"],
+                        vswitch_ids: ["vsw-bp1collect000001"],
+                    },
+                },
+            ],
+            c2collect0000000000000000000002: [],
+        },
     };
 }
 
@@ -181,6 +206,10 @@ describe("scripts/collect-aliyun.mjs", function () {
                 PageSize: "50",
             }),
             `ess DescribeScalingConfigurations ${JSON.stringify({ RegionId: "cn-hangzhou", PageNumber: "1", PageSize: "50" })}`,
+            `eci DescribeContainerGroups ${JSON.stringify({ RegionId: "cn-hangzhou", Limit: "20" })}`,
+            `eci DescribeContainerGroups ${JSON.stringify({ RegionId: "cn-hangzhou", Limit: "20", NextToken: "20" })}`,
+            `cs GET ${JSON.stringify({ path: "/clusters" })}`,
+            `cs GET ${JSON.stringify({ path: "/clusters/c1collect0000000000000000000001/nodepools" })}`,
             qd("DescribeSecurityGroups", { MaxResults: "100" }),
             qd("DescribeSecurityGroupAttribute", {
                 SecurityGroupId: "sg-m5ecollect00000001",
@@ -196,6 +225,9 @@ describe("scripts/collect-aliyun.mjs", function () {
             qd("DescribeNetworkInterfaces", { MaxResults: "500" }),
             qd("DescribeLaunchTemplates", { PageNumber: "1", PageSize: "50" }),
             `ess DescribeScalingConfigurations ${JSON.stringify({ RegionId: "cn-qingdao", PageNumber: "1", PageSize: "50" })}`,
+            `eci DescribeContainerGroups ${JSON.stringify({ RegionId: "cn-qingdao", Limit: "20" })}`,
+            `cs GET ${JSON.stringify({ path: "/clusters" })}`,
+            `cs GET ${JSON.stringify({ path: "/clusters/c2collect0000000000000000000002/nodepools" })}`,
         ];
         assert.deepStrictEqual([...calls].sort(), [...expected].sort());
 
@@ -210,8 +242,19 @@ describe("scripts/collect-aliyun.mjs", function () {
                 enis: count("alicloud:ecs/ecsNetworkInterface:EcsNetworkInterface"),
                 templates: count("alicloud:ecs/ecsLaunchTemplate:EcsLaunchTemplate"),
                 scaling: count("alicloud:ess/scalingConfiguration:ScalingConfiguration"),
+                containerGroups: count("alicloud:eci/containerGroup:ContainerGroup"),
+                nodePools: count("alicloud:cs/nodePool:NodePool"),
             },
-            { groups: HANGZHOU_GROUPS + 1, rules: 3, instances: 150, enis: 1, templates: 1, scaling: 1 },
+            {
+                groups: HANGZHOU_GROUPS + 1,
+                rules: 3,
+                instances: 150,
+                enis: 1,
+                templates: 1,
+                scaling: 1,
+                containerGroups: 21,
+                nodePools: 1,
+            },
         );
         assert.deepStrictEqual(
             loaded.resources
@@ -233,7 +276,8 @@ describe("scripts/collect-aliyun.mjs", function () {
         const result = await collect(["--regions", "cn-qingdao"]);
         assert.strictEqual(result.code, 0, result.stderr);
         assert.deepStrictEqual(
-            [...new Set(result.calls.map(([, , params]) => params.RegionId))],
+            // RPC calls name the region as a parameter and a flag, RESTful (ACK) ones as the flag alone.
+            [...new Set(result.calls.map(([, , params]) => params.RegionId ?? params.region))],
             ["cn-qingdao"],
         );
     });
@@ -264,6 +308,9 @@ describe("scripts/collect-aliyun.mjs", function () {
                         "ecs:DescribeLaunchTemplates",
                         "ecs:DescribeLaunchTemplateVersions",
                         "ess:DescribeScalingConfigurations",
+                        "eci:DescribeContainerGroups",
+                        "cs:DescribeClusters",
+                        "cs:DescribeClusterNodePools",
                     ],
                     Resource: "*",
                 },

@@ -7,7 +7,9 @@
 const fs = require("fs");
 
 const [product, api, ...rest] = process.argv.slice(2);
-const params = {};
+// A RESTful call names its path after the method: `aliyun cs GET /clusters --region cn-hangzhou`.
+const restPath = api === "GET" ? rest.shift() : undefined;
+const params = restPath === undefined ? {} : { path: restPath };
 for (let i = 0; i < rest.length; i += 2) {
     params[rest[i].replace(/^--/, "")] = rest[i + 1];
 }
@@ -23,7 +25,11 @@ if (account.failOn === api) {
     fail("Forbidden.RAM", "User not authorized to operate on the specified resource.");
 }
 const region = params.RegionId;
-if (api !== "DescribeRegions" && (!region || params.region !== region)) {
+if (api === "GET") {
+    if (!params.region) {
+        fail("MissingParameter", "a RESTful call needs --region");
+    }
+} else if (api !== "DescribeRegions" && (!region || params.region !== region)) {
     fail("MissingParameter", "RegionId and --region must name the same region");
 }
 /** The account's items of the region asked for, as the API lists them (without the test's region tag). */
@@ -121,6 +127,34 @@ switch (`${product} ${api}`) {
             50,
         );
         break;
+    case "eci DescribeContainerGroups": {
+        // ECI pages with Limit (1-20) and NextToken, and lists container groups as a bare array.
+        const size = Number(params.Limit);
+        if (!(size >= 1 && size <= 20)) {
+            fail("InvalidParameter.Limit", `Limit must be 1-20 (got ${params.Limit})`);
+        }
+        const list = inRegion(account.containerGroups);
+        const start = Number(params.NextToken ?? 0);
+        response = {
+            RequestId: `req-eci-${start}`,
+            TotalCount: list.length,
+            NextToken: start + size < list.length ? String(start + size) : "",
+            ContainerGroups: list.slice(start, start + size),
+        };
+        break;
+    }
+    case "cs GET": {
+        // DescribeClusters lists the account's clusters of every region as one bare array.
+        const pools = /^\/clusters\/([^/]+)\/nodepools$/.exec(params.path);
+        if (params.path === "/clusters") {
+            response = account.clusters ?? [];
+        } else if (pools && (account.clusters ?? []).some((c) => c.cluster_id === pools[1])) {
+            response = { nodepools: (account.nodePools ?? {})[pools[1]] ?? [] };
+        } else {
+            fail("ErrorClusterNotFound", `${params.path} not found`);
+        }
+        break;
+    }
     default:
         fail("InvalidAction.NotFound", `${product} ${api} is not a call the collection script should make`);
 }

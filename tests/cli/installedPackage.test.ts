@@ -3,12 +3,238 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as ts from "typescript";
 import * as YAML from "yaml";
 import { preview, ROOT } from "../examples/gate";
 import { lineOf } from "./run";
 import { assertValidSarif } from "../engine/sarifSchema";
 
 const PACKAGE = "alicloud-secure-groups";
+
+/**
+ * What each entry point publishes, as a user's editor lists it: `type X` for a type, `X` for a value. Written out
+ * by hand, so that a name added to or dropped from the public surface is a decision this list records.
+ */
+const PUBLIC_SURFACE: Readonly<Record<string, readonly string[]>> = {
+    [PACKAGE]: [
+        "type AdminAccess",
+        "type DropBaseline",
+        "InnerAccessPolicy",
+        "type InnerTierSpec",
+        "isSecurityGroupProvider",
+        "joinSecurityGroups",
+        "type JoinSecurityGroupsOptions",
+        "NicType",
+        "type ParsedTierDescription",
+        "parseTierDescription",
+        "type ParseTierDescriptionOptions",
+        "type Portable",
+        "type PortSpec",
+        "PRESET_NAMES",
+        "PresetName",
+        "type Problem",
+        "Protocol",
+        "RedisGroupFromSource",
+        "type RedisGroupFromSourceArgs",
+        "renderProblem",
+        "type RuleArgs",
+        "RulePolicy",
+        "type RuleSpec",
+        "SecureGroup",
+        "type SecureGroupArgs",
+        "type SecurityGroupLike",
+        "type SecurityGroupProvider",
+        "type SecurityGroupSource",
+        "SecurityGroupType",
+        "type ServiceAccess",
+        "type ServiceGroupCommonArgs",
+        "ServiceGroupFromSource",
+        "type ServiceGroupFromSourceArgs",
+        "type SourceGroupSpec",
+        "type ThreeTierDescription",
+        "ThreeTierGroups",
+        "type ThreeTierGroupsArgs",
+        "threeTierGroupsFromConfig",
+        "type ThreeTierGroupsFromConfigArgs",
+        "TIER_DESCRIPTION_SCHEMA",
+        "TIER_NAMES",
+        "type TierAdminAccess",
+        "type TierDescriptionConfig",
+        "type TierGroupIds",
+        "TierName",
+        "type TierServes",
+        "type TierServiceSpec",
+        "ValidationError",
+        "WebTierGroup",
+        "type WebTierGroupArgs",
+        "type WebTierSpec",
+    ],
+    [`${PACKAGE}/core`]: [
+        "type AttachmentSpec",
+        "BASELINE_PRIORITY",
+        "type BroadnessLimits",
+        "type Cidr",
+        "cidrContains",
+        "cidrProblems",
+        "cidrsOverlap",
+        "DEFAULT_ALLOW_PRIORITY",
+        "DEFAULT_PUBLIC_PORTS",
+        "DEFAULT_SERVICE_GROUP_LIMITS",
+        "type Direction",
+        "DIRECTIONS",
+        "effectiveNicType",
+        "evaluationOrder",
+        "EVERY_PORT",
+        "EXCLUDED_FIELDS",
+        "type ExcludedField",
+        "formatPortRange",
+        "type GroupContext",
+        "type GroupLimit",
+        "hasPorts",
+        "type IpFamily",
+        "isAllPorts",
+        "isAnyAddress",
+        "isBroadCidr",
+        "isMemberType",
+        "isPortNumber",
+        "isPresetName",
+        "isPrivateCidr",
+        "isProtocol",
+        "isValidPriority",
+        "MAX_GROUP_REFERENCE_RULES",
+        "MAX_GROUPS_PER_INSTANCE",
+        "MAX_RULES_PER_GROUP",
+        "MEMBER_GROUP_FIELDS",
+        "MEMBER_TYPES",
+        "memberDisplayName",
+        "type MemberRelation",
+        "type MemberType",
+        "memberTypeOf",
+        "MIN_IPV4_PREFIX",
+        "MIN_IPV6_PREFIX",
+        "modelledPaths",
+        "NETWORK_CARRIERS",
+        "type NetworkSpec",
+        "NIC_TYPES",
+        "NicType",
+        "NO_PORTS",
+        "parseCidr",
+        "parsePortRange",
+        "type Peer",
+        "PORT_MAX",
+        "PORT_MIN",
+        "type PortRange",
+        "portRange",
+        "portRangeProblems",
+        "PRESET_NAMES",
+        "type PresetEntry",
+        "PresetName",
+        "PRESETS",
+        "PRIORITY_HIGHEST",
+        "PRIORITY_LOWEST",
+        "type Problem",
+        "problem",
+        "Protocol",
+        "PROTOCOLS",
+        "PROVIDER_DEFAULT_POLICY",
+        "PROVIDER_DEFAULT_PRIORITY",
+        "renderProblem",
+        "RULE_POLICIES",
+        "type RulePart",
+        "type RulePaths",
+        "rulePaths",
+        "RulePolicy",
+        "ruleProblems",
+        "ruleSetProblems",
+        "type SecurityGroupRuleInputs",
+        "type SecurityRule",
+        "SERVICE_LIMIT_SOURCES",
+        "type ServiceLimitKey",
+        "type ServicePreset",
+        "toRuleInputs",
+        "VPC_TYPE",
+        "VSWITCH_TYPE",
+    ],
+    [`${PACKAGE}/engine`]: [
+        "type AppliedRemediation",
+        "audit",
+        "type AuditOptions",
+        "type AuditSource",
+        "buildReport",
+        "bundledPolicyPack",
+        "type EnforcementLevel",
+        "exitCodeFor",
+        "GateError",
+        "graphAuditSource",
+        "listTemplates",
+        "loadAliyunDir",
+        "loadAuditSource",
+        "type LoadedStack",
+        "loadProject",
+        "loadStackExport",
+        "type NewProject",
+        "newProject",
+        "type NewProjectOptions",
+        "type PackConfigSource",
+        "type PackResult",
+        "type PacksOutcome",
+        "PinnedInvokes",
+        "type PolicyDescription",
+        "type PolicyFramework",
+        "type PolicyPackConfigFile",
+        "type PolicySeverity",
+        "preview",
+        "type PreviewOptions",
+        "type PreviewResult",
+        "type ProgramRun",
+        "type ProjectOptions",
+        "type ProjectSettings",
+        "readPinnedInvokes",
+        "readPolicyPackConfig",
+        "reconcile",
+        "type RecordedInvoke",
+        "type RecordedOptions",
+        "type RecordedResource",
+        "renderMarkdown",
+        "renderReport",
+        "renderSarif",
+        "renderText",
+        "type Report",
+        "REPORT_FORMATS",
+        "type ReportDocument",
+        "type ReportFormat",
+        "runPacks",
+        "type RunPacksOptions",
+        "runProgram",
+        "type RunProgramOptions",
+        "type SourcePosition",
+        "type Violation",
+    ],
+};
+
+/** Names that are only the repository's own: the planners, the stack model, the wire constants. */
+const INTERNAL_NAMES = [
+    "planSecureGroup",
+    "planWebTierGroup",
+    "planGroup",
+    "resolveSource",
+    "SECRET_SIG",
+    "SIG_KEY",
+    "UNKNOWN_SENTINEL",
+    "joinStack",
+    "readGroup",
+    "evaluateAccess",
+    "uniqueProblems",
+    "redactSecretValue",
+];
+
+/** The bare names in case-insensitive order, as a reader scans an index (then by case, to be total). */
+function byName(a: string, b: string): number {
+    const bare = (name: string) => name.replace(/^type /, "");
+    const keys = (name: string) => [bare(name).toLowerCase(), bare(name)];
+    const [x, y] = [keys(a), keys(b)];
+    return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] < y[1] ? -1 : x[1] > y[1] ? 1 : 0;
+}
 
 interface PackedFile {
     readonly path: string;
@@ -400,9 +626,24 @@ describe("the installed package", function () {
                     skipLibCheck: false,
                     types: ["node"],
                 },
-                files: ["consumer.ts"],
+                // Every declaration file the tarball ships, not only those the entry points reach: a deep file
+                // naming a stripped internal is as broken for whoever opens it. Named where the package is
+                // installed, so that their own imports resolve from the app's node_modules as a user's do.
+                files: [
+                    "consumer.ts",
+                    ...files
+                        .filter((file) => file.endsWith(".d.ts"))
+                        .map((file) => path.join(app, "node_modules", PACKAGE, file)),
+                ],
             }),
         );
+        const published = files
+            .filter((file) => file.endsWith(".d.ts"))
+            .map((file) => fs.readFileSync(path.join(app, "node_modules", PACKAGE, file), "utf8"))
+            .join("\n");
+        for (const name of INTERNAL_NAMES) {
+            assert.doesNotMatch(published, new RegExp(`\\b${name}\\b`), `${name} is in the published types`);
+        }
         fs.writeFileSync(
             path.join(consumer, "consumer.ts"),
             [
@@ -446,6 +687,61 @@ describe("the installed package", function () {
         const tsc = require.resolve("typescript/bin/tsc", { paths: [consumer] });
         const compiled = spawnSync(process.execPath, [tsc, "-p", "."], { cwd: consumer, encoding: "utf8" });
         assert.strictEqual(compiled.status, 0, compiled.stdout + compiled.stderr);
+    });
+
+    it("exports by name exactly its public surface, from the root, core and engine, in types and at run time", function () {
+        const installed = path.join(app, "node_modules", PACKAGE);
+        const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8")) as {
+            exports: Record<string, string | { types: string }>;
+        };
+        const entryPoints = Object.keys(PUBLIC_SURFACE);
+        // Every entry point the package exports is listed here, and only those.
+        assert.deepStrictEqual(
+            Object.keys(manifest.exports)
+                .filter((key) => key !== "./package.json")
+                .map((key) => (key === "." ? PACKAGE : `${PACKAGE}/${key.slice(2)}`)),
+            entryPoints,
+        );
+        const declarations = Object.values(manifest.exports)
+            .filter((entry): entry is { types: string } => typeof entry === "object")
+            .map((entry) => path.join(installed, entry.types));
+        const program = ts.createProgram(declarations, { strict: true, noEmit: true, skipLibCheck: true });
+        const checker = program.getTypeChecker();
+        const declared = declarations.map((file) => {
+            const source = program.getSourceFile(file);
+            assert.ok(source, file);
+            const module = checker.getSymbolAtLocation(source);
+            assert.ok(module, `${file} is not a module`);
+            return checker
+                .getExportsOfModule(module)
+                .map((symbol) => {
+                    const target =
+                        symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+                    return target.flags & ts.SymbolFlags.Value ? symbol.name : `type ${symbol.name}`;
+                })
+                .sort(byName);
+        });
+        assert.deepStrictEqual(
+            Object.fromEntries(entryPoints.map((entry, i) => [entry, declared[i]])),
+            PUBLIC_SURFACE,
+        );
+
+        // What `require` gives is the declared values, nothing more: no internal rides along untyped.
+        const run = spawnSync(
+            process.execPath,
+            [
+                "-e",
+                `console.log(JSON.stringify(${JSON.stringify(entryPoints)}.map((id) => Object.keys(require(id)).sort())))`,
+            ],
+            { cwd: app, env: installedEnv(), encoding: "utf8" },
+        );
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.deepStrictEqual(
+            JSON.parse(run.stdout),
+            entryPoints.map((entry) =>
+                PUBLIC_SURFACE[entry].filter((name) => !name.startsWith("type ")).sort(),
+            ),
+        );
     });
 
     it("makes a project from a template that installs from the registry and passes the gate", function () {

@@ -129,6 +129,27 @@ describe("alicloud-sg: secrets kept", function () {
         assertValidSarif(JSON.parse((runs.get("preview --out sarif") as SecretRun).out as string));
     });
 
+    it("keeps two secret blocks apart in the JSON graph: each its own node and edge, neither named", () => {
+        const graph = JSON.parse((runs.get("graph json") as SecretRun).result.stdout) as {
+            nodes: { id: string; label: string }[];
+            edges: { from: string; to: string; protocol: string; ports: string[] }[];
+        };
+        assert.deepStrictEqual(
+            graph.nodes.map((node) => [node.id, node.label]),
+            [
+                ["sg-app", "sg-app"],
+                ["cidr:[secret 1]", "[secret]"],
+                ["cidr:[secret 2]", "[secret]"],
+                ["external:[secret 3]/[secret]", "[secret] (account [secret])"],
+            ],
+        );
+        assert.deepStrictEqual(graph.edges, [
+            { from: "cidr:[secret 1]", to: "sg-app", protocol: "tcp", ports: ["22/22"] },
+            { from: "cidr:[secret 2]", to: "sg-app", protocol: "tcp", ports: ["3389/3389"] },
+            { from: "external:[secret 3]/[secret]", to: "sg-app", protocol: "tcp", ports: ["443/443"] },
+        ]);
+    });
+
     it("still judges the stack: the violations are there, their secret values masked", () => {
         const text = (runs.get("preview text") as SecretRun).result;
         assert.strictEqual(text.code, 1, text.stderr);

@@ -1,19 +1,18 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
+import { parseCidr, SecurityRule } from "../../core";
+import { cidrRange } from "../../core/cidr";
 import {
     accessByPeer,
-    cidrRange,
-    dropBaselineRule,
     evaluateAccess,
     internetExposures,
     isAllowed,
     Packet,
     PACKET_PROTOCOLS,
     PacketProtocol,
-    parseCidr,
     ruleCoveredBy,
-    SecurityRule,
-} from "../../core";
+} from "../../core/effective";
+import { dropBaselineRule } from "../../core/rule";
 
 const accept = (changes: Partial<SecurityRule>): SecurityRule => ({
     direction: "ingress",

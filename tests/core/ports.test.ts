@@ -5,14 +5,12 @@ import {
     EVERY_PORT,
     formatPortRange,
     isAllPorts,
-    mergePortRanges,
     parsePortRange,
-    parseProtocol,
-    portRangeError,
     portRangeProblems,
     PROTOCOLS,
     PortRange,
 } from "../../core";
+import { mergePortRanges, parseProtocol, portRangeError } from "../../core/ports";
 
 const portArb = fc.integer({ min: 1, max: 65535 });
 const validRangeArb = fc

@@ -6,15 +6,8 @@ import {
     unknownStringValue,
 } from "./policyProxy";
 import { Secret } from "@pulumi/policy";
-import {
-    isUnknown,
-    readAttachments,
-    readGroup,
-    readRule,
-    ruleFromReading,
-    toPlain,
-    UNKNOWN,
-} from "../../core";
+import { readAttachments } from "../../core/members/read";
+import { isUnknown, readGroup, readRule, ruleFromReading, toPlain, UNKNOWN } from "../../core/read";
 import { SECRET_SIG, SIG_KEY } from "../../core/wire";
 
 const sdkUnknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -1,17 +1,16 @@
 import * as assert from "node:assert/strict";
 import { renderProblem } from "../../core/problems";
 import {
-    broadIntranetAccessReason,
-    dropBaselineRule,
     effectiveNicType,
     PRESETS,
     PresetName,
-    riskyPresetPorts,
     ruleProblems,
     ruleSetProblems,
     SecurityRule,
     toRuleInputs,
 } from "../../core";
+import { riskyPresetPorts } from "../../core/presets";
+import { broadIntranetAccessReason, dropBaselineRule } from "../../core/rule";
 
 const vpc = { vpc: true, enterprise: false };
 const classic = { vpc: false, enterprise: false };

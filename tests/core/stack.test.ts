@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import { group, GROUP, INSTANCE, RULE, urn } from "./stackFixtures";
 import { unknownCheckingProxy, unknownStringValue } from "./policyProxy";
-import { accessByPeer, evaluateAttachment, evaluateGroup, joinStack, StackResourceInput } from "../../core";
+import { accessByPeer } from "../../core/effective";
+import { evaluateAttachment, evaluateGroup, joinStack, StackResourceInput } from "../../core/stack";
 
 function rule(
     name: string,

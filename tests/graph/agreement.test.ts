@@ -1,7 +1,8 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { joinStack } from "../../core/stack";
-import { buildGraph, exposureLines, type GraphModel } from "../../engine/graph";
+import { exposureLines, type GraphModel } from "../../engine/graph";
+import { buildGraph } from "../../engine/graph/model";
 import {
     groupName,
     memberName,

@@ -1,7 +1,8 @@
 import { riskyPresetPorts } from "../../core/presets";
 import * as assert from "node:assert/strict";
 import { joinStack, type StackResourceInput } from "../../core/stack";
-import { buildGraph, exposureLines, graphDocument } from "../../engine/graph";
+import { exposureLines, graphDocument } from "../../engine/graph";
+import { buildGraph } from "../../engine/graph/model";
 import { edgeSet, graphOf, group, GROUP, instance, rule, UNKNOWN_ID, urnOf } from "./fixtures";
 
 const baseline = (groupName: string) =>

@@ -159,12 +159,12 @@ function badFile(file: string, doc: unknown): GateError {
  * The id a response must carry. Without it, the rules or group it holds could be attributed to nothing, and an
  * audit that dropped them would pass what it never judged.
  */
-function requiredId(file: string, item: AliyunItem, field: string, where: string): string {
+function requiredId(file: string, item: AliyunItem, field: string, where: string, shownAs = field): string {
     const id = text(item, field);
     if (id === undefined) {
         throw new GateError(
             "input",
-            `--aliyun ${file}: ${where} has no ${field} (found ${JSON.stringify(item[field] ?? null).slice(0, 40)}); collect it again`,
+            `--aliyun ${file}: ${where} has no ${shownAs} (found ${JSON.stringify(item[field] ?? null).slice(0, 40)}); collect it again`,
         );
     }
     return id;
@@ -232,12 +232,14 @@ export function loadAliyunDir(dir: string): LoadedStack {
             if (!kind || !byKey) {
                 continue;
             }
-            for (const item of itemsOf(doc, action) ?? []) {
+            for (const listed of itemsOf(doc, action) ?? []) {
+                const item = kind.flatten ? kind.flatten(listed) : listed;
                 const id = requiredId(
                     file,
                     item,
                     kind.idField,
                     `an item of ${(action.list ?? []).join(".")}`,
+                    kind.idShownAs,
                 );
                 const key = kind.versionField ? `${id}#${String(item[kind.versionField])}` : id;
                 const known = byKey.get(key);

@@ -1,4 +1,6 @@
 import {
+    DESCRIBE_CLUSTER_NODE_POOLS,
+    DESCRIBE_CONTAINER_GROUPS,
     DESCRIBE_INSTANCES,
     DESCRIBE_LAUNCH_TEMPLATE_VERSIONS,
     DESCRIBE_NETWORK_INTERFACES,
@@ -21,6 +23,13 @@ export interface MemberKind {
     readonly action: AliyunAction;
     /** The provider's type token. */
     readonly type: string;
+    /**
+     * For an API that nests and spells its items its own way (ACK's snake case), the item with the fields the
+     * other members of this row read, in the RPC APIs' spelling; applied before anything else reads it.
+     */
+    readonly flatten?: (item: AliyunItem) => AliyunItem;
+    /** How the response spells the id field, when `flatten` renames it: named when an item lacks it. */
+    readonly idShownAs?: string;
     /** The item's id field (`InstanceId`), which also keys pages that list an item twice. */
     readonly idField: string;
     /** The item's name field, shown beside the id. */
@@ -148,5 +157,50 @@ export const MEMBER_KINDS: readonly MemberKind[] = [
                         : text(item, "LifecycleState") === "Active",
                 ...groupFields(item),
             }),
+    },
+    {
+        action: DESCRIBE_CONTAINER_GROUPS,
+        type: "alicloud:eci/containerGroup:ContainerGroup",
+        idField: "ContainerGroupId",
+        nameField: "ContainerGroupName",
+        props: (item) =>
+            defined({
+                containerGroupName: text(item, "ContainerGroupName"),
+                securityGroupId: text(item, "SecurityGroupId"),
+                vswitchId: text(item, "VSwitchId"),
+                tags: tagMap(item.Tags),
+            }),
+    },
+    {
+        action: DESCRIBE_CLUSTER_NODE_POOLS,
+        type: "alicloud:cs/nodePool:NodePool",
+        idField: "NodePoolId",
+        idShownAs: "nodepool_info.nodepool_id",
+        nameField: "NodePoolName",
+        flatten: (item) => {
+            const info = (item.nodepool_info ?? {}) as AliyunItem;
+            const scaling = (item.scaling_group ?? {}) as AliyunItem;
+            return {
+                NodePoolId: info.nodepool_id,
+                NodePoolName: info.name,
+                ClusterId: info.cluster_id,
+                RegionId: info.region_id,
+                SecurityGroupId: scaling.security_group_id,
+                SecurityGroupIds: scaling.security_group_ids,
+                VSwitchIds: scaling.vswitch_ids,
+            };
+        },
+        // Nodes already running are ECS instances in DescribeInstances; the pool says what it will launch.
+        props: (item) => {
+            const ids = wrappedStrings(item.SecurityGroupIds, "SecurityGroupId");
+            const vswitches = wrappedStrings(item.VSwitchIds, "VSwitchId");
+            return defined({
+                nodePoolName: text(item, "NodePoolName"),
+                clusterId: text(item, "ClusterId"),
+                securityGroupIds: ids.length > 0 ? ids : undefined,
+                securityGroupId: text(item, "SecurityGroupId"),
+                vswitchIds: vswitches.length > 0 ? vswitches : undefined,
+            });
+        },
     },
 ];

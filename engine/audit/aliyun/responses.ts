@@ -12,8 +12,11 @@ export type AliyunItem = Record<string, unknown>;
 export interface AliyunAction {
     /** The `aliyun` command that prints it: product and API, `ecs DescribeSecurityGroups`. */
     readonly command: string;
-    /** Where its items are: `["SecurityGroups", "SecurityGroup"]`; absent for a one-object response. */
-    readonly list?: readonly [string, string];
+    /**
+     * Where its items are: `["SecurityGroups", "SecurityGroup"]` for a list the API wraps in an object, one key
+     * (`["ContainerGroups"]`) for a bare array; absent for a one-object response.
+     */
+    readonly list?: readonly [string, string] | readonly [string];
 }
 
 export const DESCRIBE_SECURITY_GROUPS: AliyunAction = {
@@ -40,6 +43,19 @@ export const DESCRIBE_SCALING_CONFIGURATIONS: AliyunAction = {
     command: "ess DescribeScalingConfigurations",
     list: ["ScalingConfigurations", "ScalingConfiguration"],
 };
+/** ECI container groups, a bare array paged by `NextToken` and `Limit`. */
+export const DESCRIBE_CONTAINER_GROUPS: AliyunAction = {
+    command: "eci DescribeContainerGroups",
+    list: ["ContainerGroups"],
+};
+/**
+ * One ACK cluster's node pools: `aliyun cs GET /clusters/<id>/nodepools`, a RESTful API answering in snake case
+ * (`nodepool_info.nodepool_id`, `scaling_group.security_group_ids`).
+ */
+export const DESCRIBE_CLUSTER_NODE_POOLS: AliyunAction = {
+    command: "cs DescribeClusterNodePools",
+    list: ["nodepools"],
+};
 /** Listed so that a directory the collection script wrote reads whole; nothing in it joins a group. */
 const DESCRIBE_REGIONS: AliyunAction = { command: "ecs DescribeRegions", list: ["Regions", "Region"] };
 /** The templates the script asks versions of; the versions carry what joins groups. */
@@ -58,6 +74,8 @@ const ALIYUN_ACTIONS: readonly AliyunAction[] = [
     DESCRIBE_LAUNCH_TEMPLATES,
     DESCRIBE_LAUNCH_TEMPLATE_VERSIONS,
     DESCRIBE_SCALING_CONFIGURATIONS,
+    DESCRIBE_CONTAINER_GROUPS,
+    DESCRIBE_CLUSTER_NODE_POOLS,
 ];
 
 /** The items of a list response; undefined when the response does not hold that list. */
@@ -65,12 +83,16 @@ export function itemsOf(doc: unknown, action: AliyunAction): AliyunItem[] | unde
     if (!action.list || !isRecord(doc)) {
         return undefined;
     }
-    const outer = doc[action.list[0]];
+    const [outerKey, innerKey] = action.list;
+    const outer = doc[outerKey];
+    if (innerKey === undefined) {
+        return Array.isArray(outer) ? outer.filter(isRecord) : undefined;
+    }
     // An empty list may come back as an empty object or an empty string.
     if (outer === "" || (isRecord(outer) && Object.keys(outer).length === 0)) {
         return [];
     }
-    const inner = isRecord(outer) ? outer[action.list[1]] : undefined;
+    const inner = isRecord(outer) ? outer[innerKey] : undefined;
     return Array.isArray(inner) ? inner.filter(isRecord) : undefined;
 }
 

@@ -1,3 +1,0 @@
-export * from "./catalog";
-export * from "./read";
-export * from "./network";
