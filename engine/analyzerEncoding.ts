@@ -204,10 +204,21 @@ export function encodeStackResource(
     props: Record<string, unknown>,
     byUrn: ReadonlyMap<string, RecordedResource>,
 ): Uint8Array {
+    return stackResourceFrom(resource, encodeAnalyzeRequest(resource, props, byUrn));
+}
+
+/**
+ * The `AnalyzeStack` entry of a resource whose `AnalyzeRequest` is already encoded with the same properties.
+ * `AnalyzerResource` repeats `AnalyzeRequest`'s fields 1–6 (type, properties, urn, name, options, provider) with
+ * the same numbers and types and adds parent, dependencies and property dependencies (7–9); protobuf's encoder
+ * writes fields in number order, so the request's bytes followed by those three are byte for byte the
+ * `AnalyzerResource` (`tests/engine/stackRequest.test.ts`), without encoding the properties a second time.
+ */
+export function stackResourceFrom(resource: RecordedResource, analyzeRequest: Uint8Array): Uint8Array {
     const { jspb } = loadSdk();
     const writer = new jspb.BinaryWriter();
     writer.beginSubMessage(STACK_RESOURCES_FIELD);
-    writeResource(writer, resource, props, byUrn);
+    writer.writeSerializedMessage(analyzeRequest, 0, analyzeRequest.length);
     writeText(writer, STACK_RESOURCE.parent, resource.parent ?? "");
     if (resource.dependencies.length > 0) {
         writer.writeRepeatedString(STACK_RESOURCE.dependencies, resource.dependencies);

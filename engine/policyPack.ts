@@ -17,7 +17,6 @@ import type {
     RecordedResource,
     Violation,
 } from "./types";
-import { encodeAnalyzeRequest } from "./analyzerEncoding";
 
 type AnalyzerClient = grpcTypes.Client & Record<string, unknown>;
 
@@ -396,15 +395,56 @@ export class PolicyPackProcess {
         await this.call("configure", req);
     }
 
+    async remediate(resource: RecordedResource, request: Uint8Array): Promise<RemediationResult[]> {
+        const response = await this.callEncoded<analyzerPbTypes.RemediateResponse>(
+            "remediate",
+            request,
+            resourceSubject(resource),
+        );
+        return response.getRemediationsList().map((remediation) => ({
+            policyName: remediation.getPolicyname(),
+            description: remediation.getDescription(),
+            properties: remediation.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
+            diagnostic: remediation.getDiagnostic(),
+        }));
+    }
+
     /**
-     * A call whose request is already encoded ({@link encodeAnalyzeRequest}, {@link encodeStackResource}): sent
-     * as those bytes, the answer decoded by the generated message class.
+     * `Analyze` of one resource's request (`encodeAnalyzeRequest` in analyzerEncoding), with the policies the pack said do not
+     * apply to the resource and why.
      */
-    private callEncoded<Res>(
-        method: "analyze" | "remediate" | "analyzeStack",
+    async analyze(
+        resource: RecordedResource,
         request: Uint8Array,
-        subject: string,
-    ): Promise<Res> {
+    ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
+            "analyze",
+            request,
+            resourceSubject(resource),
+        );
+        return {
+            diagnostics: diagnostics(response, resource.urn),
+            notApplicable: response
+                .getNotApplicableList()
+                .map((entry) => ({ policyName: entry.getPolicyName(), reason: entry.getReason() })),
+        };
+    }
+
+    /**
+     * `AnalyzeStack` over resources already encoded by `encodeStackResource` (analyzerEncoding): the request is their
+     * concatenation, byte for byte the `AnalyzeStackRequest` that lists them in this order.
+     */
+    async analyzeStack(resources: readonly Uint8Array[]): Promise<Diagnostic[]> {
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
+            "analyzeStack",
+            Buffer.concat(resources),
+            `${resources.length} resources`,
+        );
+        return diagnostics(response, "");
+    }
+
+    /** A call whose request is already encoded: the same bytes go to every pack, and feed `AnalyzeStack`. */
+    private callEncoded<Res>(method: string, request: Uint8Array, subject: string): Promise<Res> {
         const { analyzerGrpc } = loadSdk();
         const definition = analyzerGrpc.AnalyzerService[method];
         return this.invoke<Res>(method, subject, (options, callback) =>
@@ -417,64 +457,6 @@ export class PolicyPackProcess {
                 callback,
             ),
         );
-    }
-
-    async remediate(
-        resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): Promise<RemediationResult[]> {
-        const response = await this.callEncoded<analyzerPbTypes.RemediateResponse>(
-            "remediate",
-            encodeAnalyzeRequest(resource, inputs, byUrn),
-            resourceSubject(resource),
-        );
-        return response.getRemediationsList().map((remediation) => ({
-            policyName: remediation.getPolicyname(),
-            description: remediation.getDescription(),
-            properties: remediation.getProperties()?.toJavaScript() as Record<string, unknown> | undefined,
-            diagnostic: remediation.getDiagnostic(),
-        }));
-    }
-
-    async analyze(
-        resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): Promise<Diagnostic[]> {
-        return (await this.analyzeWithApplicability(resource, inputs, byUrn)).diagnostics;
-    }
-
-    /** `Analyze`, with the policies the pack said do not apply to the resource and why. */
-    async analyzeWithApplicability(
-        resource: RecordedResource,
-        inputs: Record<string, unknown>,
-        byUrn: ReadonlyMap<string, RecordedResource>,
-    ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
-        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
-            "analyze",
-            encodeAnalyzeRequest(resource, inputs, byUrn),
-            resourceSubject(resource),
-        );
-        return {
-            diagnostics: diagnostics(response, resource.urn),
-            notApplicable: response
-                .getNotApplicableList()
-                .map((entry) => ({ policyName: entry.getPolicyName(), reason: entry.getReason() })),
-        };
-    }
-
-    /**
-     * `AnalyzeStack` over resources already encoded by {@link encodeStackResource}: the request is their
-     * concatenation, byte for byte the `AnalyzeStackRequest` that lists them in this order.
-     */
-    async analyzeStack(resources: readonly Uint8Array[]): Promise<Diagnostic[]> {
-        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
-            "analyzeStack",
-            Buffer.concat(resources),
-            `${resources.length} resources`,
-        );
-        return diagnostics(response, "");
     }
 
     /** Closes the connection and ends the pack's process group (the CLI kills its plugins the same way). */

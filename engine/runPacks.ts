@@ -2,7 +2,7 @@ import * as path from "path";
 import { EngineServer } from "./engineServer";
 import { GateError } from "./errors";
 import { reconcile, type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
-import { encodeStackResource } from "./analyzerEncoding";
+import { encodeAnalyzeRequest, encodeStackResource, stackResourceFrom } from "./analyzerEncoding";
 import { PolicyPackProcess, toViolation, type AnalyzerInfo, type Diagnostic } from "./policyPack";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
@@ -176,11 +176,11 @@ export async function runPacks(
         const perResource = new Map<string, ResourceOutcome>();
         /** Each resource as the `AnalyzeStack` request carries it, by URN. */
         const stackEncoded = new Map<string, Uint8Array>();
-        // An account or an old stack holds tens of thousands of resources of types no resource policy of a pack
-        // looks at (instances, VPCs...). @pulumi/policy answers such a resource without running anything: every
-        // enabled resource policy typed to another type is "not applicable" (its fast path, before it even
-        // reads the properties), so the answer is the same for every resource of that type. Once a pack has
-        // said so for a type, what is deployed is not sent again for that type: the outcome is the same.
+        // A stack or an account holds thousands of resources of types no resource policy of a pack looks at
+        // (instances, VPCs...). @pulumi/policy answers such a resource without running anything: every enabled
+        // resource policy typed to another type is "not applicable" (its fast path, before it even reads the
+        // properties), so the answer is the same for every resource of that type. Once a pack has said so for a
+        // type, no more resources of that type are sent to it: the outcome is the same.
         const inapplicableTypes = processes.map(() => new Set<string>());
         const enabledResourcePolicies = infos.map(
             (info) =>
@@ -193,11 +193,12 @@ export async function runPacks(
         const analyzeUnlessInapplicable = async (
             index: number,
             resource: RecordedResource,
+            request: () => Uint8Array,
         ): Promise<Diagnostic[]> => {
             if (inapplicableTypes[index].has(resource.type)) {
                 return [];
             }
-            const answer = await processes[index].analyzeWithApplicability(resource, resource.inputs, known);
+            const answer = await processes[index].analyze(resource, request());
             const typedElsewhere = new Set(
                 answer.notApplicable
                     .filter(({ reason }) => {
@@ -214,16 +215,22 @@ export async function runPacks(
             }
             return answer.diagnostics;
         };
-        const analyzeOne = async (resource: RecordedResource): Promise<ResourceOutcome> => {
+        /** Each resource's outcome, and its `AnalyzeRequest` as last sent (on its final inputs). */
+        const analyzeOne = async (
+            resource: RecordedResource,
+        ): Promise<{ outcome: ResourceOutcome; request: () => Uint8Array }> => {
             options.output?.secrets.addResource(resource);
             let current = resource.inputs;
+            // Encoded once for every pack and call, and again only when a remediation changes the inputs.
+            let encoded: Uint8Array | undefined;
+            const request = (): Uint8Array => (encoded ??= encodeAnalyzeRequest(resource, current, known));
             const applied: AppliedRemediation[][] = processes.map(() => []);
             const unapplied: Diagnostic[][] = processes.map(() => []);
             for (const [index, pack] of processes.entries()) {
                 if (!remediating[index]) {
                     continue;
                 }
-                for (const remediation of await pack.remediate(resource, current, known)) {
+                for (const remediation of await pack.remediate(resource, request())) {
                     if (snapshot && remediation.diagnostic) {
                         unapplied[index].push({
                             policyPack: infos[index].name,
@@ -238,6 +245,7 @@ export async function runPacks(
                     }
                     if (remediation.properties && !snapshot) {
                         current = remediation.properties;
+                        encoded = undefined;
                     }
                     applied[index].push({
                         policyPack: infos[index].name,
@@ -249,16 +257,15 @@ export async function runPacks(
                 }
             }
             const found = await Promise.all(
-                processes.map((pack, index) =>
-                    snapshot
-                        ? analyzeUnlessInapplicable(index, resource)
-                        : pack.analyze(resource, current, known),
-                ),
+                processes.map((_pack, index) => analyzeUnlessInapplicable(index, resource, request)),
             );
             return {
-                inputs: current,
-                applied,
-                found: found.map((list, index) => [...unapplied[index], ...list]),
+                outcome: {
+                    inputs: current,
+                    applied,
+                    found: found.map((list, index) => [...unapplied[index], ...list]),
+                },
+                request,
             };
         };
         // As the engine analyzes each resource at step generation, each is analyzed as soon as the program
@@ -271,14 +278,18 @@ export async function runPacks(
                     return;
                 }
                 if (snapshot || !resource.external) {
-                    const outcome = await analyzeOne(resource);
+                    const { outcome, request } = await analyzeOne(resource);
                     perResource.set(resource.urn, outcome);
-                    // A custom resource's planned outputs in a preview are its (remediated) inputs, final now; a
-                    // component's outputs are registered later, so it is encoded once the program has finished.
-                    // What is deployed has its outputs already.
-                    if (snapshot || resource.custom) {
-                        const props = snapshot ? resource.outputs : outcome.inputs;
-                        stackEncoded.set(resource.urn, encodeStackResource(resource, props, known));
+                    // A custom resource's planned outputs in a preview are its (remediated) inputs, final now, as
+                    // last analyzed; a component's outputs are registered later, so it is encoded once the
+                    // program has finished. What is deployed has its outputs already.
+                    if (snapshot) {
+                        stackEncoded.set(
+                            resource.urn,
+                            encodeStackResource(resource, resource.outputs, known),
+                        );
+                    } else if (resource.custom) {
+                        stackEncoded.set(resource.urn, stackResourceFrom(resource, request()));
                     }
                 }
             }

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { encodeStackResource } from "../../engine/analyzerEncoding";
+import { encodeAnalyzeRequest, encodeStackResource, stackResourceFrom } from "../../engine/analyzerEncoding";
 import { loadSdk } from "../../engine/sdk";
 import type { RecordedResource } from "../../engine/types";
 import { recordedResource } from "./recorded";
@@ -77,5 +77,67 @@ describe("engine/policyPack: the AnalyzeStack request, encoded resource by resou
             [second.getProvider()?.getUrn(), second.getProvider()?.getProperties()?.toJavaScript()],
             [provider.urn, { region: "cn-hangzhou" }],
         );
+    });
+
+    it("builds a resource's entry from its Analyze request, byte for byte the AnalyzerResource protobuf writes", () => {
+        const { analyzerPb, jspb } = loadSdk();
+        const ruleProps = {
+            securityGroupId: UNKNOWN,
+            portRange: "443/443",
+            priority: 10,
+            tags: { team: "web", "cost-center": "42" },
+            password: {
+                "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+                value: "s3cret",
+            },
+        };
+        const withDependencies = resource({
+            ...rule,
+            propertyDependencies: {
+                sourceSecurityGroupId: [`${STACK}::alicloud:ecs/securityGroup:SecurityGroup::bastion`],
+                securityGroupId: [`${STACK}::alicloud:ecs/securityGroup:SecurityGroup::web-group`],
+                description: [],
+            },
+        });
+        for (const [subject, props] of [
+            [withDependencies, ruleProps],
+            [component, component.outputs],
+            [provider, provider.inputs],
+        ] as const) {
+            const request = encodeAnalyzeRequest(subject, props, byUrn);
+            const entry = stackResourceFrom(subject, request);
+            // What serializing the whole AnalyzerResource message writes, read back from the entry itself.
+            const [decoded] = analyzerPb.AnalyzeStackRequest.deserializeBinary(entry).getResourcesList();
+            const writer = new jspb.BinaryWriter();
+            writer.writeMessage(1, decoded, analyzerPb.AnalyzerResource.serializeBinaryToWriter);
+            assert.deepStrictEqual(Buffer.from(entry), Buffer.from(writer.getResultBuffer()), subject.name);
+            // The request the packs were sent is the entry's first fields.
+            const sent = analyzerPb.AnalyzeRequest.deserializeBinary(request);
+            assert.deepStrictEqual(
+                [sent.getUrn(), sent.getType(), sent.getName(), sent.getProperties()?.toJavaScript()],
+                [
+                    decoded.getUrn(),
+                    decoded.getType(),
+                    decoded.getName(),
+                    decoded.getProperties()?.toJavaScript(),
+                ],
+            );
+        }
+        const [decoded] = analyzerPb.AnalyzeStackRequest.deserializeBinary(
+            stackResourceFrom(withDependencies, encodeAnalyzeRequest(withDependencies, ruleProps, byUrn)),
+        ).getResourcesList();
+        assert.deepStrictEqual(
+            [...decoded.getPropertydependenciesMap().entries()].map(([key, deps]) => [
+                key,
+                deps.getUrnsList(),
+            ]),
+            [
+                ["description", []],
+                ["securityGroupId", [`${STACK}::alicloud:ecs/securityGroup:SecurityGroup::web-group`]],
+                ["sourceSecurityGroupId", [`${STACK}::alicloud:ecs/securityGroup:SecurityGroup::bastion`]],
+            ],
+        );
+        assert.deepStrictEqual(decoded.getProperties()?.toJavaScript(), ruleProps);
+        assert.strictEqual(decoded.getParent(), component.urn);
     });
 });
