@@ -410,8 +410,8 @@ export class PolicyPackProcess {
     }
 
     /**
-     * `Analyze` of one resource's request (`encodeAnalyzeRequest` in analyzerEncoding), with the policies the pack said do not
-     * apply to the resource and why.
+     * `Analyze` of one resource's request (`encodeAnalyzeRequest` in analyzerEncoding), with the policies the
+     * pack said do not apply to the resource and why.
      */
     async analyze(
         resource: RecordedResource,
