@@ -199,7 +199,14 @@ async function collectRegion(options, region) {
     // ACK's API is RESTful: every cluster the account has (one unpaged list), then each cluster's node pools in
     // this region. The list itself joins nothing and is not written; the node pools carry their groups.
     const clusters = await get(options, "cs", "/clusters", region);
-    const here = (Array.isArray(clusters) ? clusters : []).filter((cluster) => cluster.region_id === region);
+    if (!Array.isArray(clusters)) {
+        // Anything else would silently leave every node pool out of the audit.
+        throw new Error(
+            `aliyun cs GET /clusters --region ${region} printed something other than a list of clusters`,
+        );
+    }
+    // A cluster without a region is asked for in every region; the audit merges what repeats.
+    const here = clusters.filter((cluster) => (cluster.region_id ?? region) === region);
     await eachLimited(here, options.concurrency, async ({ cluster_id: id }) => {
         const pools = await get(options, "cs", `/clusters/${id}/nodepools`, region);
         write(join(dir, `DescribeClusterNodePools.${id}.json`), pools);

@@ -291,6 +291,15 @@ describe("scripts/collect-aliyun.mjs", function () {
         );
     });
 
+    it("stops when ACK's cluster list is not a list, rather than leave every node pool out", async () => {
+        const result = await collect(["--regions", "cn-qingdao"], { clusters: { clusters: [] } });
+        assert.strictEqual(result.code, 1);
+        assert.strictEqual(
+            result.stderr,
+            "collect-aliyun: aliyun cs GET /clusters --region cn-qingdao printed something other than a list of clusters\n",
+        );
+    });
+
     it("prints the RAM policy of exactly the calls it makes", async () => {
         const result = await collect(["--print-ram-policy"]);
         assert.strictEqual(result.code, 0, result.stderr);
