@@ -132,7 +132,10 @@ describe("alicloud-sg graph (the real command)", function () {
         const throws = runs.get("throws") as Run;
         assert.equal(throws.code, 2);
         assert.match(throws.stderr, /program failed: fixture program refuses to run: missing region/);
-        assert.equal(throws.stdout, "");
+        // As preview's JSON report on exit 2: the refusal as a document, never nothing.
+        assert.deepEqual(JSON.parse(throws.stdout), {
+            error: { message: throws.stderr.replace(/^alicloud-sg: /, "").trimEnd(), source: "index.ts:8" },
+        });
     });
 
     it("preview's text report says, per group, what the Internet can reach", () => {
