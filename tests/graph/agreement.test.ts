@@ -180,8 +180,10 @@ describe("the policy, the graph and the Exposure section agree (DESIGN §5)", fu
             }),
             { numRuns: 200 },
         );
-        // The stacks exercise both kinds of findings.
-        assert.ok(definite > 50 && possible > 50, `${definite} definite, ${possible} possible findings`);
+        // The stacks exercise both kinds of findings (a random run of 200 stacks gives about 40-80 definite and
+        // 200 possible ones; the bounds leave room for an unlucky seed, not for a generator that stopped producing
+        // either kind).
+        assert.ok(definite > 20 && possible > 50, `${definite} definite, ${possible} possible findings`);
         assert.ok(
             exercised.classicIntranet > 0 && exercised.narrowLines > 0,
             `classic intranet findings ${exercised.classicIntranet}, narrower-source lines ${exercised.narrowLines}`,
