@@ -1,10 +1,8 @@
-import * as path from "node:path";
 import { readPinnedInvokes } from "../pinnedInvokes";
 import { runProgram } from "../runProgram";
 import type { GateOutput } from "../output";
 import type { GateError } from "../errors";
 import { renderErrorReport } from "../preview";
-import { sourceLabel } from "../report";
 import { loadProjectRecordingSecrets, type SecretValues } from "../secrets";
 import { SECRET_LABEL } from "../../core/wire";
 import { renderDot, renderDotError } from "./dot";
@@ -108,8 +106,8 @@ export async function renderGraphError(
     format: GraphFormat,
     projectDir: string,
 ): Promise<string> {
-    const at = error.source ? sourceLabel(error.source, path.resolve(projectDir)) : undefined;
-    const refusal = `alicloud-sg could not draw this graph: ${error.message}${at ? ` (at ${at})` : ""}`;
+    // The message is stderr's, which already says where in the user's code the run failed.
+    const refusal = `alicloud-sg could not draw this graph: ${error.message}`;
     switch (format) {
         case "json":
             return renderErrorReport(error, "json", projectDir);

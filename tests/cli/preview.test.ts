@@ -436,7 +436,9 @@ describe("alicloud-sg preview: exit 2", function () {
         assert.deepStrictEqual(JSON.parse(json.stdout), { error: { message, source: `index.ts:${line}` } });
 
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "alicloud-sg-graph-out-"));
-        const refusal = `alicloud-sg could not draw this graph: ${message} (at index.ts:${line})`;
+        // stderr's message, which names the user's line once: index.ts:8:7.
+        assert.ok(message.endsWith(`(at index.ts:${line}:7)`), message);
+        const refusal = `alicloud-sg could not draw this graph: ${message}`;
         const mermaid = path.join(dir, "graph.mmd");
         fs.writeFileSync(mermaid, 'flowchart LR\n    n0["an earlier, healthy graph"]\n');
         const mermaidRun = await runCli(["graph", path.dirname(program), "--out", mermaid]);
