@@ -256,7 +256,7 @@ export function formatAccount(result: AccountResult, targets: readonly Target[],
             `(${result.summary.resources} resources; ${result.summary.mandatory} mandatory, ${result.summary.advisory} advisory)`,
         "",
         ...table([
-            ["time", "cpu (all processes)", "peak", "load", "pack start", "Analyze", "AnalyzeStack"],
+            ["time", "cpu (all processes)", "peak", "load", "pack start", "Analyze", "AnalyzeStack after"],
             [
                 seconds(result.audit.wallMs),
                 `${fixed(result.audit.cpuSeconds, 1)} s`,

@@ -431,26 +431,34 @@ export class PolicyPackProcess {
     }
 
     /**
-     * `AnalyzeStack` over resources already encoded by `encodeStackResource` (analyzerEncoding): the request is their
-     * concatenation, byte for byte the `AnalyzeStackRequest` that lists them in this order.
+     * `AnalyzeStack` of `count` resources encoded by `encodeStackResource` (analyzerEncoding) and concatenated: byte
+     * for byte the `AnalyzeStackRequest` that lists them in this order. `request` is called once, when the call
+     * sends it, so that the gate need not hold the bytes while the pack judges (tens of MB for an account).
      */
-    async analyzeStack(resources: readonly Uint8Array[]): Promise<Diagnostic[]> {
+    async analyzeStack(request: () => Uint8Array, count: number): Promise<Diagnostic[]> {
         const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
             "analyzeStack",
-            Buffer.concat(resources),
-            `${resources.length} resources`,
+            request,
+            `${count} resources`,
         );
         return diagnostics(response, "");
     }
 
     /** A call whose request is already encoded: the same bytes go to every pack, and feed `AnalyzeStack`. */
-    private callEncoded<Res>(method: string, request: Uint8Array, subject: string): Promise<Res> {
+    private callEncoded<Res>(
+        method: string,
+        request: Uint8Array | (() => Uint8Array),
+        subject: string,
+    ): Promise<Res> {
         const { analyzerGrpc } = loadSdk();
         const definition = analyzerGrpc.AnalyzerService[method];
         return this.invoke<Res>(method, subject, (options, callback) =>
             this.client.makeUnaryRequest(
                 definition.path,
-                (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+                (argument: Uint8Array | (() => Uint8Array)) => {
+                    const bytes = typeof argument === "function" ? argument() : argument;
+                    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+                },
                 definition.responseDeserialize as (bytes: Buffer) => Res,
                 request,
                 options,

@@ -6,6 +6,7 @@ import { encodeAnalyzeRequest, encodeStackResource, stackResourceFrom } from "./
 import { PolicyPackProcess, toViolation, type AnalyzerInfo, type Diagnostic } from "./policyPack";
 import type { ProjectSettings } from "./project";
 import type { AppliedRemediation, PackResult, RecordedResource } from "./types";
+import { collectGarbage } from "./fullCollection";
 import { lap } from "./profile";
 import { RegisteredResources } from "./registeredResources";
 import type { GateOutput } from "./output";
@@ -42,10 +43,16 @@ export interface RunPacksOptions {
      * of a preview: no `ConfigureStack`; every resource, reads included, gets `Remediate` and `Analyze` on its
      * inputs, and a remediation is reported, not applied (one that could not run, its diagnostic, is an
      * advisory violation); `AnalyzeStack` sees every resource's outputs.
+     *
+     * Everything is known before the first call, so `AnalyzeStack` does not wait for the last `Analyze`: each pack
+     * is started twice, one process answering `Remediate` and `Analyze`, the other `AnalyzeStack`, at once (see
+     * `runPacks`).
      */
     readonly snapshot?: boolean;
     /** Options for the `node` running each pack (a heap size), before the runner's own arguments. */
     readonly packNodeArgs?: readonly string[];
+    /** In a snapshot, options for the `node` of the process answering `AnalyzeStack` (default: `packNodeArgs`). */
+    readonly stackPackNodeArgs?: readonly string[];
 }
 
 /**
@@ -55,6 +62,12 @@ export interface RunPacksOptions {
  * answers come in.
  */
 const ANALYZE_CONCURRENCY = 128;
+
+/**
+ * Resources analyzed between two full collections of the gate's heap in a snapshot, where a pack judging the
+ * whole stack runs alongside (`collectGarbage`): each costs about 0.1 s on `npm run bench`'s account.
+ */
+const SNAPSHOT_COLLECTION_INTERVAL = 10_000;
 
 export interface PacksOutcome {
     readonly packs: PackResult[];
@@ -114,16 +127,23 @@ export async function runPacks(
     Promise.resolve(program).catch(() => abort.abort());
     try {
         const engineAddress = await engine.start();
-        const started = await Promise.allSettled(
+        const start = (nodeArgs: readonly string[] | undefined): Promise<PolicyPackProcess>[] =>
             options.packs.map((dir) =>
                 PolicyPackProcess.start(dir, engineAddress, project, {
                     signal: abort.signal,
                     output: options.output,
                     callTimeoutMs: options.callTimeoutMs,
-                    nodeArgs: options.packNodeArgs,
+                    nodeArgs,
                 }),
-            ),
-        );
+            );
+        // In a snapshot every resource's outputs are known before the first call, so a pack's stack policies need
+        // not wait for its resource policies: a second process of each pack judges the stack while the first
+        // answers `Analyze`, on the other core. @pulumi/policy gives a policy nothing from one call to the next
+        // but the pack's config, which both processes are given; the verdicts are those of one process.
+        const started = await Promise.allSettled([
+            ...start(options.packNodeArgs),
+            ...(snapshot ? start(options.stackPackNodeArgs ?? options.packNodeArgs) : []),
+        ]);
         for (const result of started) {
             if (result.status === "fulfilled") {
                 processes.push(result.value);
@@ -133,18 +153,24 @@ export async function runPacks(
         if (failed) {
             throw failed.reason;
         }
+        /** The process of each pack answering `Remediate` and `Analyze`, and the one answering `AnalyzeStack`. */
+        const analyzers = processes.slice(0, options.packs.length);
+        const stackAnalyzers = snapshot ? processes.slice(options.packs.length) : analyzers;
         mark = lap("packs.start", mark);
 
         const infos: AnalyzerInfo[] = [];
         const packConfigs: Map<string, ReconciledPolicyConfig>[] = [];
-        for (const pack of processes) {
+        for (const [index, pack] of analyzers.entries()) {
             if (!snapshot) {
                 await pack.configureStack(project);
             }
             infos.push(await pack.getAnalyzerInfo());
+            if (stackAnalyzers[index] !== pack) {
+                await stackAnalyzers[index].getAnalyzerInfo();
+            }
         }
         const allPolicyNames = new Set(infos.flatMap((info) => info.policies.map((p) => p.name)));
-        for (const [index, pack] of processes.entries()) {
+        for (const [index, pack] of analyzers.entries()) {
             const info = infos[index];
             const source = configs.length === 1 ? configs[0] : configs[index];
             const reconciled = reconcile(
@@ -156,6 +182,9 @@ export async function runPacks(
                 configs.length === 1 ? allPolicyNames : undefined,
             );
             await pack.configure(reconciled);
+            if (stackAnalyzers[index] !== pack) {
+                await stackAnalyzers[index].configure(reconciled);
+            }
             packConfigs.push(reconciled);
             for (const policy of info.policies) {
                 const level = reconciled.get(policy.name)?.enforcementLevel;
@@ -173,15 +202,41 @@ export async function runPacks(
         const remediating = infos.map((info) =>
             info.policies.some((p) => p.enforcementLevel === "remediate"),
         );
+        // What is deployed is judged as a whole from the start, while its resources are analyzed one by one.
+        let stackAnswers: Promise<Diagnostic[][]> | undefined;
+        if (snapshot) {
+            const deployed = await program;
+            const deployedByUrn = new Map(deployed.map((resource) => [resource.urn, resource]));
+            deployed.forEach((resource) => options.output?.secrets.addResource(resource));
+            // Each pack's call takes the bytes as it sends them; the last lets them go.
+            let request: Uint8Array | undefined = Buffer.concat(
+                deployed.map((resource) => encodeStackResource(resource, resource.outputs, deployedByUrn)),
+            );
+            let untaken = stackAnalyzers.length;
+            const take = (): Uint8Array => {
+                const bytes = request as Uint8Array;
+                if (--untaken === 0) {
+                    request = undefined;
+                }
+                return bytes;
+            };
+            stackAnswers = Promise.all(
+                stackAnalyzers.map((pack) => pack.analyzeStack(take, deployed.length)),
+            );
+            // Awaited once every resource is analyzed: a failure meanwhile is reported then.
+            stackAnswers.catch(() => undefined);
+            // What reading the account left behind goes now, before the stack's pack grows (`collectGarbage`).
+            collectGarbage();
+        }
         const perResource = new Map<string, ResourceOutcome>();
-        /** Each resource as the `AnalyzeStack` request carries it, by URN. */
+        /** Each resource as the `AnalyzeStack` request of a preview carries it, by URN. */
         const stackEncoded = new Map<string, Uint8Array>();
         // A stack or an account holds thousands of resources of types no resource policy of a pack looks at
         // (instances, VPCs...). @pulumi/policy answers such a resource without running anything: every enabled
         // resource policy typed to another type is "not applicable" (its fast path, before it even reads the
         // properties), so the answer is the same for every resource of that type. Once a pack has said so for a
         // type, no more resources of that type are sent to it: the outcome is the same.
-        const inapplicableTypes = processes.map(() => new Set<string>());
+        const inapplicableTypes = analyzers.map(() => new Set<string>());
         const enabledResourcePolicies = infos.map(
             (info) =>
                 new Set(
@@ -198,7 +253,7 @@ export async function runPacks(
             if (inapplicableTypes[index].has(resource.type)) {
                 return [];
             }
-            const answer = await processes[index].analyze(resource, request());
+            const answer = await analyzers[index].analyze(resource, request());
             const typedElsewhere = new Set(
                 answer.notApplicable
                     .filter(({ reason }) => {
@@ -224,9 +279,9 @@ export async function runPacks(
             // Encoded once for every pack and call, and again only when a remediation changes the inputs.
             let encoded: Uint8Array | undefined;
             const request = (): Uint8Array => (encoded ??= encodeAnalyzeRequest(resource, current, known));
-            const applied: AppliedRemediation[][] = processes.map(() => []);
-            const unapplied: Diagnostic[][] = processes.map(() => []);
-            for (const [index, pack] of processes.entries()) {
+            const applied: AppliedRemediation[][] = analyzers.map(() => []);
+            const unapplied: Diagnostic[][] = analyzers.map(() => []);
+            for (const [index, pack] of analyzers.entries()) {
                 if (!remediating[index]) {
                     continue;
                 }
@@ -257,7 +312,7 @@ export async function runPacks(
                 }
             }
             const found = await Promise.all(
-                processes.map((_pack, index) => analyzeUnlessInapplicable(index, resource, request)),
+                analyzers.map((_pack, index) => analyzeUnlessInapplicable(index, resource, request)),
             );
             return {
                 outcome: {
@@ -277,18 +332,16 @@ export async function runPacks(
                 if (!resource || abort.signal.aborted) {
                     return;
                 }
+                if (snapshot && nextIndex % SNAPSHOT_COLLECTION_INTERVAL === 0) {
+                    collectGarbage();
+                }
                 if (snapshot || !resource.external) {
                     const { outcome, request } = await analyzeOne(resource);
                     perResource.set(resource.urn, outcome);
                     // A custom resource's planned outputs in a preview are its (remediated) inputs, final now, as
                     // last analyzed; a component's outputs are registered later, so it is encoded once the
-                    // program has finished. What is deployed has its outputs already.
-                    if (snapshot) {
-                        stackEncoded.set(
-                            resource.urn,
-                            encodeStackResource(resource, resource.outputs, known),
-                        );
-                    } else if (resource.custom) {
+                    // program has finished.
+                    if (!snapshot && resource.custom) {
                         stackEncoded.set(resource.urn, stackResourceFrom(resource, request()));
                     }
                 }
@@ -308,8 +361,8 @@ export async function runPacks(
 
         const byUrn = new Map(resources.map((r) => [r.urn, r]));
         const inputs = new Map<string, Record<string, unknown>>();
-        const remediations: AppliedRemediation[][] = processes.map(() => []);
-        const diagnostics: Diagnostic[][] = processes.map(() => []);
+        const remediations: AppliedRemediation[][] = analyzers.map(() => []);
+        const diagnostics: Diagnostic[][] = analyzers.map(() => []);
         // Collected in registration order, whatever order the answers came in. Reads of existing resources
         // are not steps the engine analyzes.
         for (const resource of resources) {
@@ -322,24 +375,35 @@ export async function runPacks(
             outcome.found.forEach((list, index) => diagnostics[index].push(...list));
         }
 
-        // A custom resource's planned outputs in a preview are its (remediated) inputs; a component's are what
-        // it registered.
-        const stackResources = resources.map(
-            (resource) =>
-                stackEncoded.get(resource.urn) ??
-                encodeStackResource(
-                    resource,
-                    resource.custom ? (inputs.get(resource.urn) ?? resource.outputs) : resource.outputs,
-                    byUrn,
+        let stackDiagnostics: Diagnostic[][];
+        if (stackAnswers) {
+            // The resource policies' processes hold nothing more that is needed.
+            analyzers.forEach((pack) => pack.stop());
+            stackDiagnostics = await stackAnswers;
+        } else {
+            // A custom resource's planned outputs in a preview are its (remediated) inputs; a component's are
+            // what it registered.
+            const request = Buffer.concat(
+                resources.map(
+                    (resource) =>
+                        stackEncoded.get(resource.urn) ??
+                        encodeStackResource(
+                            resource,
+                            resource.custom
+                                ? (inputs.get(resource.urn) ?? resource.outputs)
+                                : resource.outputs,
+                            byUrn,
+                        ),
                 ),
-        );
-        const stackDiagnostics = await Promise.all(
-            processes.map((pack) => pack.analyzeStack(stackResources)),
-        );
+            );
+            stackDiagnostics = await Promise.all(
+                analyzers.map((pack) => pack.analyzeStack(() => request, resources.length)),
+            );
+        }
         stackDiagnostics.forEach((list, index) => diagnostics[index].push(...list));
         lap("packs.analyzeStack", mark);
 
-        const packs: PackResult[] = processes.map((pack, index) => ({
+        const packs: PackResult[] = analyzers.map((pack, index) => ({
             config: Object.fromEntries(packConfigs[index]),
             name: infos[index].name,
             version: infos[index].version,

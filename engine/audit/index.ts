@@ -84,8 +84,12 @@ export async function audit(options: AuditOptions): Promise<PreviewResult> {
             packs,
             configs,
             snapshot: true,
-            // Sized as every child is (a user's limit wins), and no larger than what the stack read needs.
-            packNodeArgs: childHeapArgs(HEAP_SHARE.policyPacks, { neededMb: stackPackHeapMb(loaded.bytes) }),
+            // Sized as every child is (a user's limit wins): the processes answering `Analyze` hold one resource
+            // at a time, those answering `AnalyzeStack` no more than what the stack read needs.
+            packNodeArgs: childHeapArgs(HEAP_SHARE.policyPacks, { neededMb: 0 }),
+            stackPackNodeArgs: childHeapArgs(HEAP_SHARE.policyPacks, {
+                neededMb: stackPackHeapMb(loaded.bytes),
+            }),
             output: options.output,
             callTimeoutMs: options.packCallTimeoutMs,
         }),

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fs from "fs";
 import * as path from "path";
 import { riskyPresetPorts } from "../../core/presets";
 import { alicloudSg, type GateRun, ROOT } from "../examples/gate";
@@ -373,6 +374,47 @@ describe("alicloud-sg audit", function () {
                 ),
             );
             assert.ok(result.stdout.includes(" · 1 to remediate\n"), result.stdout);
+        });
+        it("judges the stack in a second process of each pack, given the same config, while the first analyzes each resource", async () => {
+            const config = writeTemp("label.json", {
+                "fixture-analyzed-by": { label: "from-config" },
+                "fixture-stack-analyzed-by": { label: "from-config" },
+            });
+            const result = await alicloudSg([
+                "audit",
+                "--aliyun",
+                path.join(FIXTURES, "vpc-account"),
+                "--policy-pack",
+                path.join(ROOT, "tests", "fixtures", "packs", "processes"),
+                "--policy-pack-config",
+                config,
+                "--format",
+                "json",
+            ]);
+            assert.strictEqual(result.code, 0, result.stderr);
+            const messages = findings(result).map((finding) => finding.message);
+            const analyzed = messages.map((m) =>
+                /^Analyze of (.+) answered by process (\d+) with label (\S+)$/.exec(m),
+            );
+            const stacked = messages.map((m) =>
+                /^AnalyzeStack of (\d+) groups answered by process (\d+) with label (\S+)$/.exec(m),
+            );
+            const byAnalyze = analyzed.filter((m) => m !== null);
+            const byStack = stacked.filter((m) => m !== null);
+            assert.strictEqual(byAnalyze.length + byStack.length, messages.length, messages.join("\n"));
+            assert.strictEqual(byStack.length, 1, messages.join("\n"));
+            // Every group analyzed, by one process; the stack, with as many groups, by another; one config.
+            assert.strictEqual(byAnalyze.length, Number(byStack[0][1]));
+            assert.deepStrictEqual(new Set(byAnalyze.map((m) => m[2])).size, 1);
+            assert.notStrictEqual(byAnalyze[0][2], byStack[0][2]);
+            assert.deepStrictEqual(
+                [...new Set([...byAnalyze, ...byStack].map((m) => m[3]))],
+                ["from-config"],
+            );
+            // Neither outlives the command.
+            for (const pid of [byAnalyze[0][2], byStack[0][2]]) {
+                assert.ok(!fs.existsSync(`/proc/${pid}`), `process ${pid} is still running`);
+            }
         });
     });
 

@@ -81,20 +81,23 @@ describe("engine/childHeap: the heap of the processes the gate starts", () => {
 
     it("sizes a pack for a stack read from its bytes, within the machine's share, and a user's limit still wins", () => {
         const none = { execArgv: [], nodeOptions: "" };
-        // npm run bench's account: 23 MB of responses.
+        // An account of 23 MB of responses: 256 MB and 50 times 23 MB.
         const account = stackPackHeapMb(23 * 2 ** 20);
-        assert.strictEqual(account, 716);
+        assert.strictEqual(account, 1406);
         assert.strictEqual(stackPackHeapMb(0), 256);
         // What the stack needs, on a machine with more to give.
         assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 24 * GiB, neededMb: account }), [
-            "--max-old-space-size=716",
+            "--max-old-space-size=1406",
         ]);
         // The machine's share, when that is less than the stack would like (a 2 GiB container: 512 MB).
         assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 2 * GiB, neededMb: account }), [
             "--max-old-space-size=512",
         ]);
-        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 3 * GiB, neededMb: account }), [
-            "--max-old-space-size=716",
+        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 6 * GiB, neededMb: account }), [
+            "--max-old-space-size=1406",
+        ]);
+        assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 5 * GiB, neededMb: account }), [
+            "--max-old-space-size=1280",
         ]);
         assert.deepStrictEqual(childHeapArgs(0.25, { ...none, memoryBytes: 2.5 * GiB, neededMb: account }), [
             "--max-old-space-size=640",
