@@ -207,7 +207,6 @@ export async function runPacks(
         if (snapshot) {
             const deployed = await program;
             const deployedByUrn = new Map(deployed.map((resource) => [resource.urn, resource]));
-            deployed.forEach((resource) => options.output?.secrets.addResource(resource));
             // Each pack's call takes the bytes as it sends them; the last lets them go.
             let request: Uint8Array | undefined = Buffer.concat(
                 deployed.map((resource) => encodeStackResource(resource, resource.outputs, deployedByUrn)),
