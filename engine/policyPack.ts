@@ -8,6 +8,7 @@ import { childHeapArgs, HEAP_SHARE, outOfHeapMessage, ranOutOfHeap } from "./chi
 import type { GateOutput } from "./output";
 import { GateError } from "./errors";
 import { type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
+import { decodeAnalyzeResponse, type WireAnalyzeResponse } from "./analyzerDecoding";
 import { loadSdk, pulumiSdkDir } from "./sdk";
 import type { ProjectSettings } from "./project";
 import type {
@@ -396,10 +397,14 @@ export class PolicyPackProcess {
     }
 
     async remediate(resource: RecordedResource, request: Uint8Array): Promise<RemediationResult[]> {
-        const response = await this.callEncoded<analyzerPbTypes.RemediateResponse>(
+        const { analyzerGrpc } = loadSdk();
+        const response = await this.callEncoded(
             "remediate",
             request,
             resourceSubject(resource),
+            analyzerGrpc.AnalyzerService.remediate.responseDeserialize as (
+                bytes: Buffer,
+            ) => analyzerPbTypes.RemediateResponse,
         );
         return response.getRemediationsList().map((remediation) => ({
             policyName: remediation.getPolicyname(),
@@ -417,16 +422,15 @@ export class PolicyPackProcess {
         resource: RecordedResource,
         request: Uint8Array,
     ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
-        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
+        const response = await this.callEncoded(
             "analyze",
             request,
             resourceSubject(resource),
+            decodeAnalyzeResponse,
         );
         return {
             diagnostics: diagnostics(response, resource.urn),
-            notApplicable: response
-                .getNotApplicableList()
-                .map((entry) => ({ policyName: entry.getPolicyName(), reason: entry.getReason() })),
+            notApplicable: response.notApplicable,
         };
     }
 
@@ -436,10 +440,11 @@ export class PolicyPackProcess {
      * sends it, so that the gate need not hold the bytes while the pack judges (tens of MB for an account).
      */
     async analyzeStack(request: () => Uint8Array, count: number): Promise<Diagnostic[]> {
-        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
+        const response = await this.callEncoded(
             "analyzeStack",
             request,
             `${count} resources`,
+            decodeAnalyzeResponse,
         );
         return diagnostics(response, "");
     }
@@ -449,6 +454,7 @@ export class PolicyPackProcess {
         method: string,
         request: Uint8Array | (() => Uint8Array),
         subject: string,
+        decode: (bytes: Buffer) => Res,
     ): Promise<Res> {
         const { analyzerGrpc } = loadSdk();
         const definition = analyzerGrpc.AnalyzerService[method];
@@ -459,7 +465,7 @@ export class PolicyPackProcess {
                     const bytes = typeof argument === "function" ? argument() : argument;
                     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
                 },
-                definition.responseDeserialize as (bytes: Buffer) => Res,
+                decode,
                 request,
                 options,
                 callback,
@@ -482,15 +488,15 @@ export class PolicyPackProcess {
     }
 }
 
-function diagnostics(response: analyzerPbTypes.AnalyzeResponse, defaultUrn: string): Diagnostic[] {
-    return response.getDiagnosticsList().map((d) => ({
-        policyPack: d.getPolicypackname(),
-        policyPackVersion: d.getPolicypackversion(),
-        policyName: d.getPolicyname(),
-        description: d.getDescription(),
-        message: d.getMessage(),
-        enforcementLevel: levelName(d.getEnforcementlevel()),
-        urn: d.getUrn() || defaultUrn,
+function diagnostics(response: WireAnalyzeResponse, defaultUrn: string): Diagnostic[] {
+    return response.diagnostics.map((d) => ({
+        policyPack: d.policyPackName,
+        policyPackVersion: d.policyPackVersion,
+        policyName: d.policyName,
+        description: d.description,
+        message: d.message,
+        enforcementLevel: levelName(d.enforcementLevel),
+        urn: d.urn || defaultUrn,
     }));
 }
 
