@@ -10,7 +10,7 @@ import { loadSdk } from "./sdk";
  */
 
 /** `AnalyzeDiagnostic` as the wire carries it: proto3 strings default to "", enums to 0. */
-interface WireDiagnostic {
+export interface WireDiagnostic {
     readonly policyName: string;
     readonly policyPackName: string;
     readonly policyPackVersion: string;
