@@ -8,7 +8,6 @@ import { childHeapArgs, HEAP_SHARE, outOfHeapMessage, ranOutOfHeap } from "./chi
 import type { GateOutput } from "./output";
 import { GateError } from "./errors";
 import { type PolicyPackConfigFile, type ReconciledPolicyConfig } from "./policyConfig";
-import { decodeAnalyzeResponse, type WireAnalyzeResponse } from "./analyzerDecoding";
 import { loadSdk, pulumiSdkDir } from "./sdk";
 import type { ProjectSettings } from "./project";
 import type {
@@ -397,14 +396,10 @@ export class PolicyPackProcess {
     }
 
     async remediate(resource: RecordedResource, request: Uint8Array): Promise<RemediationResult[]> {
-        const { analyzerGrpc } = loadSdk();
-        const response = await this.callEncoded(
+        const response = await this.callEncoded<analyzerPbTypes.RemediateResponse>(
             "remediate",
             request,
             resourceSubject(resource),
-            analyzerGrpc.AnalyzerService.remediate.responseDeserialize as (
-                bytes: Buffer,
-            ) => analyzerPbTypes.RemediateResponse,
         );
         return response.getRemediationsList().map((remediation) => ({
             policyName: remediation.getPolicyname(),
@@ -422,15 +417,16 @@ export class PolicyPackProcess {
         resource: RecordedResource,
         request: Uint8Array,
     ): Promise<{ diagnostics: Diagnostic[]; notApplicable: { policyName: string; reason: string }[] }> {
-        const response = await this.callEncoded(
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
             "analyze",
             request,
             resourceSubject(resource),
-            decodeAnalyzeResponse,
         );
         return {
             diagnostics: diagnostics(response, resource.urn),
-            notApplicable: response.notApplicable,
+            notApplicable: response
+                .getNotApplicableList()
+                .map((entry) => ({ policyName: entry.getPolicyName(), reason: entry.getReason() })),
         };
     }
 
@@ -440,11 +436,10 @@ export class PolicyPackProcess {
      * sends it, so that the gate need not hold the bytes while the pack judges (tens of MB for an account).
      */
     async analyzeStack(request: () => Uint8Array, count: number): Promise<Diagnostic[]> {
-        const response = await this.callEncoded(
+        const response = await this.callEncoded<analyzerPbTypes.AnalyzeResponse>(
             "analyzeStack",
             request,
             `${count} resources`,
-            decodeAnalyzeResponse,
         );
         return diagnostics(response, "");
     }
@@ -454,7 +449,6 @@ export class PolicyPackProcess {
         method: string,
         request: Uint8Array | (() => Uint8Array),
         subject: string,
-        decode: (bytes: Buffer) => Res,
     ): Promise<Res> {
         const { analyzerGrpc } = loadSdk();
         const definition = analyzerGrpc.AnalyzerService[method];
@@ -465,7 +459,7 @@ export class PolicyPackProcess {
                     const bytes = typeof argument === "function" ? argument() : argument;
                     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
                 },
-                decode,
+                definition.responseDeserialize as (bytes: Buffer) => Res,
                 request,
                 options,
                 callback,
@@ -488,15 +482,15 @@ export class PolicyPackProcess {
     }
 }
 
-function diagnostics(response: WireAnalyzeResponse, defaultUrn: string): Diagnostic[] {
-    return response.diagnostics.map((d) => ({
-        policyPack: d.policyPackName,
-        policyPackVersion: d.policyPackVersion,
-        policyName: d.policyName,
-        description: d.description,
-        message: d.message,
-        enforcementLevel: levelName(d.enforcementLevel),
-        urn: d.urn || defaultUrn,
+function diagnostics(response: analyzerPbTypes.AnalyzeResponse, defaultUrn: string): Diagnostic[] {
+    return response.getDiagnosticsList().map((d) => ({
+        policyPack: d.getPolicypackname(),
+        policyPackVersion: d.getPolicypackversion(),
+        policyName: d.getPolicyname(),
+        description: d.getDescription(),
+        message: d.getMessage(),
+        enforcementLevel: levelName(d.getEnforcementlevel()),
+        urn: d.getUrn() || defaultUrn,
     }));
 }
 
