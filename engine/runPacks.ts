@@ -65,7 +65,8 @@ const ANALYZE_CONCURRENCY = 128;
 
 /**
  * Resources analyzed between two full collections of the gate's heap in a snapshot, where a pack judging the
- * whole stack runs alongside (`collectGarbage`): each costs about 0.1 s on `npm run bench`'s account.
+ * whole stack runs alongside (`collectGarbage`): each takes 0.1–0.4 s with the 120 MB the command holds live
+ * for `npm run bench`'s account.
  */
 const SNAPSHOT_COLLECTION_INTERVAL = 10_000;
 
