@@ -2,7 +2,8 @@
  * `npm run bench [-- --check] [-- --sizes 700,2800] [-- --scale 10000,20000] [-- --profiles org,rules]
  * [-- --account | --no-account] [-- --account-groups N]`: the offline gate against the same program under plain mocks and under the SDK's
  * floor, on synthetic stacks of growing size (the org stack, heavy in instances, and the rule-heavy one; the
- * scaling sizes time the gate alone, on the org stack), and `alicloud-sg audit` of a generated account
+ * scaling sizes time the gate alone, on the org stack; the sizes with baselines also run the gate with a pack of
+ * the bundled pack's policies doing nothing, `bench/emptyPack.ts`), and `alicloud-sg audit` of a generated account
  * (`--account`: that alone; `--account-groups N`: an account of N groups instead of 5,000, to iterate on a
  * smaller one). See README "Performance".
  */
@@ -12,6 +13,7 @@ import * as path from "path";
 import { PROFILE_ENV } from "../engine/profile";
 import { measure, type Measurement } from "./measure";
 import { accountOfGroups, DEFAULT_ACCOUNT, writeAccount, type AccountShape } from "./account";
+import { writeEmptyPack } from "./emptyPack";
 import { tiersFor, writeOrgStack } from "./orgStack";
 import {
     accountTargets,
@@ -19,6 +21,7 @@ import {
     formatAccount,
     formatTable,
     type AccountResult,
+    type PreviewRun,
     type Profile,
     type SizeResult,
 } from "./report";
@@ -149,29 +152,50 @@ async function runSize(
     }
 
     process.stderr.write("bench:   (b) alicloud-sg preview...\n");
-    const profileFile = path.join(dir, "profile.json");
-    const reportFile = path.join(dir, "report.json");
-    // The command as installed: the compiled CLI and its compiled bundled pack (`prebench` builds them).
+    const { gate, phases, summary } = await runPreview(dir, "report", resources);
+    let emptyPack: PreviewRun | undefined;
+    if (baselines) {
+        process.stderr.write("bench:   (b) with the bundled pack's policies doing nothing...\n");
+        const packDir = path.join(dir, "empty-pack");
+        writeEmptyPack(packDir);
+        emptyPack = await runPreview(dir, "empty-pack-report", resources, ["--policy-pack", packDir]);
+        if (emptyPack.summary.mandatory + emptyPack.summary.advisory !== 0) {
+            throw new Error("the pack whose policies do nothing reported violations");
+        }
+    }
+    return { profile, resources, plain, floor, gate, phases, summary, emptyPack };
+}
+
+/**
+ * `alicloud-sg preview` of `dir` as installed: the compiled CLI and its compiled bundled pack (`prebench` builds
+ * them), or the packs `packArgs` name.
+ */
+async function runPreview(
+    dir: string,
+    name: string,
+    resources: number,
+    packArgs: readonly string[] = [],
+): Promise<PreviewRun> {
+    const profileFile = path.join(dir, `${name}-profile.json`);
+    const reportFile = path.join(dir, `${name}.json`);
     const env: NodeJS.ProcessEnv = { ...process.env, [PROFILE_ENV]: profileFile };
     delete env.ALICLOUD_SG_FROM_SOURCES;
     const gate = await measure(
         process.execPath,
-        [BIN, "preview", dir, "--format", "json", "--out", reportFile],
+        [BIN, "preview", dir, ...packArgs, "--format", "json", "--out", reportFile],
         { cwd: ROOT, env },
     );
     // 1 is a mandatory violation: the generated stack has some on purpose.
     if (gate.exitCode !== 0 && gate.exitCode !== 1) {
         throw failed("alicloud-sg preview", gate);
     }
-    const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as {
-        summary: { resources: number; mandatory: number; advisory: number };
-    };
+    const report = JSON.parse(fs.readFileSync(reportFile, "utf8")) as { summary: PreviewRun["summary"] };
     if (report.summary.resources !== resources) {
         throw new Error(`the gate recorded ${report.summary.resources} resources, expected ${resources}`);
     }
     const phases = (JSON.parse(fs.readFileSync(profileFile, "utf8")) as { phasesMs: Record<string, number> })
         .phasesMs;
-    return { profile, resources, plain, floor, gate, phases, summary: report.summary };
+    return { gate, phases, summary: report.summary };
 }
 
 /** `alicloud-sg audit --aliyun` of a generated account, as installed (compiled CLI and pack). */

@@ -3,19 +3,27 @@ import type { Measurement } from "./measure";
 /** The synthetic stacks: the org stack (heavy in ECS instances) and the rule-heavy one (groups and rules). */
 export type Profile = "org" | "rules";
 
-/** Everything measured on one stack. */
-export interface SizeResult {
+/** One `alicloud-sg preview` run. */
+export interface PreviewRun {
+    readonly gate: Measurement;
+    /** The gate's own phase timings (ALICLOUD_SG_PROFILE), in ms. */
+    readonly phases: Readonly<Record<string, number>>;
+    readonly summary: { resources: number; mandatory: number; advisory: number };
+}
+
+/** Everything measured on one stack; the run itself is (b), `alicloud-sg preview` with the bundled pack. */
+export interface SizeResult extends PreviewRun {
     readonly profile: Profile;
     readonly resources: number;
     /** (a) the program under plain `setMocks`, no policy; absent on the scaling sizes, which time (b) only. */
     readonly plain?: Measurement;
     /** The floor: the same program under plain `setMocks` with `Error.stackTraceLimit = 0`. */
     readonly floor?: Measurement;
-    /** (b) `alicloud-sg preview` with the bundled pack. */
-    readonly gate: Measurement;
-    /** The gate's own phase timings (ALICLOUD_SG_PROFILE), in ms. */
-    readonly phases: Readonly<Record<string, number>>;
-    readonly summary: { resources: number; mandatory: number; advisory: number };
+    /**
+     * (b) with a pack of the bundled pack's policies doing nothing (`bench/emptyPack.ts`): what the analyzer
+     * protocol and `@pulumi/policy` cost before any policy runs. Measured where the baselines are.
+     */
+    readonly emptyPack?: PreviewRun;
 }
 
 export interface Target {
@@ -47,12 +55,12 @@ export const MEMORY_TARGET_BYTES = MAX_MEMORY_RATIO * RECORDED_PLAIN_PEAK_BYTES;
  * then, and AnalyzeStack (round trips included). Analyze calls answered while the program ran overlap it and
  * are not counted; the time they took from the program is in (b)'s wall time and in the "program" phase.
  */
-function policyWaitMs(result: SizeResult): number {
+function policyWaitMs(result: PreviewRun): number {
     return (result.phases["packs.analyzeTail"] ?? 0) + (result.phases["packs.analyzeStack"] ?? 0);
 }
 
 /** {@link policyWaitMs} over the gate's wall time. */
-function policyShare(result: SizeResult): number {
+function policyShare(result: PreviewRun): number {
     return policyWaitMs(result) / result.gate.wallMs;
 }
 
@@ -159,6 +167,7 @@ function targetTable(targets: readonly Target[]): string[] {
     ]);
 }
 
+const percent = (share: number): string => `${fixed(share * 100, 1)} %`;
 const seconds = (ms: number): string => `${fixed(ms / 1000, 1)} s`;
 const megabytes = (bytes: number): string => `${Math.round(bytes / 2 ** 20)} MB`;
 const orDash = <T>(value: T | undefined, show: (value: T) => string): string =>
@@ -190,6 +199,7 @@ export function formatTable(
                 "pack start",
                 "after program",
                 "share",
+                "share, empty pack",
                 "mandatory",
                 "advisory",
             ],
@@ -207,12 +217,21 @@ export function formatTable(
                 seconds(r.phases.program ?? 0),
                 seconds((r.phases["packs.start"] ?? 0) + (r.phases["packs.configure"] ?? 0)),
                 seconds(policyWaitMs(r)),
-                `${fixed(policyShare(r) * 100, 1)} %`,
+                percent(policyShare(r)),
+                orDash(r.emptyPack, (run) => percent(policyShare(run))),
                 String(r.summary.mandatory),
                 String(r.summary.advisory),
             ]),
         ]),
     );
+    if (results.some((r) => r.emptyPack)) {
+        lines.push(
+            "",
+            "share, empty pack: the same preview with a pack of the bundled pack's policies doing nothing (same names,",
+            "levels and resource types): the pack work after the program that the analyzer protocol and @pulumi/policy",
+            "cost before any policy runs, which no policy code can go below.",
+        );
+    }
     lines.push("", ...targetTable(targets));
     return lines.join("\n") + "\n";
 }
