@@ -205,6 +205,7 @@ export async function runPacks(
         );
         // What is deployed is judged as a whole from the start, while its resources are analyzed one by one.
         let stackAnswers: Promise<Diagnostic[][]> | undefined;
+        let stackFailed = false;
         if (snapshot) {
             const deployed = await program;
             const deployedByUrn = new Map(deployed.map((resource) => [resource.urn, resource]));
@@ -223,8 +224,10 @@ export async function runPacks(
             stackAnswers = Promise.all(
                 stackAnalyzers.map((pack) => pack.analyzeStack(take, deployed.length)),
             );
-            // Awaited once every resource is analyzed: a failure meanwhile is reported then.
-            stackAnswers.catch(() => undefined);
+            // A failure ends the analysis at once (below), not after the last resource: no more are sent.
+            stackAnswers.catch(() => {
+                stackFailed = true;
+            });
             // What reading the account left behind goes now, before the stack's pack grows (`collectGarbage`).
             collectGarbage();
         }
@@ -329,7 +332,7 @@ export async function runPacks(
         const worker = async (): Promise<void> => {
             for (;;) {
                 const resource = await registered.at(nextIndex++);
-                if (!resource || abort.signal.aborted) {
+                if (!resource || abort.signal.aborted || stackFailed) {
                     return;
                 }
                 if (snapshot && nextIndex % SNAPSHOT_COLLECTION_INTERVAL === 0) {
@@ -355,7 +358,8 @@ export async function runPacks(
         const resources = await program;
         resources.forEach((resource) => options.output?.secrets.addResource(resource));
         mark = lap("packs.analyzeDuringProgram", mark);
-        await analysis;
+        // A stack pack that fails while resources are analyzed is reported then, with its own error.
+        await (stackAnswers ? Promise.race([analysis, stackAnswers.then(() => analysis)]) : analysis);
         // The pack work the gate still waits for after the program has finished.
         mark = lap("packs.analyzeTail", mark);
 

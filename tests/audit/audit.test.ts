@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { accountOfGroups, writeAccount } from "../../bench/account";
 import { riskyPresetPorts } from "../../core/presets";
 import { alicloudSg, type GateRun, ROOT } from "../examples/gate";
 import {
@@ -415,6 +416,33 @@ describe("alicloud-sg audit", function () {
             for (const pid of [byAnalyze[0][2], byStack[0][2]]) {
                 assert.ok(!fs.existsSync(`/proc/${pid}`), `process ${pid} is still running`);
             }
+        });
+
+        it("ends at once when the stack's process fails while the resources are analyzed, with that failure", async () => {
+            // 500 rules, each holding the pack's thread 5 ms: 2.5 s of Analyze, while the stack policy throws at once.
+            const log = writeTemp("analyzed.log", "");
+            const config = writeTemp("slow.json", { "fixture-slow-analyze": { log, delayMs: 5 } });
+            const account = path.join(path.dirname(config), "account");
+            writeAccount(account, accountOfGroups(50));
+            const result = await alicloudSg([
+                "audit",
+                "--aliyun",
+                account,
+                "--policy-pack",
+                path.join(ROOT, "tests", "fixtures", "packs", "stack-fails"),
+                "--policy-pack-config",
+                config,
+                "--format",
+                "json",
+            ]);
+            assert.strictEqual(result.code, 2, result.stderr);
+            assert.strictEqual(
+                result.stderr,
+                "alicloud-sg: policy pack fixture-stack-fails (tests/fixtures/packs/stack-fails) failed in AnalyzeStack of 750 resources: policy fixture-failing-stack threw Error: the fixture's stack policy fails at once\n",
+            );
+            // No more were sent once it failed: the rules analyzed are about those in flight then, not all 500.
+            const analyzed = fs.readFileSync(log, "utf8").split("\n").filter(Boolean).length;
+            assert.ok(analyzed < 300, `${analyzed} of 500 rules analyzed`);
         });
     });
 
