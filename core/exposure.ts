@@ -2,7 +2,7 @@ import { BroadnessLimits, cidrsOverlap, IpFamily, parseCidr } from "./cidr";
 import { AccessQuery, evaluateAccess, openInternetAccess, openInternetAt, PacketProtocol } from "./effective";
 import { PRIORITY_HIGHEST } from "./limits";
 import { EVERY_PORT, hasPorts, mergePortRanges, NO_PORTS, PortRange, Protocol } from "./ports";
-import { isKnown, RuleReading, UNKNOWN } from "./read";
+import { isKnown, RuleReading, UNKNOWN, unreadRulesReason } from "./read";
 import { effectiveNicType, NIC_TYPES, NicType, SecurityRule } from "./rule";
 import { StackAttachment, StackGroup, StackModel, StackRule } from "./stack";
 import { exceedsRuleLimits, isRejected } from "./validity";
@@ -540,7 +540,12 @@ function dropsAhead(
     );
 }
 
-function unknownReason(fields: readonly string[]): string {
+/** Why a rule's effect is not known: its unknown fields, or for the rule `audit` stands in, why it read none. */
+function unknownReason(stackRule: StackRule, fields: readonly string[]): string {
+    const unread = unreadRulesReason(stackRule.reading);
+    if (unread !== undefined) {
+        return `which were not read (${unread})`;
+    }
     if (fields.length === 0) {
         return "whose values are not known yet";
     }
@@ -670,7 +675,7 @@ function upperBound(
         ) {
             const reason =
                 standing.kind === "unknown"
-                    ? unknownReason(standing.fields)
+                    ? unknownReason(stackRule, standing.fields)
                     : prefixListReason(standing.rule);
             for (const rule of possibleAccepts(entry, nicType, full)) {
                 rules.push({ rule, causes: [{ kind: "rule", rule: stackRule, reason }] });
@@ -719,7 +724,7 @@ function everyUncertainty(scope: ExposureScope, entries: readonly Entry[]): Unce
     const found: Uncertainty[] = [...unseenGroups(scope)];
     for (const { standing, stackRule } of entries) {
         if (standing.kind === "unknown") {
-            found.push({ kind: "rule", rule: stackRule, reason: unknownReason(standing.fields) });
+            found.push({ kind: "rule", rule: stackRule, reason: unknownReason(stackRule, standing.fields) });
         } else if (standing.kind === "known" && standing.rule.peer.kind === "prefixList") {
             found.push({ kind: "rule", rule: stackRule, reason: prefixListReason(standing.rule) });
         }
@@ -746,7 +751,10 @@ export function atMost(items: readonly string[], max = NAMED_AT_MOST): string[] 
 export function describeUncertainty(uncertainty: Uncertainty): string {
     switch (uncertainty.kind) {
         case "rule":
-            return `rule ${uncertainty.rule.name}, ${uncertainty.reason},`;
+            // The rule `audit` stands in for a group's unread rules is named after them (`ingress rules of db`).
+            return unreadRulesReason(uncertainty.rule.reading) === undefined
+                ? `rule ${uncertainty.rule.name}, ${uncertainty.reason},`
+                : `a rule among the ${uncertainty.rule.name}, ${uncertainty.reason},`;
         case "outside-group":
             return `security group ${uncertainty.id}, outside this stack,`;
         case "unknown-groups":
@@ -892,7 +900,7 @@ export function judgeScope(scope: ExposureScope, settings: ExposureSettings): Sc
                             closer = {
                                 kind: "rule",
                                 rule: entry.stackRule,
-                                reason: unknownReason(standing.fields),
+                                reason: unknownReason(entry.stackRule, standing.fields),
                             };
                         }
                     } else if (drop && dropsAhead(drop, bound.nicType, accept, protocol, port)) {

@@ -205,6 +205,25 @@ export interface RuleReading {
 }
 
 /**
+ * What `audit` writes in the description of the one rule of unknown content it stands in for the rules of a group
+ * it could not read (so that they can only make a judgement uncertain, never close what known rules open),
+ * followed by why they were not read.
+ */
+export const UNREAD_RULES_DESCRIPTION = "alicloud-sg: rules not read: ";
+
+/** Why the rules a rule stands in for were not read, when it is such a rule: every field but its place unknown. */
+export function unreadRulesReason(reading: RuleReading): string | undefined {
+    const { description, protocol, ports, policy, priority } = reading;
+    if (!isKnown(description) || !description.startsWith(UNREAD_RULES_DESCRIPTION)) {
+        return undefined;
+    }
+    const unknown = [protocol, ports, policy, priority, reading.peer?.value].every(
+        (value) => value === UNKNOWN,
+    );
+    return unknown ? description.slice(UNREAD_RULES_DESCRIPTION.length) : undefined;
+}
+
+/**
  * Every input of a rule the reading reads.
  * @internal
  */

@@ -187,7 +187,7 @@ export const disallowPublicRiskyPorts: StackValidationPolicy = {
                         continue;
                     }
                     const key = `${cause.rule.urn} ${cause.reason}`;
-                    const subject = `rule ${cause.rule.name}, ${cause.reason},`;
+                    const subject = describeUncertainty(cause);
                     const finding = possible.get(key) ?? {
                         urn: cause.rule.urn,
                         message: (text: string, count: number, places: string) =>

@@ -492,7 +492,7 @@ describe("audit: reading aliyun CLI responses", () => {
             );
             assert.strictEqual(
                 unread.name,
-                "intranet ingress rules of legacy-app (sg-m5eapp000000000000002) (not read: no ecs DescribeSecurityGroupAttribute response for them)",
+                "intranet ingress rules of legacy-app (sg-m5eapp000000000000002)",
             );
             assert.deepStrictEqual(unread.inputs, {
                 securityGroupId: "sg-m5eapp000000000000002",
@@ -503,6 +503,8 @@ describe("audit: reading aliyun CLI responses", () => {
                 priority: UNKNOWN,
                 nicType: "intranet",
                 cidrIp: UNKNOWN,
+                description:
+                    "alicloud-sg: rules not read: no ecs DescribeSecurityGroupAttribute response for them",
             });
             assert.ok(
                 !(
@@ -622,8 +624,8 @@ describe("audit: reading aliyun CLI responses", () => {
                     .filter((r) => r.inputs.securityGroupId === "sg-2zelisted0000000001")
                     .map((r) => r.name),
                 [
-                    "ingress rules of batch (sg-2zelisted0000000001) (not read: no ecs DescribeSecurityGroupAttribute response for them)",
-                    "egress rules of batch (sg-2zelisted0000000001) (not read: no ecs DescribeSecurityGroupAttribute response for them)",
+                    "ingress rules of batch (sg-2zelisted0000000001)",
+                    "egress rules of batch (sg-2zelisted0000000001)",
                 ],
             );
         });

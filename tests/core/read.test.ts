@@ -7,7 +7,15 @@ import {
 } from "./policyProxy";
 import { Secret } from "@pulumi/policy";
 import { readAttachments } from "../../core/members/read";
-import { isUnknown, readGroup, readRule, ruleFromReading, toPlain, UNKNOWN } from "../../core/read";
+import {
+    isUnknown,
+    readGroup,
+    readRule,
+    ruleFromReading,
+    toPlain,
+    UNKNOWN,
+    unreadRulesReason,
+} from "../../core/read";
 import { SECRET_SIG, SIG_KEY } from "../../core/wire";
 
 const sdkUnknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -21,6 +29,30 @@ describe("core/read", () => {
         assert.equal(isUnknown("sg-123"), false);
         assert.equal(isUnknown(undefined), false);
         assert.equal(isUnknown({}), false);
+    });
+
+    it("tells the rule audit stands in for unread rules by its description and its unknown fields only", () => {
+        const standIn = {
+            securityGroupId: "sg-1",
+            type: "ingress",
+            ipProtocol: sdkUnknown,
+            portRange: sdkUnknown,
+            policy: sdkUnknown,
+            priority: sdkUnknown,
+            nicType: "intranet",
+            cidrIp: sdkUnknown,
+            description:
+                "alicloud-sg: rules not read: no ecs DescribeSecurityGroupAttribute response for them",
+        };
+        assert.equal(
+            unreadRulesReason(readRule(standIn)),
+            "no ecs DescribeSecurityGroupAttribute response for them",
+        );
+        // A rule someone wrote with that description is still judged, and named, as the rule it is.
+        assert.equal(unreadRulesReason(readRule({ ...standIn, cidrIp: "0.0.0.0/0" })), undefined);
+        assert.equal(unreadRulesReason(readRule({ ...standIn, priority: 1 })), undefined);
+        assert.equal(unreadRulesReason(readRule({ ...standIn, description: "rules not read" })), undefined);
+        assert.equal(unreadRulesReason(readRule({ ...standIn, description: sdkUnknown })), undefined);
     });
 
     it("reads a rule behind @pulumi/policy's proxy without throwing on unknowns", () => {

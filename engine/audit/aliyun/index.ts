@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { SECURITY_GROUP_RULE_TYPE, SECURITY_GROUP_TYPE } from "../../../core/read";
+import { SECURITY_GROUP_RULE_TYPE, SECURITY_GROUP_TYPE, UNREAD_RULES_DESCRIPTION } from "../../../core/read";
 import { GateError } from "../../errors";
 import type { RecordedResource } from "../../types";
 import { UNKNOWN_SENTINEL } from "../../../core/wire";
@@ -364,13 +364,14 @@ function groupResources(record: GroupRecord, isAccountGroup: (id: string) => boo
             priority: UNKNOWN_SENTINEL,
             nicType: unread.nicType ?? UNKNOWN_SENTINEL,
             cidrIp: UNKNOWN_SENTINEL,
+            description: `${UNREAD_RULES_DESCRIPTION}no ${DESCRIBE_SECURITY_GROUP_ATTRIBUTE.command} response for them`,
         };
         const key = `unread-${unread.direction}${unread.nicType ? `-${unread.nicType}` : ""}`;
         resources.push(
             resourceOf(
                 urnOf(record.region, SECURITY_GROUP_RULE_TYPE, `${record.id}/${key}`),
                 SECURITY_GROUP_RULE_TYPE,
-                `${unread.what} of ${groupName} (not read: no ${DESCRIBE_SECURITY_GROUP_ATTRIBUTE.command} response for them)`,
+                `${unread.what} of ${groupName}`,
                 props,
                 key,
             ),
