@@ -208,10 +208,14 @@ export interface RuleReading {
  * What `audit` writes in the description of the one rule of unknown content it stands in for the rules of a group
  * it could not read (so that they can only make a judgement uncertain, never close what known rules open),
  * followed by why they were not read.
+ * @internal
  */
 export const UNREAD_RULES_DESCRIPTION = "alicloud-sg: rules not read: ";
 
-/** Why the rules a rule stands in for were not read, when it is such a rule: every field but its place unknown. */
+/**
+ * Why the rules a rule stands in for were not read, when it is such a rule: every field but its place unknown.
+ * @internal
+ */
 export function unreadRulesReason(reading: RuleReading): string | undefined {
     const { description, protocol, ports, policy, priority } = reading;
     if (!isKnown(description) || !description.startsWith(UNREAD_RULES_DESCRIPTION)) {
