@@ -329,17 +329,29 @@ export async function runPacks(
         // As the engine analyzes each resource at step generation, each is analyzed as soon as the program
         // registers it, while the program keeps running.
         let nextIndex = 0;
+        // Failed calls, by registration index. A pack that stops answering fails every call in flight within a few
+        // milliseconds of each other, in no set order (each call's deadline is set as it is sent): once one has
+        // failed no more are sent, those in flight settle, and the first-registered resource's failure is reported.
+        const failures: { readonly index: number; readonly error: unknown }[] = [];
         const worker = async (): Promise<void> => {
             for (;;) {
-                const resource = await registered.at(nextIndex++);
-                if (!resource || abort.signal.aborted || stackFailed) {
+                const index = nextIndex++;
+                const resource = await registered.at(index);
+                if (!resource || abort.signal.aborted || stackFailed || failures.length > 0) {
                     return;
                 }
                 if (snapshot && nextIndex % SNAPSHOT_COLLECTION_INTERVAL === 0) {
                     collectGarbage();
                 }
                 if (snapshot || !resource.external) {
-                    const { outcome, request } = await analyzeOne(resource);
+                    let analyzed: Awaited<ReturnType<typeof analyzeOne>>;
+                    try {
+                        analyzed = await analyzeOne(resource);
+                    } catch (error) {
+                        failures.push({ index, error });
+                        return;
+                    }
+                    const { outcome, request } = analyzed;
                     perResource.set(resource.urn, outcome);
                     // A custom resource's planned outputs in a preview are its (remediated) inputs, final now, as
                     // last analyzed; a component's outputs are registered later, so it is encoded once the
@@ -352,7 +364,11 @@ export async function runPacks(
         };
         const analysis = Promise.all(
             Array.from({ length: options.concurrency ?? ANALYZE_CONCURRENCY }, worker),
-        );
+        ).then(() => {
+            if (failures.length > 0) {
+                throw failures.reduce((first, next) => (next.index < first.index ? next : first)).error;
+            }
+        });
         // Awaited only once the program has finished; a program failure is reported through `program`.
         analysis.catch(() => undefined);
         const resources = await program;
