@@ -47,6 +47,21 @@ function findings(run: GateRun): Finding[] {
 }
 
 /** The pack's default risky ports but one, as a finding lists them. */
+/** `audit --aliyun DIR` as JSON with one of the test packs (tests/fixtures/packs) and a config file. */
+function auditWithPack(account: string, pack: string, config: string): Promise<GateRun> {
+    return alicloudSg([
+        "audit",
+        "--aliyun",
+        account,
+        "--policy-pack",
+        path.join(ROOT, "tests", "fixtures", "packs", pack),
+        "--policy-pack-config",
+        config,
+        "--format",
+        "json",
+    ]);
+}
+
 const riskyExcept = (port?: number): string =>
     riskyPresetPorts()
         .filter((risky) => risky !== port)
@@ -381,17 +396,7 @@ describe("alicloud-sg audit", function () {
                 "fixture-analyzed-by": { label: "from-config" },
                 "fixture-stack-analyzed-by": { label: "from-config" },
             });
-            const result = await alicloudSg([
-                "audit",
-                "--aliyun",
-                path.join(FIXTURES, "vpc-account"),
-                "--policy-pack",
-                path.join(ROOT, "tests", "fixtures", "packs", "processes"),
-                "--policy-pack-config",
-                config,
-                "--format",
-                "json",
-            ]);
+            const result = await auditWithPack(path.join(FIXTURES, "vpc-account"), "processes", config);
             assert.strictEqual(result.code, 0, result.stderr);
             const messages = findings(result).map((finding) => finding.message);
             const analyzed = messages.map((m) =>
@@ -424,17 +429,7 @@ describe("alicloud-sg audit", function () {
             const config = writeTemp("slow.json", { "fixture-slow-analyze": { log, delayMs: 5 } });
             const account = path.join(path.dirname(config), "account");
             writeAccount(account, accountOfGroups(50));
-            const result = await alicloudSg([
-                "audit",
-                "--aliyun",
-                account,
-                "--policy-pack",
-                path.join(ROOT, "tests", "fixtures", "packs", "stack-fails"),
-                "--policy-pack-config",
-                config,
-                "--format",
-                "json",
-            ]);
+            const result = await auditWithPack(account, "stack-fails", config);
             assert.strictEqual(result.code, 2, result.stderr);
             assert.strictEqual(
                 result.stderr,

@@ -2,10 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { packShape, writeEmptyPack } from "../../bench/emptyPack";
+import { SECURITY_GROUP_RULE_TYPE as RULE, SECURITY_GROUP_TYPE as GROUP } from "../../core/read";
 import { FIXTURES, ROOT, runCli } from "../cli/run";
 
-const GROUP = "alicloud:ecs/securityGroup:SecurityGroup";
-const RULE = "alicloud:ecs/securityGroupRule:SecurityGroupRule";
 const typed = (resourceType: string, remediates = false) => ({ resourceType, remediates });
 
 interface SarifRule {
